@@ -1,0 +1,50 @@
+"""Reads over the approvals records."""
+
+from __future__ import annotations
+
+from workflow import access
+
+from .models import PublishedRevision, Signature, StepRecord
+
+RESPONSIBLE = "responsabile"
+SEGRETARIO = "segretario"
+
+
+def required_capacities(objective) -> set[str]:
+    return {RESPONSIBLE, SEGRETARIO}
+
+
+def signer_capacities(objective, user) -> set[str]:
+    """In which capacities ``user`` is a required signer of ``objective`` (one person may hold both)."""
+    capacities = set()
+    if objective.responsible_id == user.pk and access.is_responsible(user, objective):
+        capacities.add(RESPONSIBLE)
+    if access.is_segretario(user, objective.plan.body_id):
+        capacities.add(SEGRETARIO)
+    return capacities
+
+
+def valid_signatures(objective):
+    return Signature.objects.filter(
+        objective=objective, revision=objective.revision, voided_at__isnull=True
+    ).select_related("signer")
+
+
+def missing_signatures(objective) -> set[str]:
+    signed = set()
+    for capacities in valid_signatures(objective).values_list("capacities", flat=True):
+        signed.update(capacities)
+    return required_capacities(objective) - signed
+
+
+def last_publication(objective) -> PublishedRevision | None:
+    return PublishedRevision.objects.filter(objective=objective).order_by("-revision").first()
+
+
+def timeline(objective):
+    return (
+        StepRecord.objects.filter(objective=objective)
+        .select_related("by")
+        .prefetch_related("signatures")
+        .order_by("at", "id")
+    )

@@ -1,0 +1,51 @@
+"""Writing the approvals records. Called by flows/ inside the transition's transaction."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from workflow.export import objective_as_dict
+
+from .models import AdoptionAct, PublishedRevision, Signature, SignatureMethod, StepRecord
+from .selectors import signer_capacities
+
+
+def step_record(*, objective, transition, source, target, by, at, comment="", data=None, batch=None,
+                highlighted=False) -> StepRecord:
+    return StepRecord.objects.create(
+        objective=objective, transition=transition, source=source, target=target, by=by, at=at,
+        revision=objective.revision, comment=comment, data=data or {}, batch=batch, highlighted=highlighted,
+    )
+
+
+def signature_record(*, objective, signer, step, method=SignatureMethod.LOGIN) -> Signature:
+    return Signature.objects.create(
+        objective=objective, revision=objective.revision, signer=signer,
+        capacities=sorted(signer_capacities(objective, signer)), method=method, signed_at=step.at, step=step,
+    )
+
+
+def signatures_void(*, objective, step) -> int:
+    """Void the signatures given so far (they are kept, marked void, for the record)."""
+    n = 0
+    for signature in Signature.objects.filter(objective=objective, voided_at__isnull=True):
+        signature.voided_at = timezone.now()
+        signature.voided_by_step = step
+        signature.save(update_fields=["voided_at", "voided_by_step"])
+        n += 1
+    return n
+
+
+def act_create(*, body_id, act_type, number, date, by) -> AdoptionAct:
+    return AdoptionAct.objects.create(body_id=body_id, act_type=act_type, number=number, date=date, created_by=by)
+
+
+def publication_record(*, objective, step, published_on, url) -> PublishedRevision:
+    act = objective.adoption_acts.order_by("-date", "-id").first()
+    transmit = StepRecord.objects.filter(objective=objective, transition="transmit").order_by("-at", "-id").first()
+    receipt = transmit.data if transmit else {}
+    return PublishedRevision.objects.create(
+        objective=objective, revision=objective.revision, content=objective_as_dict(objective), adoption_act=act,
+        receipt_reference=receipt.get("receipt_reference", ""), receipt_date=receipt.get("receipt_date"),
+        published_on=published_on, url=url, step=step,
+    )

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("accesso/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("workflow.urls")),
+]
+
+handler403 = "workflow.views.forbidden"
+handler404 = "workflow.views.not_found"
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

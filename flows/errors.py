@@ -1,0 +1,69 @@
+"""Domain errors raised by flows/ services. Messages are module constants the tests import."""
+
+from __future__ import annotations
+
+STALE = "L'obiettivo è stato modificato da {who} alle {when}: ricarica la pagina."
+NOT_AVAILABLE = "L'azione «{action}» non è possibile per un obiettivo nello stato «{state}»."
+FORBIDDEN = "Non hai i permessi per l'azione «{action}» su questo obiettivo."
+NOT_EDITABLE = "Puoi modificare solo le bozze di cui sei responsabile o che ti sono state delegate."
+NOT_FOUND = "Obiettivo non trovato."
+CREATE_FORBIDDEN = "Non hai i permessi per creare obiettivi in questo ente."
+RESPONSIBLE_NOT_DIRIGENTE = "Il responsabile deve essere un dirigente dell'ente."
+DUPLICATE_CODE = "Esiste già un obiettivo con il codice «{code}» in questo piano."
+DELEGATE_NOT_FUNZIONARIO = "La delega può essere data solo a un funzionario dell'ente."
+DELEGATE_FORBIDDEN = "Solo il dirigente responsabile può delegare la modifica di una bozza."
+ALREADY_DELEGATED = "{who} ha già la delega su questo obiettivo."
+NOT_DELEGATED = "{who} non ha una delega su questo obiettivo."
+BATCH_EMPTY = "Seleziona almeno un obiettivo."
+BATCH_MIXED_STATES = "Gli obiettivi selezionati devono essere tutti nello stesso stato."
+BATCH_BLOCKED = "Nessun obiettivo è stato modificato: {code} ha bloccato l'operazione. {reason}"
+REASON_REQUIRED = "Indica la motivazione."
+NEVER_PUBLISHED_ONLY = "Si può ritirare solo un obiettivo mai pubblicato; per una revisione in corso usa «Annulla revisione»."
+NO_REVISION_IN_PROGRESS = "Non c'è una revisione in corso da annullare: l'obiettivo non è mai stato pubblicato."
+NOT_A_SIGNER = "Non sei tra i firmatari richiesti per questo obiettivo."
+ALREADY_SIGNED = "Hai già firmato questo obiettivo."
+NO_SIGNER_AVAILABLE = "Nell'ente non c'è un Segretario Generale che possa firmare."
+CONSULTATION_TOO_EARLY = (
+    "Il periodo di informazione sindacale termina il {until}: per chiudere prima indica la motivazione, "
+    "che sarà evidenziata ai revisori."
+)
+SUMMARY_REQUIRED = "Dopo un confronto con i sindacati serve la sintesi delle posizioni emerse."
+
+
+class WorkflowError(Exception):
+    """A refusal the user should read. ``status`` is the HTTP status a view answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, *, problems: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+class StaleObjective(WorkflowError):
+    status = 409
+
+
+class TransitionNotAvailable(WorkflowError):
+    status = 409
+
+
+class Forbidden(WorkflowError):
+    status = 403
+
+
+class ConditionsUnmet(WorkflowError):
+    status = 400
+
+
+class InvalidInput(WorkflowError):
+    status = 400
+
+
+class BatchBlocked(WorkflowError):
+    def __init__(self, message: str, *, objective, cause: WorkflowError):
+        super().__init__(message, problems=cause.problems)
+        self.objective = objective
+        self.cause = cause
+        self.status = cause.status

@@ -1,0 +1,212 @@
+"""The objective's state machine (DESIGN.md, "The objective's states"), declared with viewflow.fsm.
+
+Each transition names its source, target, permission and conditions. The flow wraps one objective for
+one acting user and the input of one call; it changes only the objective's own fields. What a step
+leaves behind (records, signatures, acts, evidence) is written by flows.services.transitions, which is
+the only caller.
+
+Only the ``viewflow.fsm.base`` core is used (AGPL with viewflow's library exception); viewflow's fsm
+admin, views, viewset and chart carry a commercial licence and are not imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from viewflow.fsm.base import State as FsmState
+
+from approvals.selectors import last_publication, missing_signatures, signer_capacities
+from workflow import access
+from workflow.models import State
+from workflow.rules import submission_problems
+
+from . import errors
+
+ACTIVE_STATES = [s for s in State if s not in (State.PUBLISHED, State.WITHDRAWN)]
+
+
+# -- permissions: (flow, user) -> bool --------------------------------------------------------------
+def _segreteria(flow, user):
+    return access.is_segreteria(user, flow.objective.plan.body_id)
+
+
+def _responsible(flow, user):
+    return access.is_responsible(user, flow.objective)
+
+
+def _segreteria_or_responsible(flow, user):
+    return _segreteria(flow, user) or _responsible(flow, user)
+
+
+def _pending_signer(flow, user):
+    return bool(signer_capacities(flow.objective, user) & missing_signatures(flow.objective))
+
+
+# -- conditions: flow -> FsmState.CONDITION --------------------------------------------------------
+def _content_complete(flow):
+    obj = flow.objective
+    problems = submission_problems(obj, list(obj.phases.all()), list(obj.indicators.all()))
+    flow.problems = problems
+    return FsmState.CONDITION(not problems, " ".join(problems))
+
+
+def _consultation_may_close(flow):
+    data = flow.data
+    if data.get("confronto"):
+        ok = bool((data.get("summary") or "").strip())
+        return FsmState.CONDITION(ok, errors.SUMMARY_REQUIRED)
+    until = information_period_end(flow.objective)
+    if timezone.now() >= until or (data.get("early_reason") or "").strip():
+        return FsmState.CONDITION(True)
+    local = timezone.localtime(until)
+    return FsmState.CONDITION(False, errors.CONSULTATION_TOO_EARLY.format(until=f"{local:%d/%m/%Y alle %H:%M}"))
+
+
+def _never_published(flow):
+    return FsmState.CONDITION(last_publication(flow.objective) is None, errors.NEVER_PUBLISHED_ONLY)
+
+
+def _revision_in_progress(flow):
+    return FsmState.CONDITION(last_publication(flow.objective) is not None, errors.NO_REVISION_IN_PROGRESS)
+
+
+def _signers_exist(flow):
+    return FsmState.CONDITION(
+        access.segretari_of(flow.objective.plan.body_id).exists(), errors.NO_SIGNER_AVAILABLE
+    )
+
+
+def information_period_end(objective) -> dt.datetime:
+    started = objective.state_entered_at or timezone.now()
+    return started + dt.timedelta(days=objective.plan.body.union_information_days)
+
+
+def _after_signature(flow, *args, **kwargs):
+    """The signature stays open until the last required signer, this one included, has signed."""
+    still_missing = missing_signatures(flow.objective) - signer_capacities(flow.objective, flow.by)
+    return State.SIGNATURE if still_missing else State.DELIBERATION
+
+
+class ObjectiveFlow:
+    state = FsmState(State, default=State.DRAFTING)
+
+    def __init__(self, objective, *, by, data=None):
+        self.objective = objective
+        self.by = by
+        self.data = data or {}
+        self.problems: list[str] = []
+
+    @state.setter()
+    def _set_state(self, value):
+        self.objective.state = value
+
+    @state.getter()
+    def _get_state(self):
+        return self.objective.state
+
+    @state.transition(
+        source=State.DRAFTING, target=State.SUBMITTED, label="Invia alla Segreteria",
+        permission=_responsible, conditions=[_content_complete],
+    )
+    def submit(self):
+        pass
+
+    @state.transition(
+        source=State.SUBMITTED, target=State.UNION_CONSULTATION, label="Approva e avvia la consultazione sindacale",
+        permission=_segreteria,
+    )
+    def approve(self):
+        pass
+
+    @state.transition(
+        source=[State.SUBMITTED, State.UNION_CONSULTATION, State.SIGNATURE], target=State.DRAFTING,
+        label="Restituisci al dirigente", permission=_segreteria,
+    )
+    def return_to_drafting(self):
+        pass
+
+    @state.transition(
+        source=State.UNION_CONSULTATION, target=State.SIGNATURE, label="Chiudi la consultazione e avvia la firma",
+        permission=_segreteria, conditions=[_consultation_may_close, _signers_exist],
+    )
+    def close_consultation(self):
+        pass
+
+    @state.transition(
+        source=State.SIGNATURE,
+        target=FsmState.GET_STATE(_after_signature, states=[State.SIGNATURE, State.DELIBERATION]),
+        label="Firma", permission=_pending_signer,
+    )
+    def sign(self):
+        pass
+
+    @state.transition(
+        source=State.DELIBERATION, target=State.TRANSMISSION, label="Registra l'atto di adozione",
+        permission=_segreteria,
+    )
+    def adopt(self):
+        pass
+
+    @state.transition(
+        source=State.TRANSMISSION, target=State.PUBLICATION, label="Registra la trasmissione a Funzione Pubblica",
+        permission=_segreteria,
+    )
+    def transmit(self):
+        pass
+
+    @state.transition(
+        source=State.PUBLICATION, target=State.PUBLISHED, label="Pubblica in Amministrazione Trasparente",
+        permission=_segreteria,
+    )
+    def publish(self):
+        pass
+
+    @state.transition(
+        source=ACTIVE_STATES, target=State.WITHDRAWN, label="Ritira", permission=_segreteria,
+        conditions=[_never_published],
+    )
+    def withdraw(self):
+        pass
+
+    @state.transition(
+        source=State.PUBLISHED, target=State.DRAFTING, label="Avvia una revisione",
+        permission=_segreteria_or_responsible,
+    )
+    def revise(self):
+        self.objective.revision += 1
+
+    @state.transition(
+        source=ACTIVE_STATES, target=State.PUBLISHED, label="Annulla la revisione",
+        permission=_segreteria_or_responsible, conditions=[_revision_in_progress],
+    )
+    def discard_revision(self):
+        self.objective.revision = last_publication(self.objective).revision
+
+
+TRANSITION_NAMES = [
+    "submit", "approve", "return_to_drafting", "close_consultation", "sign", "adopt", "transmit", "publish",
+    "withdraw", "revise", "discard_revision",
+]
+
+
+def transition_label(name: str) -> str:
+    for t in getattr(ObjectiveFlow, name).get_transitions():
+        return t.label
+    return name
+
+
+def available_transitions(objective, user) -> list[str]:
+    """Transitions leaving the objective's state that ``user`` is permitted to try (conditions not checked)."""
+    flow = ObjectiveFlow(objective, by=user)
+    names = []
+    for name in TRANSITION_NAMES:
+        method = getattr(flow, name)
+        if method.can_proceed(check_conditions=False) and method.has_perm(user):
+            names.append(name)
+    # withdraw and discard_revision share their sources; only one of them applies to an objective.
+    if "withdraw" in names and not _never_published(flow):
+        names.remove("withdraw")
+    if "discard_revision" in names and not _revision_in_progress(flow):
+        names.remove("discard_revision")
+    return names

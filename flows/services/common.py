@@ -1,0 +1,43 @@
+"""Steps every objective use case shares: the permission-filtered locked fetch and the stale check."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from workflow.models import Objective
+from workflow.selectors import objectives_visible_to
+
+from .. import errors
+
+
+def lock_objective(*, objective_id, by) -> Objective:
+    """Fetch through the visibility selector, then lock the row for the rest of the transaction.
+
+    An objective the user may not see is "not found", exactly like one that does not exist.
+    """
+    if not objectives_visible_to(by).filter(pk=objective_id).exists():
+        raise Objective.DoesNotExist(errors.NOT_FOUND)
+    return Objective.objects.select_for_update().select_related("plan__body").get(pk=objective_id)
+
+
+def check_fresh(objective: Objective, lock_version: int | None) -> None:
+    if lock_version is None or int(lock_version) == objective.lock_version:
+        return
+    who = objective.updated_by.get_full_name() or objective.updated_by.get_username() if objective.updated_by else "un altro utente"
+    when = timezone.localtime(objective.updated_at)
+    raise errors.StaleObjective(errors.STALE.format(who=who, when=f"{when:%H:%M}"))
+
+
+def save_with_history(instance, *, by, reason: str, **kwargs) -> None:
+    """Save a tracked model so that its history row names the acting user and the reason."""
+    instance._history_user = by
+    instance._change_reason = reason
+    if hasattr(instance, "updated_by_id"):
+        instance.updated_by = by
+    instance.save(**kwargs)
+
+
+def delete_with_history(instance, *, by, reason: str) -> None:
+    instance._history_user = by
+    instance._change_reason = reason
+    instance.delete()

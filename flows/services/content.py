@@ -1,0 +1,206 @@
+"""Content use cases: creating and editing objectives with their phases and indicators, the responsible
+dirigente, delegations, and restoring content from a published revision."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
+
+import audit.services as audit
+from workflow import access
+from workflow.export import CONTENT_FIELDS
+from workflow.models import Indicator, Objective, Phase, Plan, Role, State, StrategicObjective
+
+from .. import errors
+from .common import check_fresh, delete_with_history, lock_objective, save_with_history
+
+OBJECTIVE_FIELDS = ("strategic_objective", *CONTENT_FIELDS)
+PHASE_FIELDS = ("description", "weight", "start", "end", "responsible", "responsibility_center", "notes")
+INDICATOR_FIELDS = ("description", "kind", "expected", "notes")
+
+
+def _grant_responsible(objective, user) -> None:
+    assign_perm("workflow.manage_objective", user, objective)
+    assign_perm("workflow.change_objective", user, objective)
+
+
+def _revoke_responsible(objective, user) -> None:
+    remove_perm("workflow.manage_objective", user, objective)
+    remove_perm("workflow.change_objective", user, objective)
+
+
+def _check_strategic(plan, strategic) -> None:
+    if strategic is not None and strategic.plan_id != plan.pk:
+        raise errors.InvalidInput("L'obiettivo strategico scelto appartiene a un altro piano.")
+
+
+def objective_create(*, by, plan: Plan, code: str, title: str, responsible=None, fields: dict | None = None,
+                     note: str = "") -> Objective:
+    """A new draft. The Segreteria names any dirigente of the body; a dirigente creates their own."""
+    body = plan.body
+    if not access.can_create_in(by, body):
+        raise errors.Forbidden(errors.CREATE_FORBIDDEN)
+    roles = access.roles_in(by, body)
+    if not roles & access.SEGRETERIA_ROLES:
+        responsible = by  # a dirigente drafts for their own centro
+    if responsible is None or Role.DIRIGENTE not in access.roles_in(responsible, body):
+        raise errors.InvalidInput(errors.RESPONSIBLE_NOT_DIRIGENTE)
+    fields = dict(fields or {})
+    _check_strategic(plan, fields.get("strategic_objective"))
+    if not fields.get("responsibility_center"):
+        center = responsible.memberships.filter(body=body, role=Role.DIRIGENTE).values_list(
+            "responsibility_center", flat=True).first()
+        fields["responsibility_center"] = center or ""
+    objective = Objective(plan=plan, code=code.strip(), title=title.strip(), responsible=responsible,
+                          responsible_name=_printed_name(responsible), state=State.DRAFTING)
+    for name in OBJECTIVE_FIELDS:
+        if name in fields and name != "title":
+            setattr(objective, name, fields[name])
+    try:
+        with transaction.atomic():
+            save_with_history(objective, by=by, reason="Creazione" + (f": {note}" if note else ""))
+            _grant_responsible(objective, responsible)
+            audit.record(action="objective.create", by=by, obj=objective, body_id=body.pk, data={
+                "code": objective.code, "title": objective.title, "responsible": responsible.get_username()})
+    except IntegrityError as exc:
+        raise errors.InvalidInput(errors.DUPLICATE_CODE.format(code=code)) from exc
+    return objective
+
+
+def _printed_name(user) -> str:
+    return f"{user.last_name} {user.first_name}".strip().upper() or user.get_username()
+
+
+def objective_update(*, objective_id: int, by, lock_version: int | None, fields: dict,
+                     phases: list[dict] | None = None, indicators: list[dict] | None = None,
+                     note: str = "") -> Objective:
+    """Edit a draft's content, phases and indicators in one go. Rows are dicts with ``id`` (None for a
+    new row) and ``delete``; only rows that really change get a history record."""
+    reason = "Modifica del contenuto" + (f": {note}" if note else "")
+    with transaction.atomic():
+        objective = lock_objective(objective_id=objective_id, by=by)
+        check_fresh(objective, lock_version)
+        if not access.can_edit(by, objective):
+            raise errors.Forbidden(errors.NOT_EDITABLE)
+        _check_strategic(objective.plan, fields.get("strategic_objective", objective.strategic_objective))
+        changed = [n for n in OBJECTIVE_FIELDS if n in fields and getattr(objective, n) != fields[n]]
+        for name in changed:
+            setattr(objective, name, fields[name])
+        rows_changed = 0
+        if phases is not None:
+            rows_changed += _sync_rows(objective, Phase, objective.phases, phases, PHASE_FIELDS, by, reason)
+        if indicators is not None:
+            rows_changed += _sync_rows(objective, Indicator, objective.indicators, indicators, INDICATOR_FIELDS,
+                                       by, reason)
+        # The objective is saved even when only its rows changed: its lock version guards them too.
+        if changed or rows_changed:
+            save_with_history(objective, by=by, reason=reason)
+            audit.record(action="objective.update", by=by, obj=objective, body_id=objective.plan.body_id, data={
+                "code": objective.code, "fields": changed, "rows_changed": rows_changed, "note": note})
+    return objective
+
+
+def _sync_rows(objective, model, manager, rows, field_names, by, reason) -> int:
+    existing = {row.pk: row for row in manager.all()}
+    changed = 0
+    position = 0
+    for data in rows:
+        pk = data.get("id")
+        if pk is not None and pk not in existing:
+            raise errors.InvalidInput("Una riga modificata non appartiene a questo obiettivo: ricarica la pagina.")
+        if data.get("delete"):
+            if pk is not None:
+                delete_with_history(existing[pk], by=by, reason=reason)
+                changed += 1
+            continue
+        position += 1
+        row = existing[pk] if pk is not None else model(objective=objective)
+        values = {n: data[n] for n in field_names if n in data}
+        values["position"] = position
+        dirty = row.pk is None or any(getattr(row, n) != v for n, v in values.items())
+        if dirty:
+            for n, v in values.items():
+                setattr(row, n, "" if v is None and n not in ("weight", "start", "end") else v)
+            save_with_history(row, by=by, reason=reason)
+            changed += 1
+    return changed
+
+
+def restore_content(*, objective: Objective, content: dict, by, reason: str) -> None:
+    """Put back the content of an exported objective (a published revision) as new history rows."""
+    plan = objective.plan
+    for name in CONTENT_FIELDS:
+        if name in content:
+            setattr(objective, name, content[name] if content[name] is not None else "")
+    code = content.get("strategic_objective")
+    objective.strategic_objective = StrategicObjective.objects.filter(plan=plan, code=code).first() if code else None
+    save_with_history(objective, by=by, reason=reason)
+    for row in list(objective.phases.all()):
+        delete_with_history(row, by=by, reason=reason)
+    for row in list(objective.indicators.all()):
+        delete_with_history(row, by=by, reason=reason)
+    for n, p in enumerate(content.get("phases", []), start=1):
+        save_with_history(Phase(objective=objective, position=n, **{k: p.get(k) or ("" if k not in (
+            "weight", "start", "end") else None) for k in PHASE_FIELDS}), by=by, reason=reason)
+    for n, i in enumerate(content.get("indicators", []), start=1):
+        save_with_history(Indicator(objective=objective, position=n, **{k: i.get(k) or "" for k in INDICATOR_FIELDS}),
+                          by=by, reason=reason)
+
+
+def objective_assign_responsible(*, objective_id: int, by, responsible, lock_version: int | None) -> Objective:
+    with transaction.atomic():
+        objective = lock_objective(objective_id=objective_id, by=by)
+        check_fresh(objective, lock_version)
+        body = objective.plan.body
+        if not access.is_segreteria(by, body) or objective.state != State.DRAFTING:
+            raise errors.Forbidden("Solo la Segreteria può cambiare il responsabile di una bozza.")
+        if Role.DIRIGENTE not in access.roles_in(responsible, body):
+            raise errors.InvalidInput(errors.RESPONSIBLE_NOT_DIRIGENTE)
+        previous = objective.responsible
+        if previous == responsible:
+            return objective
+        if previous is not None:
+            _revoke_responsible(objective, previous)
+        objective.responsible = responsible
+        objective.responsible_name = _printed_name(responsible)
+        save_with_history(objective, by=by, reason=f"Nuovo responsabile: {objective.responsible_name}")
+        _grant_responsible(objective, responsible)
+        audit.record(action="permission.responsible", by=by, obj=objective, body_id=body.pk, data={
+            "code": objective.code, "from": previous.get_username() if previous else None,
+            "to": responsible.get_username()})
+    return objective
+
+
+def objective_delegate(*, objective_id: int, by, delegate) -> Objective:
+    """The responsible dirigente lets a funzionario of the body edit this draft."""
+    with transaction.atomic():
+        objective = lock_objective(objective_id=objective_id, by=by)
+        if not access.can_delegate(by, objective):
+            raise errors.Forbidden(errors.DELEGATE_FORBIDDEN)
+        if Role.FUNZIONARIO not in access.roles_in(delegate, objective.plan.body_id):
+            raise errors.InvalidInput(errors.DELEGATE_NOT_FUNZIONARIO)
+        name = delegate.get_full_name() or delegate.get_username()
+        if delegate.has_perm("workflow.change_objective", objective) and _object_perm(delegate, objective):
+            raise errors.InvalidInput(errors.ALREADY_DELEGATED.format(who=name))
+        assign_perm("workflow.change_objective", delegate, objective)
+        audit.record(action="permission.delegate", by=by, obj=objective, body_id=objective.plan.body_id,
+                     data={"code": objective.code, "delegate": delegate.get_username()})
+    return objective
+
+
+def objective_revoke_delegation(*, objective_id: int, by, delegate) -> Objective:
+    with transaction.atomic():
+        objective = lock_objective(objective_id=objective_id, by=by)
+        if not access.is_responsible(by, objective):
+            raise errors.Forbidden(errors.DELEGATE_FORBIDDEN)
+        name = delegate.get_full_name() or delegate.get_username()
+        if not _object_perm(delegate, objective) or access.is_responsible(delegate, objective):
+            raise errors.InvalidInput(errors.NOT_DELEGATED.format(who=name))
+        remove_perm("workflow.change_objective", delegate, objective)
+        audit.record(action="permission.revoke", by=by, obj=objective, body_id=objective.plan.body_id,
+                     data={"code": objective.code, "delegate": delegate.get_username()})
+    return objective
+
+
+def _object_perm(user, objective) -> bool:
+    return "change_objective" in get_user_perms(user, objective)

@@ -1,0 +1,262 @@
+"""The domain: bodies and their people, plans, strategic objectives, objectives with phases and indicators.
+
+Field names follow ../shared/schemas/piao-performance.schema.json. Writes go through flows/ (DESIGN.md,
+"How a change flows"); the models hold data and the few facts derived from it, not the rules.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    DIRIGENTE = "dirigente", _("Dirigente")
+    FUNZIONARIO = "funzionario", _("Funzionario")
+    SEGRETERIA = "segreteria", _("Segreteria Generale")
+    SEGRETARIO = "segretario", _("Segretario Generale")
+    REVISORE = "revisore", _("Revisore (NIV/OIV)")
+    SINDACATO = "sindacato", _("Rappresentanza sindacale")
+    AMMINISTRATORE = "amministratore", _("Amministratore")
+
+
+class State(models.TextChoices):
+    DRAFTING = "drafting", _("In redazione")
+    SUBMITTED = "submitted", _("Inviato alla Segreteria")
+    UNION_CONSULTATION = "union_consultation", _("In consultazione sindacale")
+    SIGNATURE = "signature", _("In firma")
+    DELIBERATION = "deliberation", _("In deliberazione")
+    TRANSMISSION = "transmission", _("In trasmissione a Funzione Pubblica")
+    PUBLICATION = "publication", _("In pubblicazione")
+    PUBLISHED = "published", _("Pubblicato")
+    WITHDRAWN = "withdrawn", _("Ritirato")
+
+
+# The path an objective normally walks, in order (the state tracker draws it).
+STATE_PATH = [
+    State.DRAFTING,
+    State.SUBMITTED,
+    State.UNION_CONSULTATION,
+    State.SIGNATURE,
+    State.DELIBERATION,
+    State.TRANSMISSION,
+    State.PUBLICATION,
+    State.PUBLISHED,
+]
+# From union consultation onwards the unions may read an objective.
+UNION_VISIBLE_STATES = STATE_PATH[2:]
+
+
+class SignatureMode(models.TextChoices):
+    LOGIN = "login", _("Approvazione con accesso autenticato")
+    QUALIFIED = "qualified", _("Firma digitale qualificata (PAdES)")
+
+
+class Body(models.Model):
+    name = models.CharField(_("denominazione"), max_length=200)
+    ipa_code = models.CharField(_("codice IPA"), max_length=20, unique=True)
+    signature_mode = models.CharField(
+        _("modalità di firma"), max_length=20, choices=SignatureMode.choices, default=SignatureMode.LOGIN
+    )
+    union_information_days = models.PositiveSmallIntegerField(
+        _("giorni minimi di informazione sindacale"), default=5
+    )
+
+    class Meta:
+        verbose_name = _("ente")
+        verbose_name_plural = _("enti")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A role held by a person in one body. One person may hold several roles in several bodies."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("ruolo"), max_length=20, choices=Role.choices)
+    responsibility_center = models.CharField(
+        _("centro di responsabilità"), max_length=200, blank=True, help_text=_("Per i dirigenti.")
+    )
+
+    class Meta:
+        verbose_name = _("ruolo nell'ente")
+        verbose_name_plural = _("ruoli negli enti")
+        constraints = [models.UniqueConstraint(fields=["user", "body", "role"], name="unique_membership")]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.body}"
+
+
+class Plan(models.Model):
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="plans")
+    year = models.PositiveSmallIntegerField(_("anno"))
+    triennium = models.CharField(_("triennio"), max_length=9, help_text=_("Es. 2023-2025"))
+    deadline = models.DateField(_("scadenza di adozione"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("piano")
+        verbose_name_plural = _("piani")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["body", "year"], name="unique_plan_per_year")]
+
+    def __str__(self):
+        return f"PIAO {self.triennium} – {self.body}"
+
+
+class StrategicObjective(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="strategic_objectives")
+    code = models.CharField(_("codice"), max_length=20)
+    title = models.CharField(_("titolo"), max_length=500)
+    purposes = models.JSONField(_("finalità"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("obiettivo strategico")
+        verbose_name_plural = _("obiettivi strategici")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_strategic_code")]
+
+    def __str__(self):
+        return f"{self.code} – {self.title}"
+
+
+class ObjectiveKind(models.TextChoices):
+    INDIVIDUALE = "individuale", _("Obiettivo individuale")
+    PERFORMANCE = "performance", _("Obiettivo di performance")
+
+
+class Objective(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="objectives")
+    strategic_objective = models.ForeignKey(
+        StrategicObjective,
+        on_delete=models.PROTECT,
+        related_name="objectives",
+        null=True,
+        blank=True,
+        verbose_name=_("obiettivo strategico"),
+    )
+    code = models.CharField(_("codice"), max_length=20)
+    title = models.CharField(_("titolo"), max_length=500)
+    weight = models.DecimalField(_("peso (%)"), max_digits=6, decimal_places=2, default=0)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="objectives_responsible",
+        null=True,
+        blank=True,
+        verbose_name=_("dirigente responsabile"),
+    )
+    responsible_name = models.CharField(_("responsabile (come stampato)"), max_length=200, blank=True)
+    responsibility_center = models.CharField(_("centro di responsabilità"), max_length=200, blank=True)
+    kind = models.CharField(
+        _("tipo di obiettivo"), max_length=20, choices=ObjectiveKind.choices, default=ObjectiveKind.PERFORMANCE
+    )
+    transversal = models.BooleanField(_("trasversale"), default=False)
+    purpose = models.TextField(_("finalità"), blank=True)
+    motivation = models.TextField(_("motivazioni"), blank=True)
+    baseline_and_target = models.TextField(_("situazione iniziale e traguardo atteso"), blank=True)
+    beneficiaries = models.TextField(_("destinatari"), blank=True)
+    actions = models.TextField(_("descrizione delle azioni da compiere"), blank=True)
+
+    state = models.CharField(_("stato"), max_length=30, choices=State.choices, default=State.DRAFTING)
+    lock_version = models.PositiveIntegerField(_("versione di blocco"), default=1)
+    revision = models.PositiveIntegerField(_("revisione"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state_entered_at = models.DateTimeField(_("in questo stato dal"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("obiettivo")
+        verbose_name_plural = _("obiettivi")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_objective_code")]
+        permissions = [
+            ("manage_objective", _("È il dirigente responsabile dell'obiettivo")),
+            ("transition_objective", _("Può applicare le transizioni della Segreteria")),
+        ]
+        indexes = [models.Index(fields=["plan", "state"])]
+
+    def __str__(self):
+        return f"{self.code} – {self.title}"
+
+    def save(self, *args, **kwargs):
+        # Every save bumps the lock version: a form carrying an older one is "changed meanwhile".
+        # flows/ saves only rows it has locked with select_for_update, so the increment cannot race.
+        if self.pk is not None and not self._state.adding:
+            self.lock_version += 1
+        super().save(*args, **kwargs)
+
+    @property
+    def body(self):
+        return self.plan.body
+
+
+class Phase(models.Model):
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="phases")
+    position = models.PositiveIntegerField(_("posizione"), default=0)
+    description = models.TextField(_("descrizione"))
+    weight = models.DecimalField(_("peso (%)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    start = models.DateField(_("inizio previsto"), null=True, blank=True)
+    end = models.DateField(_("fine prevista"), null=True, blank=True)
+    responsible = models.CharField(_("responsabile"), max_length=200, blank=True)
+    responsibility_center = models.CharField(_("centro di responsabilità"), max_length=200, blank=True)
+    notes = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fase")
+        verbose_name_plural = _("fasi")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.description[:80]
+
+
+class Indicator(models.Model):
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="indicators")
+    position = models.PositiveIntegerField(_("posizione"), default=0)
+    description = models.TextField(_("descrizione"))
+    kind = models.CharField(_("tipo"), max_length=50, default="RISULTATO")
+    expected = models.CharField(_("valore atteso"), max_length=100)
+    notes = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicatore")
+        verbose_name_plural = _("indicatori")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.description[:80]
+
+
+class DupLevel(models.TextChoices):
+    MISSIONE = "missione", _("Missione")
+    PROGRAMMA = "programma", _("Programma")
+    OBIETTIVO_OPERATIVO = "obiettivo_operativo", _("Obiettivo operativo")
+    OBIETTIVO_STRATEGICO_SES = "obiettivo_strategico_ses", _("Obiettivo strategico SeS")
+
+
+class DupLink(models.Model):
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="dup_links")
+    level = models.CharField(_("livello"), max_length=30, choices=DupLevel.choices)
+    code = models.CharField(_("codice"), max_length=50)
+    title = models.CharField(_("titolo"), max_length=500, blank=True)
+    view = models.CharField(_("vista"), max_length=3, choices=[("dup", "DUP"), ("ses", "SeS")], default="dup")
+
+    class Meta:
+        verbose_name = _("collegamento DUP")
+        verbose_name_plural = _("collegamenti DUP")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.code}"

@@ -1,0 +1,44 @@
+"""Pure rules on an objective's content: plain data in, Italian messages out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.formats import number_format
+
+
+def submission_problems(objective, phases, indicators) -> list[str]:
+    """What keeps a draft from being submitted (DESIGN.md, transition ``submit``). Empty when complete."""
+    problems = []
+    missing = []
+    if not (objective.title or "").strip():
+        missing.append("titolo")
+    if objective.strategic_objective_id is None:
+        missing.append("obiettivo strategico")
+    if objective.weight is None or objective.weight <= 0:
+        missing.append("peso maggiore di zero")
+    if not phases:
+        missing.append("almeno una fase")
+    if not indicators:
+        missing.append("almeno un indicatore")
+    if missing:
+        problems.append("Mancano: " + ", ".join(missing) + ".")
+    for n, phase in enumerate(phases, start=1):
+        if phase.start and phase.end and phase.start > phase.end:
+            problems.append(
+                f"La fase {n} («{_short(phase.description)}») inizia il {phase.start:%d/%m/%Y}, "
+                f"dopo la fine prevista del {phase.end:%d/%m/%Y}."
+            )
+    weights = [p.weight for p in phases if p.weight is not None]
+    if weights:
+        total = sum(weights, Decimal(0))
+        if total != Decimal(100):
+            problems.append(
+                f"I pesi delle fasi sommano a {number_format(total, 2)}% invece di 100%."
+            )
+    return problems
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,99 @@
+"""Permission-filtered reads. Views fetch objectives only through these, so none can forget the check."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from .access import READ_ALL_ROLES
+from .models import UNION_VISIBLE_STATES, Body, Membership, Objective, Plan, Role, State
+
+
+def _memberships(user):
+    return Membership.objects.filter(user=user)
+
+
+def objectives_visible_to(user, body: Body | None = None) -> QuerySet[Objective]:
+    """Every objective ``user`` may see, optionally in one body. Never uses DISTINCT (rows can be locked)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Objective.objects.none()
+    members = _memberships(user)
+    if body is not None:
+        members = members.filter(body=body)
+    read_all = members.filter(role__in=READ_ALL_ROLES).values("body_id")
+    union = members.filter(role=Role.SINDACATO).values("body_id")
+    funzionario = members.filter(role=Role.FUNZIONARIO).values("body_id")
+    delegated = get_objects_for_user(
+        user, "workflow.change_objective", klass=Objective, accept_global_perms=False, with_superuser=False
+    ).values("pk")
+    condition = (
+        Q(plan__body_id__in=read_all)
+        | Q(plan__body_id__in=union, state__in=UNION_VISIBLE_STATES)
+        | Q(plan__body_id__in=funzionario, pk__in=delegated)
+    )
+    return Objective.objects.filter(condition)
+
+
+def objective_get(user, pk) -> Objective:
+    """One visible objective with what its page needs; raises Objective.DoesNotExist otherwise."""
+    return (
+        objectives_visible_to(user)
+        .select_related("plan__body", "strategic_objective", "responsible", "updated_by")
+        .get(pk=pk)
+    )
+
+
+def objective_list(user, body: Body, *, plan=None, state=None, strategic=None, center=None,
+                   responsible=None, text=None) -> QuerySet[Objective]:
+    qs = objectives_visible_to(user, body).select_related("plan", "strategic_objective", "responsible")
+    if plan:
+        qs = qs.filter(plan=plan)
+    if state:
+        qs = qs.filter(state=state)
+    if strategic:
+        qs = qs.filter(strategic_objective_id=strategic)
+    if center:
+        qs = qs.filter(responsibility_center=center)
+    if responsible:
+        qs = qs.filter(responsible_id=responsible)
+    if text:
+        qs = qs.filter(Q(title__icontains=text) | Q(code__icontains=text) | Q(purpose__icontains=text))
+    return qs.order_by("plan__year", "code")
+
+
+def state_counts(user, body: Body) -> dict[str, int]:
+    rows = objectives_visible_to(user, body).values("state").annotate(n=Count("pk"))
+    counts = {s.value: 0 for s in State}
+    counts.update({r["state"]: r["n"] for r in rows})
+    return counts
+
+
+def plans_of(body: Body) -> QuerySet[Plan]:
+    return Plan.objects.filter(body=body).order_by("-year")
+
+
+def users_with_role(body: Body, role: str):
+    return (
+        get_user_model()
+        .objects.filter(memberships__body=body, memberships__role=role, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def responsibility_centers(user, body: Body) -> list[str]:
+    return sorted(
+        set(objectives_visible_to(user, body).exclude(responsibility_center="")
+            .values_list("responsibility_center", flat=True))
+    )
+
+
+def delegates_of(objective: Objective):
+    """Funzionari holding edit rights on ``objective`` through a delegation."""
+    from guardian.shortcuts import get_users_with_perms
+
+    users = get_users_with_perms(objective, only_with_perms_in=["change_objective"], with_superusers=False)
+    return [
+        u for u in users
+        if Membership.objects.filter(user=u, body_id=objective.plan.body_id, role=Role.FUNZIONARIO).exists()
+    ]
