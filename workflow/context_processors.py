@@ -1,9 +1,17 @@
-from .access import roles_in
+from .access import SEGRETERIA_ROLES, roles_in
+from .models import Role
 
 
 def current_body(request):
+    user = getattr(request, "user", None)
     ente = getattr(request, "ente", None)
-    if ente is None or not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {"ente": None, "enti": [], "ruoli": frozenset()}
-    body = ente if ente else None
-    return {"ente": body, "enti": request.enti, "ruoli": roles_in(request.user, body) if body else frozenset()}
+    if user is None or not user.is_authenticated or not ente:
+        return {"ente": None, "enti": [], "ruoli": frozenset(), "ruoli_labels": [], "is_segreteria": False}
+    roles = roles_in(user, ente.pk)
+    return {
+        "ente": ente,
+        "enti": request.enti,
+        "ruoli": roles,
+        "ruoli_labels": [Role(r).label for r in sorted(roles)],
+        "is_segreteria": bool(roles & SEGRETERIA_ROLES),
+    }

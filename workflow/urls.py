@@ -1,4 +1,17 @@
 from django.urls import path
 
+from .views import actions, edit, pages
+
 app_name = "workflow"
-urlpatterns = []
+urlpatterns = [
+    path("", pages.dashboard, name="dashboard"),
+    path("ente/", pages.switch_body, name="switch_body"),
+    path("obiettivi/", pages.objective_list, name="objective_list"),
+    path("obiettivi/nuovo/", edit.objective_create_view, name="objective_create"),
+    path("obiettivi/<int:pk>/", pages.objective_detail, name="objective_detail"),
+    path("obiettivi/<int:pk>/modifica/", edit.objective_edit, name="objective_edit"),
+    path("obiettivi/<int:pk>/responsabile/", edit.objective_responsible, name="objective_responsible"),
+    path("obiettivi/<int:pk>/delega/<str:action>/", edit.objective_delegation, name="objective_delegation"),
+    path("obiettivi/<int:pk>/azioni/<str:name>/", actions.objective_transition_view, name="objective_transition"),
+    path("operazioni-multiple/", actions.batch, name="batch"),
+]

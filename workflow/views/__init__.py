@@ -1,3 +1,5 @@
+"""Pages of the objectives' approval path. Views parse input, call one selector or flows service, render."""
+
 from django.shortcuts import render
 
 

@@ -1,0 +1,176 @@
+"""Forms of the objective pages. They validate input; the flows services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms import inlineformset_factory
+
+from .models import Indicator, Objective, ObjectiveKind, Phase, State, StrategicObjective
+
+TEXTAREA = {"rows": 3, "class": "form-control"}
+
+
+class ObjectiveContentForm(forms.ModelForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Nota sulla modifica (facoltativa, resta nello storico)", required=False, max_length=300,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    class Meta:
+        model = Objective
+        fields = ["title", "strategic_objective", "weight", "kind", "transversal", "purpose", "motivation",
+                  "baseline_and_target", "beneficiaries", "actions"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            "weight": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100", "class": "form-control"}),
+            "purpose": forms.Textarea(attrs=TEXTAREA),
+            "motivation": forms.Textarea(attrs=TEXTAREA),
+            "baseline_and_target": forms.Textarea(attrs=TEXTAREA),
+            "beneficiaries": forms.Textarea(attrs=TEXTAREA),
+            "actions": forms.Textarea(attrs=TEXTAREA),
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["strategic_objective"].queryset = StrategicObjective.objects.filter(plan=plan)
+        self.fields["strategic_objective"].empty_label = "— da scegliere —"
+        self.fields["strategic_objective"].widget.attrs["class"] = "form-select"
+        self.fields["kind"].widget.attrs["class"] = "form-select"
+
+    def clean_weight(self):
+        weight = self.cleaned_data["weight"]
+        if weight is not None and not (0 <= weight <= 100):
+            raise forms.ValidationError("Il peso deve essere tra 0 e 100.")
+        return weight
+
+
+class ObjectiveCreateForm(forms.Form):
+    code = forms.RegexField(
+        label="Codice", regex=r"^[0-9]{4}_[0-9A-Z]+$", max_length=20,
+        error_messages={"invalid": "Usa il formato ANNO_CODICE, per esempio 2023_5501 o 2023_5501T."},
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    title = forms.CharField(label="Titolo", max_length=500, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    strategic_objective = forms.ModelChoiceField(
+        label="Obiettivo strategico", queryset=StrategicObjective.objects.none(), required=False,
+        empty_label="— da scegliere —", widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    kind = forms.ChoiceField(label="Tipo di obiettivo", choices=ObjectiveKind.choices,
+                             initial=ObjectiveKind.PERFORMANCE, widget=forms.Select(attrs={"class": "form-select"}))
+    responsible = forms.ModelChoiceField(
+        label="Dirigente responsabile", queryset=None, required=False,
+        empty_label="— da scegliere —", widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, plan, dirigenti, choose_responsible: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["strategic_objective"].queryset = StrategicObjective.objects.filter(plan=plan)
+        self.fields["responsible"].queryset = dirigenti
+        self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if choose_responsible:
+            self.fields["responsible"].required = True
+            self.fields["responsible"].error_messages["required"] = "Scegli il dirigente responsabile."
+        else:
+            del self.fields["responsible"]
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if not code.startswith(f"{self.plan.year}_"):
+            raise forms.ValidationError(f"Il codice deve iniziare con l'anno del piano: {self.plan.year}_…")
+        if Objective.objects.filter(plan=self.plan, code=code).exists():
+            raise forms.ValidationError(f"Esiste già un obiettivo con il codice «{code}» in questo piano.")
+        return code
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = ["description", "weight", "start", "end", "responsibility_center", "notes"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            "weight": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100", "class": "form-control"}),
+            "start": forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+            "responsibility_center": forms.TextInput(attrs={"class": "form-control"}),
+            "notes": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "La fine prevista non può precedere l'inizio.")
+        weight = data.get("weight")
+        if weight is not None and not (0 <= weight <= 100):
+            self.add_error("weight", "Il peso deve essere tra 0 e 100.")
+        return data
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["description", "kind", "expected", "notes"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            "kind": forms.TextInput(attrs={"class": "form-control"}),
+            "expected": forms.TextInput(attrs={"class": "form-control"}),
+            "notes": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        }
+
+
+PhaseFormSet = inlineformset_factory(Objective, Phase, form=PhaseForm, extra=1, can_delete=True)
+IndicatorFormSet = inlineformset_factory(Objective, Indicator, form=IndicatorForm, extra=1, can_delete=True)
+
+
+def formset_rows(formset) -> list[dict]:
+    """The rows of a valid formset as the flows service takes them: id (None when new), delete, fields."""
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() and form.instance.pk is None:
+            continue
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("id", "objective", "DELETE")}
+        rows.append({"id": form.instance.pk, "delete": bool(form.cleaned_data.get("DELETE")), **data})
+    return rows
+
+
+class ObjectiveFilterForm(forms.Form):
+    q = forms.CharField(label="Testo", required=False, widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}))
+    state = forms.ChoiceField(label="Stato", required=False, choices=[("", "Tutti")] + list(State.choices),
+                              widget=forms.Select(attrs={"class": "form-select"}))
+    strategic = forms.ChoiceField(label="Obiettivo strategico", required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    center = forms.ChoiceField(label="Centro di responsabilità", required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    responsible = forms.ChoiceField(label="Responsabile", required=False, widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args, strategic_choices, center_choices, responsible_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["strategic"].choices = [("", "Tutti")] + strategic_choices
+        self.fields["center"].choices = [("", "Tutti")] + center_choices
+        self.fields["responsible"].choices = [("", "Tutti")] + responsible_choices
+
+
+class DelegateForm(forms.Form):
+    delegate = forms.ModelChoiceField(
+        label="Funzionario", queryset=None, empty_label="— scegli —",
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": "Scegli un funzionario dell'ente.", "required": "Scegli un funzionario."},
+    )
+
+    def __init__(self, *args, funzionari, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegate"].queryset = funzionari
+        self.fields["delegate"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class ResponsibleForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    responsible = forms.ModelChoiceField(
+        label="Nuovo dirigente responsabile", queryset=None, empty_label="— scegli —",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, dirigenti, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = dirigenti
+        self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username

@@ -1,0 +1,57 @@
+"""The phases' Gantt chart as an SVG drawn on the server (pure: phases in, markup out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+ROW = 26
+LABEL_W = 260
+CHART_W = 560
+TOP = 28
+MONTHS = ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"]
+
+
+def _short(text: str, limit: int = 42) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def gantt_svg(phases, *, title: str = "Diagramma di Gantt delle fasi") -> str:
+    dated = [p for p in phases if p.start and p.end and p.start <= p.end]
+    if not dated:
+        return ""
+    first = min(p.start for p in dated).replace(day=1)
+    last = max(p.end for p in dated)
+    span = max((last - first).days + 1, 1)
+    height = TOP + ROW * len(dated) + 8
+    width = LABEL_W + CHART_W + 10
+
+    def x(day: dt.date) -> float:
+        return LABEL_W + (day - first).days / span * CHART_W
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="gantt-title" '
+        f'viewBox="0 0 {width} {height}" width="100%" class="gantt" preserveAspectRatio="xMinYMin meet">',
+        f'<title id="gantt-title">{escape(title)}</title>',
+    ]
+    month = first
+    while month <= last:
+        mx = x(month)
+        parts.append(f'<line x1="{mx:.1f}" y1="{TOP - 6}" x2="{mx:.1f}" y2="{height - 4}" stroke="#d9dadb"/>')
+        parts.append(
+            f'<text x="{mx + 3:.1f}" y="{TOP - 10}" font-size="11" fill="#3a4149">'
+            f"{MONTHS[month.month - 1]}{' ' + str(month.year) if month.month == 1 or month == first else ''}</text>"
+        )
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    for n, p in enumerate(dated):
+        y = TOP + n * ROW
+        x0, x1 = x(p.start), x(p.end + dt.timedelta(days=1))
+        label = f"{p.description} – dal {p.start:%d/%m/%Y} al {p.end:%d/%m/%Y}"
+        parts.append(
+            f'<text x="0" y="{y + 16}" font-size="12" fill="#1a1a1a">{escape(_short(p.description))}</text>'
+            f'<rect x="{x0:.1f}" y="{y + 4}" width="{max(x1 - x0, 2):.1f}" height="16" rx="3" fill="#0066cc">'
+            f"<title>{escape(label)}</title></rect>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,46 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from workflow.gantt import gantt_svg
+from workflow.models import STATE_PATH, State
+
+register = template.Library()
+
+STATE_BADGE = {
+    State.DRAFTING: "badge-stato-redazione",
+    State.PUBLISHED: "badge-stato-pubblicato",
+    State.WITHDRAWN: "badge-stato-ritirato",
+}
+
+
+@register.simple_tag
+def gantt(phases):
+    return mark_safe(gantt_svg(list(phases)))  # noqa: S308 - every text in it is escaped by gantt_svg
+
+
+@register.inclusion_tag("workflow/_tracker.html")
+def state_tracker(objective):
+    current = objective.state
+    steps = []
+    reached = True
+    for s in STATE_PATH:
+        status = "done" if reached else "todo"
+        if s == current:
+            status, reached = "current", False
+        steps.append({"code": s.value, "label": s.label, "status": status})
+    if current == State.WITHDRAWN:
+        steps = [dict(st, status="todo") for st in steps]
+    return {"steps": steps, "withdrawn": current == State.WITHDRAWN, "objective": objective}
+
+
+@register.filter
+def state_label(code):
+    try:
+        return State(code).label
+    except ValueError:
+        return code
+
+
+@register.filter
+def state_class(code):
+    return STATE_BADGE.get(code, "badge-stato-iter")

@@ -1,0 +1,116 @@
+"""Applying transitions from the objective page and in batches."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from flows import errors
+from flows.forms import TRANSITION_FORMS
+from flows.objective_flow import TRANSITION_NAMES, ObjectiveFlow, transition_label
+from flows.services.transitions import objective_transition, objectives_batch_transition
+from workflow import access, selectors
+from workflow.models import Objective, State
+
+from .pages import current_plan, detail_context
+
+# Transitions the Segreteria may apply to many objectives at once.
+BATCH_TRANSITIONS = ["approve", "return_to_drafting", "close_consultation", "adopt", "transmit", "publish", "withdraw"]
+
+
+def _lock_version(request):
+    try:
+        return int(request.POST.get("lock_version", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def objective_transition_view(request, pk: int, name: str):
+    if name not in TRANSITION_NAMES:
+        raise Http404
+    try:
+        objective = selectors.objective_get(request.user, pk)
+    except Objective.DoesNotExist as exc:
+        raise Http404 from exc
+    lock_version = _lock_version(request)
+    if lock_version is None:
+        messages.error(request, "Richiesta incompleta: ricarica la pagina e riprova.")
+        return redirect("workflow:objective_detail", pk=pk)
+    form = TRANSITION_FORMS[name](request.POST)
+    if not form.is_valid():
+        context = detail_context(request, objective, open_action=name, bound_form=form)
+        if not any(a["name"] == name for a in context["actions"]):
+            raise PermissionDenied(errors.FORBIDDEN.format(action=transition_label(name)))
+        return render(request, "workflow/objective_detail.html", context, status=400)
+    try:
+        moved = objective_transition(objective_id=pk, name=name, by=request.user, lock_version=lock_version,
+                                     data=form.cleaned_data)
+    except errors.Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except Objective.DoesNotExist as exc:
+        raise Http404 from exc
+    except errors.WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("workflow:objective_detail", pk=pk)
+    messages.success(request, f"{transition_label(name)}: fatto. Stato attuale: {moved.get_state_display()}.")
+    return redirect("workflow:objective_detail", pk=pk)
+
+
+def _batch_transitions_from(state: str) -> list[str]:
+    names = []
+    for name in BATCH_TRANSITIONS:
+        if any(t.source == state for t in getattr(ObjectiveFlow, name).get_transitions()):
+            names.append(name)
+    return names
+
+
+@login_required
+def batch(request):
+    body = request.ente
+    if not body:
+        raise Http404
+    if not access.is_segreteria(request.user, body):
+        raise PermissionDenied("Le operazioni multiple sono riservate alla Segreteria Generale.")
+    plan, plans = current_plan(request)
+    source = request.GET.get("stato") or request.POST.get("stato") or State.SUBMITTED
+    if source not in State.values or source in (State.PUBLISHED, State.WITHDRAWN):
+        source = State.SUBMITTED
+    names = _batch_transitions_from(source)
+    name = request.POST.get("azione") or request.GET.get("azione") or (names[0] if names else "")
+    if name not in names:
+        name = names[0] if names else ""
+    objectives = selectors.objective_list(request.user, body, plan=plan, state=source)
+    form = TRANSITION_FORMS[name](request.POST if request.method == "POST" else None) if name else None
+    selected = set(request.POST.getlist("obiettivi"))
+    status = 200
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            ids = [int(i) for i in selected if i.isdigit()]
+            versions = {}
+            for key in request.POST:
+                if key.startswith("v_") and key[2:].isdigit() and request.POST[key].isdigit():
+                    versions[int(key[2:])] = int(request.POST[key])
+            try:
+                moved = objectives_batch_transition(objective_ids=ids, name=name, by=request.user,
+                                                    data=form.cleaned_data, lock_versions=versions)
+            except errors.WorkflowError as exc:
+                messages.error(request, exc.message)
+                status = 409 if isinstance(exc, errors.BatchBlocked) else 400
+            else:
+                codes = ", ".join(o.code for o in moved)
+                messages.success(request, f"{transition_label(name)}: fatto per {len(moved)} obiettivi ({codes}).")
+                return redirect(f"{request.path}?stato={source}&azione={name}")
+        else:
+            status = 400
+    return render(request, "workflow/batch.html", {
+        "nav": "batch", "plan": plan, "plans": plans, "source": source,
+        "states": [s for s in State if s not in (State.PUBLISHED, State.WITHDRAWN) and _batch_transitions_from(s)],
+        "names": [(n, transition_label(n)) for n in names], "name": name, "form": form,
+        "objectives": objectives, "selected": selected,
+    }, status=status)
