@@ -88,7 +88,7 @@ def _create_act(name, cleaned, by, ids) -> AdoptionAct | None:
         return None
     body_ids = set(Objective.objects.filter(pk__in=ids).values_list("plan__body_id", flat=True))
     if len(body_ids) != 1:
-        raise errors.InvalidInput(errors.BATCH_MIXED_STATES)
+        raise errors.InvalidInput(errors.BATCH_MIXED_BODIES)
     return approvals.act_create(
         body_id=body_ids.pop(), act_type=cleaned["act_type"], number=cleaned["act_number"],
         date=cleaned["act_date"], by=by,
