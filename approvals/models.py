@@ -58,9 +58,10 @@ class Signature(models.Model):
         verbose_name_plural = _("firme")
         ordering = ["signed_at", "id"]
         constraints = [
+            # Per revision: the signatures of a published revision stay valid while the next one is signed.
             models.UniqueConstraint(
-                fields=["objective", "signer"], condition=models.Q(voided_at__isnull=True),
-                name="one_valid_signature_per_signer",
+                fields=["objective", "revision", "signer"], condition=models.Q(voided_at__isnull=True),
+                name="one_valid_signature_per_signer_and_revision",
             )
         ]
 
