@@ -26,9 +26,12 @@ def signature_record(*, objective, signer, step, method=SignatureMethod.LOGIN) -
 
 
 def signatures_void(*, objective, step) -> int:
-    """Void the signatures given so far (they are kept, marked void, for the record)."""
+    """Void the signatures given so far to the work in progress (they are kept, marked void, for the
+    record). The signatures of a published revision stay valid: that revision is still the public one."""
     n = 0
-    for signature in Signature.objects.filter(objective=objective, voided_at__isnull=True):
+    published = PublishedRevision.objects.filter(objective=objective).values("revision")
+    for signature in Signature.objects.filter(objective=objective, voided_at__isnull=True).exclude(
+            revision__in=published):
         signature.voided_at = timezone.now()
         signature.voided_by_step = step
         signature.save(update_fields=["voided_at", "voided_by_step"])
