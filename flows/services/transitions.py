@@ -12,7 +12,7 @@ from viewflow.fsm.base import NoTransition, TransitionConditionsUnmet
 import audit.services as audit
 from approvals import services as approvals
 from approvals.models import AdoptionAct
-from approvals.selectors import last_publication
+from approvals.selectors import last_publication, valid_signatures
 from workflow.models import Objective
 
 from .. import errors
@@ -106,7 +106,7 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
             errors.NOT_AVAILABLE.format(action=label, state=objective.get_state_display())
         )
     if not method.has_perm(by):
-        raise errors.Forbidden(errors.FORBIDDEN.format(action=label))
+        raise errors.Forbidden(_forbidden_message(name, objective, by, label))
     source = objective.state
     try:
         method()
@@ -132,6 +132,13 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
         "step": step.pk, "comment": comment, "batch": str(context.batch) if context.batch else None,
     })
     return objective
+
+
+def _forbidden_message(name, objective, by, label) -> str:
+    if name == "sign":  # say why: a signer who already signed, or someone whose signature is not needed
+        signed = valid_signatures(objective).filter(signer=by).exists()
+        return errors.ALREADY_SIGNED if signed else errors.NOT_A_SIGNER
+    return errors.FORBIDDEN.format(action=label)
 
 
 def _comment(name, cleaned) -> str:
