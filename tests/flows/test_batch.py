@@ -1,0 +1,182 @@
+"""One transition applied to many objectives at once: all of them move, or none does."""
+
+import pytest
+
+from approvals.models import AdoptionAct, StepRecord
+from audit.models import AuditEntry
+from flows import errors
+from flows.objective_flow import transition_label
+from flows.services.transitions import objectives_batch_transition
+from tests.factories import ObjectiveFactory, PlanFactory, Role, member
+from tests.helpers import COMMENT, VALID_INPUT, fresh, snapshot, walk_to
+from workflow.models import Objective, State
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def objectives(plan, people):
+    """Three drafts of two dirigenti, created in this order (ascending ids)."""
+    return [
+        ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]),
+        ObjectiveFactory(plan=plan, responsible=people["dirigente_rossi"]),
+        ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]),
+    ]
+
+
+def batch(objectives, name, by, data=None, **kwargs):
+    return objectives_batch_transition(objective_ids=[o.pk for o in objectives], name=name, by=by,
+                                       data=VALID_INPUT[name] if data is None else data, **kwargs)
+
+
+def test_batch_approve_moves_all_with_one_batch_id(objectives, people):
+    for o in objectives:
+        walk_to(o, State.SUBMITTED, people)
+
+    done = batch(objectives, "approve", people["segreteria"])
+
+    assert {o.pk for o in done} == {o.pk for o in objectives}
+    assert {fresh(o).state for o in objectives} == {State.UNION_CONSULTATION}
+    steps = StepRecord.objects.filter(transition="approve")
+    assert steps.count() == 3
+    batch_ids = set(steps.values_list("batch", flat=True))
+    assert len(batch_ids) == 1 and None not in batch_ids
+    assert set(steps.values_list("comment", flat=True)) == {COMMENT}
+    entry = AuditEntry.objects.filter(action="batch_transition").get()
+    assert entry.payload["data"]["batch"] == str(batch_ids.pop())
+    assert entry.payload["data"]["objectives"] == sorted(o.pk for o in objectives)
+
+
+def test_batch_adopt_shares_one_adoption_act(objectives, people, body):
+    for o in objectives:
+        walk_to(o, State.DELIBERATION, people)
+
+    batch(objectives, "adopt", people["segreteria"])
+
+    adoption = AdoptionAct.objects.get()
+    assert adoption.body == body
+    assert set(adoption.objectives.values_list("pk", flat=True)) == {o.pk for o in objectives}
+    assert {fresh(o).state for o in objectives} == {State.TRANSMISSION}
+    steps = StepRecord.objects.filter(transition="adopt")
+    assert {s.data["act_id"] for s in steps} == {adoption.pk}
+    assert len({s.batch for s in steps}) == 1
+
+
+def test_one_blocked_objective_leaves_all_unchanged(objectives, people):
+    first, second, late = objectives
+    walk_to(first, State.SUBMITTED, people)
+    walk_to(second, State.SUBMITTED, people)  # ``late`` is still in drafting and has the highest id
+    before = [snapshot(o) for o in objectives]
+    steps_before = StepRecord.objects.count()
+
+    with pytest.raises(errors.BatchBlocked) as exc:
+        batch(objectives, "approve", people["segreteria"])
+
+    cause = errors.NOT_AVAILABLE.format(action=transition_label("approve"), state="In redazione")
+    assert exc.value.message == errors.BATCH_BLOCKED.format(code=late.code, reason=cause)
+    assert exc.value.objective == late.pk
+    assert isinstance(exc.value.cause, errors.TransitionNotAvailable)
+    assert [snapshot(o) for o in objectives] == before
+    assert StepRecord.objects.count() == steps_before
+    assert not AuditEntry.objects.filter(action="batch_transition").exists()
+
+
+def test_blocked_adopt_leaves_no_adoption_act(objectives, people):
+    first, second, late = objectives
+    walk_to(first, State.DELIBERATION, people)
+    walk_to(second, State.DELIBERATION, people)
+    walk_to(late, State.SIGNATURE, people)  # one signature still missing
+    before = [snapshot(o) for o in objectives]
+
+    with pytest.raises(errors.BatchBlocked) as exc:
+        batch(objectives, "adopt", people["segreteria"])
+
+    assert late.code in exc.value.message
+    assert "In firma" in exc.value.message
+    assert AdoptionAct.objects.count() == 0
+    assert [snapshot(o) for o in objectives] == before
+
+
+def test_incomplete_draft_blocks_a_submit_batch_and_says_why(plan, people):
+    complete = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"])
+    incomplete = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], content=False)
+    before = [snapshot(o) for o in (complete, incomplete)]
+
+    with pytest.raises(errors.BatchBlocked) as exc:
+        batch([complete, incomplete], "submit", people["dirigente_satta"])
+
+    assert exc.value.message == errors.BATCH_BLOCKED.format(
+        code=incomplete.code, reason="Mancano: almeno una fase, almeno un indicatore.")
+    assert exc.value.problems == ["Mancano: almeno una fase, almeno un indicatore."]
+    assert [snapshot(o) for o in (complete, incomplete)] == before
+
+
+def test_a_stale_objective_blocks_the_batch(objectives, people):
+    for o in objectives:
+        walk_to(o, State.SUBMITTED, people)
+    versions = {o.pk: fresh(o).lock_version for o in objectives}
+    versions[objectives[1].pk] -= 1
+    before = [snapshot(o) for o in objectives]
+
+    with pytest.raises(errors.BatchBlocked) as exc:
+        batch(objectives, "approve", people["segreteria"], lock_versions=versions)
+
+    assert objectives[1].code in exc.value.message
+    assert "ricarica la pagina" in exc.value.message
+    assert exc.value.status == 409
+    assert [snapshot(o) for o in objectives] == before
+
+
+def test_an_objective_of_another_body_blocks_the_batch_as_not_found(objectives, people, other_body):
+    for o in objectives:
+        walk_to(o, State.SUBMITTED, people)
+    other_plan = PlanFactory(body=other_body)
+    foreign = ObjectiveFactory(plan=other_plan, state=State.SUBMITTED,
+                               responsible=member("dirigente_crema", other_body, Role.DIRIGENTE))
+    before = [snapshot(o) for o in [*objectives, foreign]]
+
+    with pytest.raises(errors.BatchBlocked) as exc:
+        batch([*objectives, foreign], "approve", people["segreteria"])
+
+    assert exc.value.message == errors.BATCH_BLOCKED.format(code=f"L'obiettivo n. {foreign.pk}",
+                                                            reason=errors.NOT_FOUND)
+    assert foreign.code not in exc.value.message  # nothing about another body's objective leaks
+    assert [snapshot(o) for o in [*objectives, foreign]] == before
+
+
+def test_a_forbidden_objective_blocks_the_batch(objectives, people):
+    # dirigente_satta may submit her own drafts, not dirigente_rossi's
+    before = [snapshot(o) for o in objectives]
+    with pytest.raises(errors.BatchBlocked) as exc:
+        batch(objectives, "submit", people["dirigente_satta"])
+    assert exc.value.objective == objectives[1].pk
+    assert exc.value.status == 403
+    assert [snapshot(o) for o in objectives] == before
+
+
+def test_empty_selection_is_invalid(people):
+    with pytest.raises(errors.InvalidInput) as exc:
+        objectives_batch_transition(objective_ids=[], name="approve", by=people["segreteria"], data={})
+    assert exc.value.message == errors.BATCH_EMPTY
+
+
+def test_batch_input_is_validated_once_before_anything_changes(objectives, people):
+    for o in objectives:
+        walk_to(o, State.SUBMITTED, people)
+    before = [snapshot(o) for o in objectives]
+    with pytest.raises(errors.InvalidInput) as exc:
+        batch(objectives, "return_to_drafting", people["segreteria"], data={"comment": ""})
+    assert errors.REASON_REQUIRED in exc.value.message
+    assert [snapshot(o) for o in objectives] == before
+    assert Objective.objects.filter(state=State.SUBMITTED).count() == 3
+
+
+def test_adopt_across_bodies_creates_no_act(objectives, people, other_body):
+    walk_to(objectives[0], State.DELIBERATION, people)
+    foreign = ObjectiveFactory(plan=PlanFactory(body=other_body), state=State.DELIBERATION,
+                               responsible=member("dirigente_crema", other_body, Role.DIRIGENTE))
+    before = [snapshot(o) for o in (objectives[0], foreign)]
+    with pytest.raises(errors.WorkflowError):
+        batch([objectives[0], foreign], "adopt", people["segreteria"])
+    assert AdoptionAct.objects.count() == 0
+    assert [snapshot(o) for o in (objectives[0], foreign)] == before
