@@ -1,4 +1,7 @@
-"""Test settings: fast hashing, DEBUG off as in production, a file SQLite test DB by default."""
+"""Test settings: fast hashing, DEBUG off as in production.
+
+On SQLite the test database lives in memory, unless TEST_SQLITE_PATH names a file: tests whose server runs
+in another process (Channels' live server, browser tests) need one."""
 
 import os
 
@@ -13,7 +16,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_PATH", "")} if os.environ.get(
-        "TEST_SQLITE_PATH"
-    ) else {}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3") and os.environ.get("TEST_SQLITE_PATH"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_SQLITE_PATH"]}
