@@ -1,0 +1,195 @@
+"""Who may do what, through the pages: one table (DESIGN.md, "People" and "Every page").
+
+Each row is one action on one objective of the Provincia di Cremona whose responsible dirigente is Sabrina
+Satta, taken from the state the action starts from; each column is one person:
+
+- ``dir_own``: dirigente_satta, the responsible dirigente; ``dir_other``: dirigente_rossi, another
+  dirigente of the same body;
+- ``fun_own``: funzionario_bianchi holding a delegation on the objective; ``fun_other``: the same person
+  without one;
+- ``segreteria``, ``segretario``, ``revisore``, ``sindacato``, ``amministratore`` of the Provincia;
+- ``segr_altro``: the Segreteria Generale of the Comune di Crema; ``anonimo``: nobody logged in.
+
+ALLOW: the page answers (200, or 302 after a POST) and the change happened. DENY: 403 with a clear Italian
+page, nothing changed. HIDE: 404 (the person may not even know the objective exists), nothing changed.
+LOGIN: a redirect to the login page, nothing changed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from approvals.models import StepRecord
+from flows import errors
+from flows.objective_flow import transition_label
+from flows.services.content import objective_delegate
+from tests.factories import ObjectiveFactory
+from workflow.models import State
+
+from .support import (
+    FORM_DATA,
+    REVISION_IN_PROGRESS,
+    TARGET,
+    detail_url,
+    edit_post,
+    edit_url,
+    fresh,
+    snapshot,
+    text,
+    transition_url,
+    walk_to,
+)
+
+ALLOW, DENY, HIDE, LOGIN = "allow", "deny", "hide", "login"
+A, D, H, L = ALLOW, DENY, HIDE, LOGIN
+
+# The state each row's objective is in when the person acts.
+DRAFT, SUBM, CONS, SIGN = State.DRAFTING, State.SUBMITTED, State.UNION_CONSULTATION, State.SIGNATURE
+DELIB, TRANSM, PUBLIC, PUBD = State.DELIBERATION, State.TRANSMISSION, State.PUBLICATION, State.PUBLISHED
+REV2 = REVISION_IN_PROGRESS  # drafting revision 2 of a published objective
+
+ACTORS = ("dir_own", "dir_other", "fun_own", "fun_other", "segreteria", "segretario", "revisore",
+          "sindacato", "amministratore", "segr_altro", "anonimo")
+
+#                                     dir  dir  fun  fun  segre segre revi sinda ammi segr anon
+#   action                from        own  oth  own  oth  teria tario sore cato  nis  altr imo
+MATRIX = [
+    ("view",               DRAFT,     A,   A,   A,   H,   A,    A,    A,   H,    H,   H,   L),
+    ("view",               CONS,      A,   A,   A,   H,   A,    A,    A,   A,    H,   H,   L),
+    ("edit_get",           DRAFT,     A,   D,   A,   H,   D,    D,    D,   H,    H,   H,   L),
+    ("edit_post",          DRAFT,     A,   D,   A,   H,   D,    D,    D,   H,    H,   H,   L),
+    ("edit_get",           SUBM,      D,   D,   D,   H,   D,    D,    D,   H,    H,   H,   L),
+    ("submit",             DRAFT,     A,   D,   D,   H,   D,    D,    D,   H,    H,   H,   L),
+    ("approve",            SUBM,      D,   D,   D,   H,   A,    A,    D,   H,    H,   H,   L),
+    ("return_to_drafting", SUBM,      D,   D,   D,   H,   A,    A,    D,   H,    H,   H,   L),
+    ("return_to_drafting", SIGN,      D,   D,   D,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("close_consultation", CONS,      D,   D,   D,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("sign",               SIGN,      A,   D,   D,   H,   D,    A,    D,   D,    H,   H,   L),
+    ("adopt",              DELIB,     D,   D,   D,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("transmit",           TRANSM,    D,   D,   D,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("publish",            PUBLIC,    D,   D,   D,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("withdraw",           SUBM,      D,   D,   D,   H,   A,    A,    D,   H,    H,   H,   L),
+    ("withdraw",           CONS,      D,   D,   D,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("revise",             PUBD,      A,   D,   D,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("discard_revision",   REV2,      A,   D,   D,   H,   A,    A,    D,   H,    H,   H,   L),
+    ("delegate",           DRAFT,     A,   D,   D,   H,   D,    D,    D,   H,    H,   H,   L),
+    ("batch",              SUBM,      D,   D,   D,   D,   A,    A,    D,   D,    D,   A,   L),
+]
+
+CASES = [
+    pytest.param(action, state, actor, expected, id=f"{action}[{state}]-{actor}")
+    for action, state, *row in MATRIX
+    for actor, expected in zip(ACTORS, row, strict=True)
+]
+
+# The message a refused person reads on the 403 page, where it is not errors.FORBIDDEN
+# ("Non hai i permessi per l'azione «…» su questo obiettivo.").
+DENIED_MESSAGE = {
+    "edit_get": errors.NOT_EDITABLE,
+    "edit_post": errors.NOT_EDITABLE,
+    "sign": errors.NOT_A_SIGNER,  # says why: this person's signature is not one of those required
+    "delegate": errors.DELEGATE_FORBIDDEN,
+    "batch": "Le operazioni multiple sono riservate alla Segreteria Generale.",
+}
+
+
+def _user(actor, people, segreteria_crema):
+    if actor == "anonimo":
+        return None
+    if actor == "segr_altro":
+        return segreteria_crema
+    return people[{
+        "dir_own": "dirigente_satta", "dir_other": "dirigente_rossi",
+        "fun_own": "funzionario_bianchi", "fun_other": "funzionario_bianchi",
+    }.get(actor, actor)]
+
+
+def _request(client, action, objective, ferri):
+    if action == "view":
+        return client.get(detail_url(objective))
+    if action == "edit_get":
+        return client.get(edit_url(objective))
+    if action == "edit_post":
+        return client.post(edit_url(objective), edit_post(objective, title="Titolo riscritto"))
+    if action == "delegate":
+        return client.post(reverse("workflow:objective_delegation", args=[objective.pk, "concedi"]),
+                           {"delegate": ferri.pk})
+    if action == "batch":
+        return client.get(reverse("workflow:batch") + "?stato=submitted")
+    return client.post(transition_url(objective, action),
+                       {"lock_version": fresh(objective).lock_version, **FORM_DATA[action]})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("action", "state", "actor", "expected"), CASES)
+def test_permission_matrix(client, plan, people, segreteria_crema, funzionario_ferri, action, state, actor,
+                           expected):
+    objective = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"])
+    if actor == "fun_own":
+        objective_delegate(objective_id=objective.pk, by=people["dirigente_satta"],
+                           delegate=people["funzionario_bianchi"])
+    objective = walk_to(objective, state, people)
+    user = _user(actor, people, segreteria_crema)
+    if user is not None:
+        client.force_login(user)
+    before = snapshot(objective)
+    is_transition = action in FORM_DATA
+
+    if is_transition and expected in (ALLOW, DENY):
+        # What the page offers agrees with what the server allows (the button is not the check).
+        page = text(client.get(detail_url(objective)))
+        assert (f'data-testid="azione-{action}"' in page) == (expected == ALLOW)
+
+    response = _request(client, action, objective, funzionario_ferri)
+
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+        assert snapshot(objective) == before
+        return
+    if expected == HIDE:
+        assert response.status_code == 404
+        assert "Pagina non trovata" in text(response)
+        assert snapshot(objective) == before
+        return
+    if expected == DENY:
+        assert response.status_code == 403
+        page = text(response)
+        message = DENIED_MESSAGE.get(action) or errors.FORBIDDEN.format(action=transition_label(action))
+        assert message in page
+        assert "Operazione non consentita" in page
+        assert "Nessun dato è stato modificato" in page
+        assert snapshot(objective) == before
+        if action == "delegate":
+            assert not funzionario_ferri.has_perm("workflow.change_objective", fresh(objective))
+        return
+
+    # ALLOW
+    after = fresh(objective)
+    if action in ("view", "edit_get"):
+        assert response.status_code == 200
+        assert objective.code in text(response)
+        assert snapshot(objective) == before
+    elif action == "batch":
+        assert response.status_code == 200
+        # The Segreteria of another body reaches its own body's page: the Provincia's objective is not there.
+        assert (objective.code in text(response)) == (actor != "segr_altro")
+        assert snapshot(objective) == before
+    elif action == "edit_post":
+        assert response.status_code == 302
+        assert response.url == detail_url(objective)
+        assert after.title == "Titolo riscritto"
+        assert after.lock_version == before["lock_version"] + 1
+        assert after.history.count() == before["history"] + 1
+    elif action == "delegate":
+        assert response.status_code == 302
+        assert funzionario_ferri.has_perm("workflow.change_objective", after)
+    else:
+        assert response.status_code == 302
+        assert response.url == detail_url(objective)
+        assert after.state == TARGET[action]
+        assert after.lock_version > before["lock_version"]
+        step = StepRecord.objects.filter(objective=after).order_by("-id").first()
+        assert StepRecord.objects.filter(objective=after).count() == before["steps"] + 1
+        assert (step.transition, step.by) == (action, user)
