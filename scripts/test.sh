@@ -1,0 +1,99 @@
+#!/bin/bash
+# The whole check, as CI runs it: set-up, services (PostgreSQL, Redis, Chromium), lint, import directions,
+# the tests on SQLite and on PostgreSQL, then the browser tests. Every check runs even when an earlier one
+# failed; a summary closes the output and the exit status is non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+unset DJANGO_SETTINGS_MODULE   # pyproject.toml picks config.settings.test
+
+t_start=$EPOCHREALTIME
+work=$(mktemp -d /tmp/piao-test.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+names=(); statuses=(); durations=()
+failed=0
+
+elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+
+# stage LABEL [--no-tests-ok] COMMAND...: run one check, remember its outcome and time.
+stage() {
+  local label=$1; shift
+  local no_tests_ok=0
+  if [ "${1:-}" = "--no-tests-ok" ]; then no_tests_ok=1; shift; fi
+  printf '\n==> %s\n' "$label"
+  local t0=$EPOCHREALTIME rc=0 status
+  "$@" || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    status="ok"
+  elif [ "$rc" -eq 5 ] && [ "$no_tests_ok" -eq 1 ]; then
+    status="ok (nessun test raccolto)"
+  else
+    status="FALLITO (uscita $rc)"; failed=1
+  fi
+  names+=("$label"); statuses+=("$status"); durations+=("$(elapsed "$t0")")
+  printf '<== %s: %s (%ss)\n' "$label" "$status" "${durations[-1]}"
+}
+
+skip() {
+  printf '\n==> %s\n<== %s: saltato (%s)\n' "$1" "$1" "$2"
+  names+=("$1"); statuses+=("saltato: $2"); durations+=("0.0")
+}
+
+summary() {
+  printf '\n%s\n' "Riepilogo"
+  local i
+  for i in "${!names[@]}"; do
+    printf '  %-44s %-28s %6ss\n' "${names[$i]}" "${statuses[$i]}" "${durations[$i]}"
+  done
+  printf 'Tempo totale: %ss\n' "$(elapsed "$t_start")"
+  if [ "$failed" -ne 0 ]; then echo "ESITO: qualcosa non va (vedi sopra)."; else echo "ESITO: tutto a posto."; fi
+  # Last line: one count over every pytest run (each wrote a JUnit report into $work).
+  .venv/bin/python - "$work" <<'PY' || true
+import pathlib, sys
+import xml.etree.ElementTree as ET
+t = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+for report in sorted(pathlib.Path(sys.argv[1]).glob("*.xml")):
+    for suite in ET.parse(report).getroot().iter("testsuite"):
+        for key in t:
+            t[key] += int(suite.get(key, 0))
+failed = t["failures"] + t["errors"]
+print(f"Totale: {t['tests'] - failed - t['skipped']} passed, {failed} failed, {t['skipped']} skipped")
+PY
+}
+
+# -- set-up and services: without them nothing below can run ------------------------------------------
+stage "set-up (scripts/setup.sh)" bash scripts/setup.sh
+if [ "$failed" -ne 0 ]; then summary; exit 1; fi
+stage "servizi (ci/services.sh)" bash -c "bash ci/services.sh > '$work/svc.env'"
+if [ "$failed" -ne 0 ]; then summary; exit 1; fi
+# shellcheck disable=SC1091
+. "$work/svc.env"
+PG_URL=$DATABASE_URL
+export PATH="$PWD/.venv/bin:$PATH"
+
+# -- static checks ------------------------------------------------------------------------------------
+stage "ruff check" ruff check --output-format concise .
+if [ -f ../shared/tools/check_layering.py ]; then
+  stage "direzioni degli import (check_layering)" python3 ../shared/tools/check_layering.py
+else
+  skip "direzioni degli import (check_layering)" "../shared/tools/check_layering.py assente"
+fi
+
+# -- tests --------------------------------------------------------------------------------------------
+# (a) SQLite, in memory. Notifications do not use Redis yet.
+stage "pytest su SQLite" env -u REDIS_URL DATABASE_URL= \
+  pytest --ignore=tests/e2e --junitxml="$work/sqlite.xml"
+# (b) PostgreSQL: the throwaway server of ci/services.sh (Django creates and drops test_app).
+stage "pytest su PostgreSQL" env DATABASE_URL="$PG_URL" \
+  pytest --ignore=tests/e2e --junitxml="$work/postgresql.xml"
+# (c) Browser tests, in a process of their own (Playwright's event loop and pytest-asyncio do not mix),
+# on a file SQLite test database that the live server's thread or process can open.
+if [ -d tests/e2e ]; then
+  stage "pytest browser (tests/e2e, Chromium)" --no-tests-ok env -u REDIS_URL DATABASE_URL= \
+    TEST_SQLITE_PATH="$work/e2e.sqlite3" pytest tests/e2e -m e2e --junitxml="$work/e2e.xml"
+else
+  skip "pytest browser (tests/e2e, Chromium)" "nessun test del browser"
+fi
+
+summary
+exit "$failed"
