@@ -128,10 +128,14 @@ def formset_rows(formset) -> list[dict]:
     """The rows of a valid formset as the flows service takes them: id (None when new), delete, fields."""
     rows = []
     for form in formset.forms:
-        if not form.has_changed() and form.instance.pk is None:
+        # The id the page posted, not the formset's reading of it: Django turns an id that is not one of
+        # this objective's rows into a new row. Passed on as posted, the service refuses it.
+        posted = form.cleaned_data.get("id")
+        row_id = posted.pk if posted is not None else form.instance.pk
+        if not form.has_changed() and row_id is None:
             continue
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("id", "objective", "DELETE")}
-        rows.append({"id": form.instance.pk, "delete": bool(form.cleaned_data.get("DELETE")), **data})
+        rows.append({"id": row_id, "delete": bool(form.cleaned_data.get("DELETE")), **data})
     return rows
 
 
