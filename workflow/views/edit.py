@@ -93,7 +93,7 @@ def objective_edit(request, pk: int):
                 raise PermissionDenied(exc.message) from exc
             except (errors.WorkflowError, Objective.DoesNotExist) as exc:
                 form.add_error(None, getattr(exc, "message", errors.NOT_FOUND))
-                status = 409
+                status = getattr(exc, "status", 409)  # 409 changed meanwhile, 400 bad input
             else:
                 messages.success(request, "Modifiche salvate.")
                 return redirect("workflow:objective_detail", pk=objective.pk)
