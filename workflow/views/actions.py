@@ -82,14 +82,20 @@ def batch(request):
     if source not in State.values or source in (State.PUBLISHED, State.WITHDRAWN):
         source = State.SUBMITTED
     names = _batch_transitions_from(source)
-    name = request.POST.get("azione") or request.GET.get("azione") or (names[0] if names else "")
-    if name not in names:
-        name = names[0] if names else ""
+    requested = request.POST.get("azione") or request.GET.get("azione") or ""
+    name = requested if requested in names else (names[0] if names else "")
+    # A POST applies the action it names or none: never the page's default in place of an unknown one.
+    refused = request.method == "POST" and requested != name
     objectives = selectors.objective_list(request.user, body, plan=plan, state=source)
-    form = TRANSITION_FORMS[name](request.POST if request.method == "POST" else None) if name else None
+    bound = request.method == "POST" and not refused
+    form = TRANSITION_FORMS[name](request.POST if bound else None) if name else None
     selected = set(request.POST.getlist("obiettivi"))
     status = 200
-    if request.method == "POST" and form is not None:
+    if refused:
+        messages.error(request, "L'azione richiesta non è possibile per gli obiettivi in questo stato: "
+                                "nessun obiettivo è stato modificato.")
+        status = 400
+    elif request.method == "POST" and form is not None:
         if form.is_valid():
             ids = [int(i) for i in selected if i.isdigit()]
             versions = {}
