@@ -22,6 +22,7 @@ def gantt_svg(phases, *, title: str = "Diagramma di Gantt delle fasi") -> str:
     if not dated:
         return ""
     first = min(p.start for p in dated).replace(day=1)
+    title = f"{title} ({first.year})"
     last = max(p.end for p in dated)
     span = max((last - first).days + 1, 1)
     height = TOP + ROW * len(dated) + 8
@@ -41,7 +42,7 @@ def gantt_svg(phases, *, title: str = "Diagramma di Gantt delle fasi") -> str:
         parts.append(f'<line x1="{mx:.1f}" y1="{TOP - 6}" x2="{mx:.1f}" y2="{height - 4}" stroke="#d9dadb"/>')
         parts.append(
             f'<text x="{mx + 3:.1f}" y="{TOP - 10}" font-size="11" fill="#3a4149">'
-            f"{MONTHS[month.month - 1]}{' ' + str(month.year) if month.month == 1 or month == first else ''}</text>"
+            f"{MONTHS[month.month - 1]}{'' if month.year == first.year else ' ' + str(month.year)[2:]}</text>"
         )
         month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     for n, p in enumerate(dated):

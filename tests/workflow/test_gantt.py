@@ -1,0 +1,24 @@
+import datetime as dt
+from types import SimpleNamespace
+
+from workflow.gantt import gantt_svg
+
+
+def phase(description, start, end):
+    return SimpleNamespace(description=description, start=start, end=end)
+
+
+def test_one_bar_per_dated_phase_and_notes_left_out():
+    svg = gantt_svg([
+        phase("Analisi <preliminare>", dt.date(2023, 1, 1), dt.date(2023, 3, 31)),
+        phase("Nota senza date", None, None),
+        phase("Attuazione", dt.date(2023, 4, 1), dt.date(2024, 2, 29)),
+    ])
+    assert svg.count("<rect") == 2
+    assert "Analisi &lt;preliminare&gt;" in svg and "<preliminare>" not in svg
+    assert "dal 01/04/2023 al 29/02/2024" in svg
+    assert ">gen 24<" in svg  # months of a following year carry it
+
+
+def test_nothing_to_draw_without_dated_phases():
+    assert gantt_svg([phase("Nota", None, None)]) == ""
