@@ -16,7 +16,7 @@ from flows.services.transitions import objective_transition, objectives_batch_tr
 from workflow import access, selectors
 from workflow.models import Objective, State
 
-from .pages import current_plan, detail_context
+from .pages import action_auto_id, current_plan, detail_context
 
 # Transitions the Segreteria may apply to many objectives at once.
 BATCH_TRANSITIONS = ["approve", "return_to_drafting", "close_consultation", "adopt", "transmit", "publish", "withdraw"]
@@ -42,7 +42,7 @@ def objective_transition_view(request, pk: int, name: str):
     if lock_version is None:
         messages.error(request, "Richiesta incompleta: ricarica la pagina e riprova.")
         return redirect("workflow:objective_detail", pk=pk)
-    form = TRANSITION_FORMS[name](request.POST)
+    form = TRANSITION_FORMS[name](request.POST, auto_id=action_auto_id(name))
     if not form.is_valid():
         context = detail_context(request, objective, open_action=name, bound_form=form)
         if not any(a["name"] == name for a in context["actions"]):

@@ -101,12 +101,19 @@ def objective_list(request):
     })
 
 
+def action_auto_id(name: str) -> str:
+    """The ids of one action's form fields on the objective page (``id_approve-comment``)."""
+    return f"id_{name}-%s"
+
+
 def detail_context(request, objective: Objective, *, open_action: str | None = None, bound_form=None) -> dict:
     user = request.user
     names = available_transitions(objective, user)
     actions = []
     for name in names:
-        form = bound_form if name == open_action and bound_form is not None else TRANSITION_FORMS[name]()
+        # One page holds a form per action, most with a "comment" field: ids carry the action's name.
+        form = bound_form if name == open_action and bound_form is not None else TRANSITION_FORMS[name](
+            auto_id=action_auto_id(name))
         actions.append({"name": name, "label": transition_label(name), "form": form, "open": name == open_action})
     body = objective.plan.body
     delegates = selectors.delegates_of(objective)
