@@ -40,15 +40,25 @@ def signatures_void(*, objective, step) -> int:
 
 
 def act_create(*, body_id, act_type, number, date, by) -> AdoptionAct:
-    return AdoptionAct.objects.create(body_id=body_id, act_type=act_type, number=number, date=date, created_by=by)
+    return AdoptionAct.objects.create(body_id=body_id, act_type=act_type, number=number, date=date,
+                                      created_by=by)
+
+
+def _last_step(objective, transition) -> StepRecord | None:
+    steps = StepRecord.objects.filter(objective=objective, transition=transition)
+    return steps.order_by("-at", "-id").first()
 
 
 def publication_record(*, objective, step, published_on, url) -> PublishedRevision:
-    act = objective.adoption_acts.order_by("-date", "-id").first()
-    transmit = StepRecord.objects.filter(objective=objective, transition="transmit").order_by("-at", "-id").first()
+    # The act and the receipt of the steps that led here, not the act with the latest date: an act adopting
+    # revision 2 may bear an earlier date than the one that adopted revision 1.
+    adopt = _last_step(objective, "adopt")
+    act = AdoptionAct.objects.filter(pk=adopt.data.get("act_id")).first() if adopt else None
+    transmit = _last_step(objective, "transmit")
     receipt = transmit.data if transmit else {}
     return PublishedRevision.objects.create(
-        objective=objective, revision=objective.revision, content=objective_as_dict(objective), adoption_act=act,
+        objective=objective, revision=objective.revision, content=objective_as_dict(objective),
+        adoption_act=act,
         receipt_reference=receipt.get("receipt_reference", ""), receipt_date=receipt.get("receipt_date"),
         published_on=published_on, url=url, step=step,
     )
