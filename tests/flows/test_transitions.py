@@ -597,3 +597,18 @@ def test_withdraw_a_never_published_draft(draft, people):
     assert last_history(o).history_change_reason == reason("withdraw", "Obiettivo accorpato")
     with pytest.raises(errors.TransitionNotAvailable):
         act(o, "submit", people["dirigente_satta"])
+
+
+def test_each_published_revision_names_its_own_act_and_receipt(draft, people):
+    o = walk_to(draft, PUBD, people)  # revision 1: act of 01/03/2023
+    act(o, "revise", people["segreteria"])
+    o = walk_to(o, DEL, people)
+    # the act adopting revision 2 bears an earlier date than revision 1's (a date typed as registered)
+    act(o, "adopt", people["segreteria"], data={"act_type": "delibera_giunta", "act_number": "7",
+                                                "act_date": dt.date(2023, 2, 1)})
+    act(o, "transmit", people["segreteria"], data={"receipt_reference": "DFP-2023-0099",
+                                                   "receipt_date": dt.date(2023, 4, 2)})
+    act(o, "publish", people["segreteria"])
+    first, second = PublishedRevision.objects.filter(objective=o).order_by("revision")
+    assert (first.adoption_act.number, first.receipt_reference) == ("12", "DFP-2023-0001")
+    assert (second.adoption_act.number, second.receipt_reference) == ("7", "DFP-2023-0099")
