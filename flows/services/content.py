@@ -140,11 +140,24 @@ def restore_content(*, objective: Objective, content: dict, by, reason: str) -> 
     for row in list(objective.indicators.all()):
         delete_with_history(row, by=by, reason=reason)
     for n, p in enumerate(content.get("phases", []), start=1):
-        save_with_history(Phase(objective=objective, position=n, **{k: p.get(k) or ("" if k not in (
-            "weight", "start", "end") else None) for k in PHASE_FIELDS}), by=by, reason=reason)
+        save_with_history(Phase(objective=objective, position=n, **_row_values(p, PHASE_FIELDS)), by=by,
+                          reason=reason)
     for n, i in enumerate(content.get("indicators", []), start=1):
-        save_with_history(Indicator(objective=objective, position=n, **{k: i.get(k) or "" for k in INDICATOR_FIELDS}),
+        save_with_history(Indicator(objective=objective, position=n, **_row_values(i, INDICATOR_FIELDS)),
                           by=by, reason=reason)
+
+
+NULLABLE_ROW_FIELDS = ("weight", "start", "end")
+
+
+def _row_values(row: dict, field_names) -> dict:
+    """Exported values back to model values: a missing text is "", a missing number or date None (a weight
+    of 0 stays 0)."""
+    values = {}
+    for k in field_names:
+        value = row.get(k)
+        values[k] = value if value is not None else (None if k in NULLABLE_ROW_FIELDS else "")
+    return values
 
 
 def objective_assign_responsible(*, objective_id: int, by, responsible, lock_version: int | None) -> Objective:
