@@ -612,3 +612,23 @@ def test_each_published_revision_names_its_own_act_and_receipt(draft, people):
     first, second = PublishedRevision.objects.filter(objective=o).order_by("revision")
     assert (first.adoption_act.number, first.receipt_reference) == ("12", "DFP-2023-0001")
     assert (second.adoption_act.number, second.receipt_reference) == ("7", "DFP-2023-0099")
+
+
+def test_discard_revision_restores_phase_weights_of_zero_and_undated_notes(draft, people):
+    first, second = draft.phases.all()
+    objective_update(objective_id=draft.pk, by=people["dirigente_satta"],
+                     lock_version=fresh(draft).lock_version, fields={}, phases=[
+                         {"id": first.pk, "weight": 100},
+                         {"id": second.pk, "weight": 0},
+                         {"id": None, "description": "Nota: in collaborazione con i Comuni", "notes": "nota"},
+                     ])
+    o = walk_to(draft, PUBD, people)
+    published = [(p.description, p.weight, p.start, p.notes) for p in o.phases.all()]
+    act(o, "revise", people["segreteria"])
+    objective_update(objective_id=o.pk, by=people["dirigente_satta"], lock_version=fresh(o).lock_version,
+                     fields={}, phases=[{"id": p.pk, "delete": True} for p in o.phases.all()])
+
+    act(o, "discard_revision", people["segreteria"])
+    o = fresh(o)
+    assert [(p.description, p.weight, p.start, p.notes) for p in o.phases.all()] == published
+    assert o.phases.get(position=2).weight == 0
