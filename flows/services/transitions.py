@@ -116,7 +116,8 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
         raise errors.TransitionNotAvailable(str(exc)) from exc
 
     now = timezone.now()
-    objective.state_entered_at = now
+    if objective.state != source:  # a signature that is not the last keeps the objective where it was
+        objective.state_entered_at = now
     comment = _comment(name, cleaned)
     reason = f"{label}" + (f": {comment}" if comment else "")
     save_with_history(objective, by=by, reason=reason)
