@@ -459,6 +459,14 @@ def test_signers_may_sign_in_any_order(draft, people, first, second):
     assert list(sign_steps.values_list("target", flat=True)) == [SIG, DEL]
 
 
+def test_a_signature_that_is_not_the_last_keeps_the_time_the_state_was_entered(draft, people):
+    o = walk_to(draft, SIG, people)
+    act(o, "sign", people["segretario"])
+    assert fresh(o).state_entered_at == o.state_entered_at
+    act(o, "sign", people["dirigente_satta"])
+    assert fresh(o).state_entered_at > o.state_entered_at
+
+
 def test_a_vicesegretario_may_stand_in(draft, people, body):
     vice = member("vicesegretario", body, Role.SEGRETARIO)
     o = walk_to(draft, SIG, people)
