@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django import template
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from workflow.gantt import gantt_svg
@@ -44,3 +47,12 @@ def state_label(code):
 @register.filter
 def state_class(code):
     return STATE_BADGE.get(code, "badge-stato-iter")
+
+
+@register.filter
+def isodate(value):
+    """An ISO date kept in a record's JSON data, shown as 31/01/2023."""
+    try:
+        return date_format(dt.date.fromisoformat(value), "d/m/Y")
+    except (TypeError, ValueError):
+        return value or ""

@@ -128,7 +128,7 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
         "indicators": list(objective.indicators.all()),
         "dup_links": list(objective.dup_links.all()),
         "actions": actions,
-        "steps": list(timeline(objective)),
+        "steps": [_labelled(step) for step in timeline(objective)],
         "history": list(objective.history.select_related("history_user").order_by("-history_date")[:50]),
         "signatures": list(valid_signatures(objective)) if objective.state in (State.SIGNATURE, State.DELIBERATION) else [],
         "missing_signatures": sorted(missing_signatures(objective)) if objective.state == State.SIGNATURE else [],
@@ -143,6 +143,11 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
         "acts": list(objective.adoption_acts.all()),
         "publications": list(objective.published_revisions.all()),
     }
+
+
+def _labelled(step):
+    step.label = transition_label(step.transition)
+    return step
 
 
 @login_required
