@@ -122,7 +122,7 @@ def test_a_stale_objective_blocks_the_batch(objectives, people):
         batch(objectives, "approve", people["segreteria"], lock_versions=versions)
 
     assert objectives[1].code in exc.value.message
-    assert "ricarica la pagina" in exc.value.message
+    assert "ricarica la pagina" in exc.value.message.lower()
     assert exc.value.status == 409
     assert [snapshot(o) for o in objectives] == before
 

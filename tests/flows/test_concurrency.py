@@ -106,7 +106,7 @@ def test_same_approve_with_the_same_lock_version_one_wins(draft, people, slow_sa
     assert len(winners) == 1 and len(losers) == 1, outcomes
     # The loser waited on the row lock, then found a newer lock version than the one its page showed.
     assert isinstance(losers[0], errors.StaleObjective), repr(losers[0])
-    assert "ricarica la pagina" in losers[0].message
+    assert "ricarica la pagina" in losers[0].message.lower()
     o = fresh(o)
     assert o.state == State.UNION_CONSULTATION
     assert o.lock_version == winners[0].lock_version

@@ -191,7 +191,7 @@ def test_stale_update_is_refused_and_nothing_written(draft, people):
     with pytest.raises(errors.StaleObjective) as exc:
         _update(draft, people["dirigente_satta"], lock_version=before["lock_version"] - 1,
                 fields={"title": "Sovrascritto"}, phases=[{"id": None, "description": "Nuova"}])
-    assert "ricarica la pagina" in exc.value.message
+    assert "ricarica la pagina" in exc.value.message.lower()
     assert snapshot(draft) == before
     assert Phase.history.count() == phase_rows
     assert fresh(draft).title != "Sovrascritto"
