@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 STALE = "L'obiettivo è stato modificato da {who} alle {when}: ricarica la pagina."
+STALE_SELF = (
+    "Questa pagina non è aggiornata: hai già modificato l'obiettivo alle {when} "
+    "(forse con un doppio clic o da un'altra scheda): ricarica la pagina."
+)
 NOT_AVAILABLE = "L'azione «{action}» non è possibile per un obiettivo nello stato «{state}»."
 FORBIDDEN = "Non hai i permessi per l'azione «{action}» su questo obiettivo."
 NOT_EDITABLE = "Puoi modificare solo le bozze di cui sei responsabile o che ti sono state delegate."

@@ -20,12 +20,16 @@ def lock_objective(*, objective_id, by) -> Objective:
     return Objective.objects.select_for_update().select_related("plan__body").get(pk=objective_id)
 
 
-def check_fresh(objective: Objective, lock_version: int | None) -> None:
+def check_fresh(objective: Objective, lock_version: int | None, *, by=None) -> None:
+    """Refuse a change made on a page older than the objective (``lock_version`` is the one it showed)."""
     if lock_version is None or int(lock_version) == objective.lock_version:
         return
-    who = objective.updated_by.get_full_name() or objective.updated_by.get_username() if objective.updated_by else "un altro utente"
-    when = timezone.localtime(objective.updated_at)
-    raise errors.StaleObjective(errors.STALE.format(who=who, when=f"{when:%H:%M}"))
+    when = f"{timezone.localtime(objective.updated_at):%H:%M}"
+    editor = objective.updated_by
+    if editor is not None and by is not None and editor.pk == by.pk:
+        raise errors.StaleObjective(errors.STALE_SELF.format(when=when))
+    who = (editor.get_full_name() or editor.get_username()) if editor else "un altro utente"
+    raise errors.StaleObjective(errors.STALE.format(who=who, when=when))
 
 
 def save_with_history(instance, *, by, reason: str, **kwargs) -> None:

@@ -79,7 +79,7 @@ def objective_update(*, objective_id: int, by, lock_version: int | None, fields:
     reason = "Modifica del contenuto" + (f": {note}" if note else "")
     with transaction.atomic():
         objective = lock_objective(objective_id=objective_id, by=by)
-        check_fresh(objective, lock_version)
+        check_fresh(objective, lock_version, by=by)
         if not access.can_edit(by, objective):
             raise errors.Forbidden(errors.NOT_EDITABLE)
         _check_strategic(objective.plan, fields.get("strategic_objective", objective.strategic_objective))
@@ -163,7 +163,7 @@ def _row_values(row: dict, field_names) -> dict:
 def objective_assign_responsible(*, objective_id: int, by, responsible, lock_version: int | None) -> Objective:
     with transaction.atomic():
         objective = lock_objective(objective_id=objective_id, by=by)
-        check_fresh(objective, lock_version)
+        check_fresh(objective, lock_version, by=by)
         body = objective.plan.body
         if not access.is_segreteria(by, body) or objective.state != State.DRAFTING:
             raise errors.Forbidden("Solo la Segreteria può cambiare il responsabile di una bozza.")

@@ -97,7 +97,7 @@ def _create_act(name, cleaned, by, ids) -> AdoptionAct | None:
 
 def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContext) -> Objective:
     objective = lock_objective(objective_id=objective_id, by=by)
-    check_fresh(objective, lock_version)
+    check_fresh(objective, lock_version, by=by)
     flow = ObjectiveFlow(objective, by=by, data=cleaned)
     method = getattr(flow, name)
     label = transition_label(name)

@@ -644,3 +644,13 @@ def test_discard_revision_restores_phase_weights_of_zero_and_undated_notes(draft
     o = fresh(o)
     assert [(p.description, p.weight, p.start, p.notes) for p in o.phases.all()] == published
     assert o.phases.get(position=2).weight == 0
+
+
+def test_a_double_click_is_told_the_page_is_older_than_ones_own_change(draft, people):
+    seen = draft.lock_version
+    act(draft, "submit", people["dirigente_satta"], lock_version=seen)
+    with pytest.raises(errors.StaleObjective) as exc:
+        act(draft, "submit", people["dirigente_satta"], lock_version=seen)
+    when = timezone.localtime(fresh(draft).updated_at)
+    assert exc.value.message == errors.STALE_SELF.format(when=f"{when:%H:%M}")
+    assert StepRecord.objects.filter(objective=draft, transition="submit").count() == 1

@@ -98,20 +98,23 @@ def batch(request):
     elif request.method == "POST" and form is not None:
         if form.is_valid():
             ids = [int(i) for i in selected if i.isdigit()]
-            versions = {}
-            for key in request.POST:
-                if key.startswith("v_") and key[2:].isdigit() and request.POST[key].isdigit():
-                    versions[int(key[2:])] = int(request.POST[key])
-            try:
-                moved = objectives_batch_transition(objective_ids=ids, name=name, by=request.user,
-                                                    data=form.cleaned_data, lock_versions=versions)
-            except errors.WorkflowError as exc:
-                messages.error(request, exc.message)
-                status = 409 if isinstance(exc, errors.BatchBlocked) else 400
+            # The page sends the lock version it showed for each objective: without it no stale check.
+            versions = {i: int(request.POST[f"v_{i}"]) for i in ids if request.POST.get(f"v_{i}", "").isdigit()}
+            if len(versions) != len(ids) or len(ids) != len(selected):
+                messages.error(request, "Richiesta incompleta: ricarica la pagina e riprova.")
+                status = 400
             else:
-                codes = ", ".join(o.code for o in moved)
-                messages.success(request, f"{transition_label(name)}: fatto per {len(moved)} obiettivi ({codes}).")
-                return redirect(f"{request.path}?stato={source}&azione={name}")
+                try:
+                    moved = objectives_batch_transition(objective_ids=ids, name=name, by=request.user,
+                                                        data=form.cleaned_data, lock_versions=versions)
+                except errors.WorkflowError as exc:
+                    messages.error(request, exc.message)
+                    status = 409 if isinstance(exc, errors.BatchBlocked) else 400
+                else:
+                    codes = ", ".join(o.code for o in moved)
+                    messages.success(request,
+                                     f"{transition_label(name)}: fatto per {len(moved)} obiettivi ({codes}).")
+                    return redirect(f"{request.path}?stato={source}&azione={name}")
         else:
             status = 400
     return render(request, "workflow/batch.html", {
