@@ -22,7 +22,8 @@ class StepRecord(models.Model):
     data = models.JSONField(_("dati del passaggio"), default=dict, blank=True)
     batch = models.UUIDField(_("operazione multipla"), null=True, blank=True, db_index=True)
     highlighted = models.BooleanField(
-        _("da evidenziare ai revisori"), default=False,
+        _("da evidenziare ai revisori"),
+        default=False,
         help_text=_("Per esempio una consultazione chiusa prima del termine."),
     )
 
@@ -60,7 +61,8 @@ class Signature(models.Model):
         constraints = [
             # Per revision: the signatures of a published revision stay valid while the next one is signed.
             models.UniqueConstraint(
-                fields=["objective", "revision", "signer"], condition=models.Q(voided_at__isnull=True),
+                fields=["objective", "revision", "signer"],
+                condition=models.Q(voided_at__isnull=True),
                 name="one_valid_signature_per_signer_and_revision",
             )
         ]

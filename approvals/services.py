@@ -10,18 +10,33 @@ from .models import AdoptionAct, PublishedRevision, Signature, SignatureMethod, 
 from .selectors import signer_capacities
 
 
-def step_record(*, objective, transition, source, target, by, at, comment="", data=None, batch=None,
-                highlighted=False) -> StepRecord:
+def step_record(
+    *, objective, transition, source, target, by, at, comment="", data=None, batch=None, highlighted=False
+) -> StepRecord:
     return StepRecord.objects.create(
-        objective=objective, transition=transition, source=source, target=target, by=by, at=at,
-        revision=objective.revision, comment=comment, data=data or {}, batch=batch, highlighted=highlighted,
+        objective=objective,
+        transition=transition,
+        source=source,
+        target=target,
+        by=by,
+        at=at,
+        revision=objective.revision,
+        comment=comment,
+        data=data or {},
+        batch=batch,
+        highlighted=highlighted,
     )
 
 
 def signature_record(*, objective, signer, step, method=SignatureMethod.LOGIN) -> Signature:
     return Signature.objects.create(
-        objective=objective, revision=objective.revision, signer=signer,
-        capacities=sorted(signer_capacities(objective, signer)), method=method, signed_at=step.at, step=step,
+        objective=objective,
+        revision=objective.revision,
+        signer=signer,
+        capacities=sorted(signer_capacities(objective, signer)),
+        method=method,
+        signed_at=step.at,
+        step=step,
     )
 
 
@@ -31,7 +46,8 @@ def signatures_void(*, objective, step) -> int:
     n = 0
     published = PublishedRevision.objects.filter(objective=objective).values("revision")
     for signature in Signature.objects.filter(objective=objective, voided_at__isnull=True).exclude(
-            revision__in=published):
+        revision__in=published
+    ):
         signature.voided_at = timezone.now()
         signature.voided_by_step = step
         signature.save(update_fields=["voided_at", "voided_by_step"])
@@ -40,8 +56,9 @@ def signatures_void(*, objective, step) -> int:
 
 
 def act_create(*, body_id, act_type, number, date, by) -> AdoptionAct:
-    return AdoptionAct.objects.create(body_id=body_id, act_type=act_type, number=number, date=date,
-                                      created_by=by)
+    return AdoptionAct.objects.create(
+        body_id=body_id, act_type=act_type, number=number, date=date, created_by=by
+    )
 
 
 def _last_step(objective, transition) -> StepRecord | None:
@@ -57,8 +74,13 @@ def publication_record(*, objective, step, published_on, url) -> PublishedRevisi
     transmit = _last_step(objective, "transmit")
     receipt = transmit.data if transmit else {}
     return PublishedRevision.objects.create(
-        objective=objective, revision=objective.revision, content=objective_as_dict(objective),
+        objective=objective,
+        revision=objective.revision,
+        content=objective_as_dict(objective),
         adoption_act=act,
-        receipt_reference=receipt.get("receipt_reference", ""), receipt_date=receipt.get("receipt_date"),
-        published_on=published_on, url=url, step=step,
+        receipt_reference=receipt.get("receipt_reference", ""),
+        receipt_date=receipt.get("receipt_date"),
+        published_on=published_on,
+        url=url,
+        step=step,
     )

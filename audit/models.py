@@ -11,6 +11,9 @@ class AuditHead(models.Model):
     count = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self):
+        return f"{self.count} voci, ultima impronta {self.hash[:12]}…"
+
 
 class AuditEntry(models.Model):
     sequence = models.PositiveBigIntegerField(_("sequenza"), unique=True)

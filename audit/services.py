@@ -19,7 +19,9 @@ def entry_hash(prev_hash: str, payload_json: str) -> str:
     return hashlib.sha256((prev_hash + payload_json).encode()).hexdigest()
 
 
-def record(*, action: str, by=None, obj=None, body_id: int | None = None, data: dict | None = None) -> AuditEntry:
+def record(
+    *, action: str, by=None, obj=None, body_id: int | None = None, data: dict | None = None
+) -> AuditEntry:
     """Append one entry. Must run inside the caller's transaction: the entry lands or fails with it."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside a transaction")
@@ -41,8 +43,17 @@ def record(*, action: str, by=None, obj=None, body_id: int | None = None, data: 
     payload_json = canonical(payload)
     digest = entry_hash(head.hash, payload_json)
     entry = AuditEntry.objects.create(
-        sequence=sequence, at=now, actor=by, actor_name=actor_name, action=action, object_type=object_type,
-        object_id=object_id, body_id=body_id, payload=json.loads(payload_json), prev_hash=head.hash, hash=digest,
+        sequence=sequence,
+        at=now,
+        actor=by,
+        actor_name=actor_name,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        body_id=body_id,
+        payload=json.loads(payload_json),
+        prev_hash=head.hash,
+        hash=digest,
     )
     head.count, head.hash = sequence, digest
     head.save(update_fields=["count", "hash"])

@@ -22,8 +22,12 @@ BATCH_EMPTY = "Seleziona almeno un obiettivo."
 BATCH_MIXED_BODIES = "Un atto di adozione riguarda gli obiettivi di un solo ente."
 BATCH_BLOCKED = "Nessun obiettivo è stato modificato: {code} ha bloccato l'operazione. {reason}"
 REASON_REQUIRED = "Indica la motivazione."
-NEVER_PUBLISHED_ONLY = "Si può ritirare solo un obiettivo mai pubblicato; per una revisione in corso usa «Annulla revisione»."
-NO_REVISION_IN_PROGRESS = "Non c'è una revisione in corso da annullare: l'obiettivo non è mai stato pubblicato."
+NEVER_PUBLISHED_ONLY = (
+    "Si può ritirare solo un obiettivo mai pubblicato; per una revisione in corso usa «Annulla revisione»."
+)
+NO_REVISION_IN_PROGRESS = (
+    "Non c'è una revisione in corso da annullare: l'obiettivo non è mai stato pubblicato."
+)
 NOT_A_SIGNER = "Non sei tra i firmatari richiesti per questo obiettivo."
 ALREADY_SIGNED = "Hai già firmato questo obiettivo."
 NO_SIGNER_AVAILABLE = "Nell'ente non c'è un Segretario Generale che possa firmare."

@@ -8,12 +8,15 @@ from approvals.models import ActType
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label="Commento (facoltativo)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label="Commento (facoltativo)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReasonForm(forms.Form):
     comment = forms.CharField(
-        label="Motivazione", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Motivazione",
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Indica la motivazione."},
     )
 
@@ -33,14 +36,17 @@ class CloseConsultationForm(forms.Form):
     )
     early_reason = forms.CharField(
         label="Motivazione della chiusura anticipata (solo prima della fine del periodo di informazione)",
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     comment = forms.CharField(label="Commento (facoltativo)", required=False)
 
     def clean(self):
         data = super().clean()
         if data.get("confronto") and not (data.get("summary") or "").strip():
-            self.add_error("summary", "Dopo un confronto con i sindacati serve la sintesi delle posizioni emerse.")
+            self.add_error(
+                "summary", "Dopo un confronto con i sindacati serve la sintesi delle posizioni emerse."
+            )
         return data
 
 
@@ -67,7 +73,9 @@ class AdoptForm(forms.Form):
 
 class TransmitForm(forms.Form):
     receipt_reference = forms.CharField(label="Protocollo della ricevuta del portale", max_length=100)
-    receipt_date = forms.DateField(label="Data della ricevuta", widget=forms.DateInput(attrs={"type": "date"}))
+    receipt_date = forms.DateField(
+        label="Data della ricevuta", widget=forms.DateInput(attrs={"type": "date"})
+    )
     comment = forms.CharField(label="Commento (facoltativo)", required=False)
 
     def clean_receipt_date(self):
@@ -78,9 +86,12 @@ class TransmitForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    published_on = forms.DateField(label="Data di pubblicazione", widget=forms.DateInput(attrs={"type": "date"}))
+    published_on = forms.DateField(
+        label="Data di pubblicazione", widget=forms.DateInput(attrs={"type": "date"})
+    )
     url = forms.URLField(
-        label="Indirizzo in Amministrazione Trasparente", max_length=500,
+        label="Indirizzo in Amministrazione Trasparente",
+        max_length=500,
         assume_scheme="https",
     )
     comment = forms.CharField(label="Commento (facoltativo)", required=False)

@@ -60,7 +60,9 @@ def _consultation_may_close(flow):
     if timezone.now() >= until or (data.get("early_reason") or "").strip():
         return FsmState.CONDITION(True)
     local = timezone.localtime(until)
-    return FsmState.CONDITION(False, errors.CONSULTATION_TOO_EARLY.format(until=f"{local:%d/%m/%Y alle %H:%M}"))
+    return FsmState.CONDITION(
+        False, errors.CONSULTATION_TOO_EARLY.format(until=f"{local:%d/%m/%Y alle %H:%M}")
+    )
 
 
 def _never_published(flow):
@@ -106,29 +108,39 @@ class ObjectiveFlow:
         return self.objective.state
 
     @state.transition(
-        source=State.DRAFTING, target=State.SUBMITTED, label="Invia alla Segreteria",
-        permission=_responsible, conditions=[_content_complete],
+        source=State.DRAFTING,
+        target=State.SUBMITTED,
+        label="Invia alla Segreteria",
+        permission=_responsible,
+        conditions=[_content_complete],
     )
     def submit(self):
         pass
 
     @state.transition(
-        source=State.SUBMITTED, target=State.UNION_CONSULTATION, label="Approva e avvia la consultazione sindacale",
+        source=State.SUBMITTED,
+        target=State.UNION_CONSULTATION,
+        label="Approva e avvia la consultazione sindacale",
         permission=_segreteria,
     )
     def approve(self):
         pass
 
     @state.transition(
-        source=[State.SUBMITTED, State.UNION_CONSULTATION, State.SIGNATURE], target=State.DRAFTING,
-        label="Restituisci al dirigente", permission=_segreteria,
+        source=[State.SUBMITTED, State.UNION_CONSULTATION, State.SIGNATURE],
+        target=State.DRAFTING,
+        label="Restituisci al dirigente",
+        permission=_segreteria,
     )
     def return_to_drafting(self):
         pass
 
     @state.transition(
-        source=State.UNION_CONSULTATION, target=State.SIGNATURE, label="Chiudi la consultazione e avvia la firma",
-        permission=_segreteria, conditions=[_consultation_may_close, _signers_exist],
+        source=State.UNION_CONSULTATION,
+        target=State.SIGNATURE,
+        label="Chiudi la consultazione e avvia la firma",
+        permission=_segreteria,
+        conditions=[_consultation_may_close, _signers_exist],
     )
     def close_consultation(self):
         pass
@@ -136,57 +148,81 @@ class ObjectiveFlow:
     @state.transition(
         source=State.SIGNATURE,
         target=FsmState.GET_STATE(_after_signature, states=[State.SIGNATURE, State.DELIBERATION]),
-        label="Firma", permission=_pending_signer,
+        label="Firma",
+        permission=_pending_signer,
     )
     def sign(self):
         pass
 
     @state.transition(
-        source=State.DELIBERATION, target=State.TRANSMISSION, label="Registra l'atto di adozione",
+        source=State.DELIBERATION,
+        target=State.TRANSMISSION,
+        label="Registra l'atto di adozione",
         permission=_segreteria,
     )
     def adopt(self):
         pass
 
     @state.transition(
-        source=State.TRANSMISSION, target=State.PUBLICATION, label="Registra la trasmissione a Funzione Pubblica",
+        source=State.TRANSMISSION,
+        target=State.PUBLICATION,
+        label="Registra la trasmissione a Funzione Pubblica",
         permission=_segreteria,
     )
     def transmit(self):
         pass
 
     @state.transition(
-        source=State.PUBLICATION, target=State.PUBLISHED, label="Pubblica in Amministrazione Trasparente",
+        source=State.PUBLICATION,
+        target=State.PUBLISHED,
+        label="Pubblica in Amministrazione Trasparente",
         permission=_segreteria,
     )
     def publish(self):
         pass
 
     @state.transition(
-        source=ACTIVE_STATES, target=State.WITHDRAWN, label="Ritira", permission=_segreteria,
+        source=ACTIVE_STATES,
+        target=State.WITHDRAWN,
+        label="Ritira",
+        permission=_segreteria,
         conditions=[_never_published],
     )
     def withdraw(self):
         pass
 
     @state.transition(
-        source=State.PUBLISHED, target=State.DRAFTING, label="Avvia una revisione",
+        source=State.PUBLISHED,
+        target=State.DRAFTING,
+        label="Avvia una revisione",
         permission=_segreteria_or_responsible,
     )
     def revise(self):
         self.objective.revision += 1
 
     @state.transition(
-        source=ACTIVE_STATES, target=State.PUBLISHED, label="Annulla la revisione",
-        permission=_segreteria_or_responsible, conditions=[_revision_in_progress],
+        source=ACTIVE_STATES,
+        target=State.PUBLISHED,
+        label="Annulla la revisione",
+        permission=_segreteria_or_responsible,
+        conditions=[_revision_in_progress],
     )
     def discard_revision(self):
         self.objective.revision = last_publication(self.objective).revision
 
 
 TRANSITION_NAMES = [
-    "submit", "approve", "return_to_drafting", "close_consultation", "sign", "adopt", "transmit", "publish",
-    "withdraw", "revise", "discard_revision",
+    "submit",
+    "approve",
+    "return_to_drafting",
+    "close_consultation",
+    "sign",
+    "adopt",
+    "transmit",
+    "publish",
+    "withdraw",
+    "revise",
+    "discard_revision",
 ]
 
 
@@ -197,7 +233,7 @@ def transition_label(name: str) -> str:
 
 
 def available_transitions(objective, user) -> list[str]:
-    """Transitions leaving the objective's state that ``user`` is permitted to try (conditions not checked)."""
+    """Transitions leaving the objective's state that ``user`` may try (their conditions not checked)."""
     flow = ObjectiveFlow(objective, by=user)
     names = []
     for name in TRANSITION_NAMES:

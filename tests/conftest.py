@@ -22,17 +22,32 @@ def other_body(db):
 def people(body):
     """The named people of the Provincia di Cremona scenarios."""
     return {
-        "dirigente_satta": member("dirigente_satta", body, Role.DIRIGENTE, first_name="Sabrina", last_name="Satta",
-                                  center="SETTORE RISORSE ECONOMICHE E FINANZIARIE"),
-        "dirigente_rossi": member("dirigente_rossi", body, Role.DIRIGENTE, first_name="Paolo", last_name="Rossi",
-                                  center="SETTORE INFRASTRUTTURE"),
-        "funzionario_bianchi": member("funzionario_bianchi", body, Role.FUNZIONARIO, first_name="Anna",
-                                      last_name="Bianchi"),
+        "dirigente_satta": member(
+            "dirigente_satta",
+            body,
+            Role.DIRIGENTE,
+            first_name="Sabrina",
+            last_name="Satta",
+            center="SETTORE RISORSE ECONOMICHE E FINANZIARIE",
+        ),
+        "dirigente_rossi": member(
+            "dirigente_rossi",
+            body,
+            Role.DIRIGENTE,
+            first_name="Paolo",
+            last_name="Rossi",
+            center="SETTORE INFRASTRUTTURE",
+        ),
+        "funzionario_bianchi": member(
+            "funzionario_bianchi", body, Role.FUNZIONARIO, first_name="Anna", last_name="Bianchi"
+        ),
         "segreteria": member("segreteria", body, Role.SEGRETERIA, first_name="Giulia", last_name="Verdi"),
         "segretario": member("segretario", body, Role.SEGRETARIO, first_name="Massimo", last_name="Placchi"),
         "revisore": member("revisore", body, Role.REVISORE, first_name="Laura", last_name="Neri"),
         "sindacato": member("sindacato", body, Role.SINDACATO, first_name="Carlo", last_name="Galli"),
-        "amministratore": member("amministratore", body, Role.AMMINISTRATORE, first_name="Ivo", last_name="Sala"),
+        "amministratore": member(
+            "amministratore", body, Role.AMMINISTRATORE, first_name="Ivo", last_name="Sala"
+        ),
     }
 
 

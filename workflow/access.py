@@ -104,7 +104,6 @@ def can_delegate(user, objective: Objective) -> bool:
     return objective.state == State.DRAFTING and is_responsible(user, objective)
 
 
-
 def segretari_of(body_id: int):
     return get_user_model().objects.filter(
         memberships__body_id=body_id, memberships__role=Role.SEGRETARIO, is_active=True

@@ -42,8 +42,13 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         try:
-            membership_grant(by=request.user, user=obj.user, body=obj.body, role=obj.role,
-                             responsibility_center=obj.responsibility_center)
+            membership_grant(
+                by=request.user,
+                user=obj.user,
+                body=obj.body,
+                role=obj.role,
+                responsibility_center=obj.responsibility_center,
+            )
         except errors.WorkflowError as exc:
             messages.error(request, exc.message)
 

@@ -45,7 +45,8 @@ def objective_as_dict(objective) -> dict:
             for i in objective.indicators.all()
         ],
         "dup_links": [
-            {"level": d.level, "code": d.code, "title": d.title, "view": d.view} for d in objective.dup_links.all()
+            {"level": d.level, "code": d.code, "title": d.title, "view": d.view}
+            for d in objective.dup_links.all()
         ],
         "state": objective.state,
     }
@@ -53,6 +54,14 @@ def objective_as_dict(objective) -> dict:
 
 # Content fields of Objective that the interchange object carries (the rest are workflow data).
 CONTENT_FIELDS = (
-    "title", "weight", "responsibility_center", "kind", "transversal", "purpose", "motivation",
-    "baseline_and_target", "beneficiaries", "actions",
+    "title",
+    "weight",
+    "responsibility_center",
+    "kind",
+    "transversal",
+    "purpose",
+    "motivation",
+    "baseline_and_target",
+    "beneficiaries",
+    "actions",
 )

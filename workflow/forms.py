@@ -13,17 +13,31 @@ TEXTAREA = {"rows": 3, "class": "form-control"}
 class ObjectiveContentForm(forms.ModelForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
-        label="Nota sulla modifica (facoltativa, resta nello storico)", required=False, max_length=300,
+        label="Nota sulla modifica (facoltativa, resta nello storico)",
+        required=False,
+        max_length=300,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
     class Meta:
         model = Objective
-        fields = ["title", "strategic_objective", "weight", "kind", "transversal", "purpose", "motivation",
-                  "baseline_and_target", "beneficiaries", "actions"]
+        fields = [
+            "title",
+            "strategic_objective",
+            "weight",
+            "kind",
+            "transversal",
+            "purpose",
+            "motivation",
+            "baseline_and_target",
+            "beneficiaries",
+            "actions",
+        ]
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-            "weight": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100", "class": "form-control"}),
+            "weight": forms.NumberInput(
+                attrs={"step": "0.01", "min": "0", "max": "100", "class": "form-control"}
+            ),
             "purpose": forms.Textarea(attrs=TEXTAREA),
             "motivation": forms.Textarea(attrs=TEXTAREA),
             "baseline_and_target": forms.Textarea(attrs=TEXTAREA),
@@ -47,20 +61,34 @@ class ObjectiveContentForm(forms.ModelForm):
 
 class ObjectiveCreateForm(forms.Form):
     code = forms.RegexField(
-        label="Codice", regex=r"^[0-9]{4}_[0-9A-Z]+$", max_length=20,
+        label="Codice",
+        regex=r"^[0-9]{4}_[0-9A-Z]+$",
+        max_length=20,
         error_messages={"invalid": "Usa il formato ANNO_CODICE, per esempio 2023_5501 o 2023_5501T."},
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    title = forms.CharField(label="Titolo", max_length=500, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
-    strategic_objective = forms.ModelChoiceField(
-        label="Obiettivo strategico", queryset=StrategicObjective.objects.none(), required=False,
-        empty_label="— da scegliere —", widget=forms.Select(attrs={"class": "form-select"}),
+    title = forms.CharField(
+        label="Titolo", max_length=500, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
     )
-    kind = forms.ChoiceField(label="Tipo di obiettivo", choices=ObjectiveKind.choices,
-                             initial=ObjectiveKind.PERFORMANCE, widget=forms.Select(attrs={"class": "form-select"}))
+    strategic_objective = forms.ModelChoiceField(
+        label="Obiettivo strategico",
+        queryset=StrategicObjective.objects.none(),
+        required=False,
+        empty_label="— da scegliere —",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    kind = forms.ChoiceField(
+        label="Tipo di obiettivo",
+        choices=ObjectiveKind.choices,
+        initial=ObjectiveKind.PERFORMANCE,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     responsible = forms.ModelChoiceField(
-        label="Dirigente responsabile", queryset=None, required=False,
-        empty_label="— da scegliere —", widget=forms.Select(attrs={"class": "form-select"}),
+        label="Dirigente responsabile",
+        queryset=None,
+        required=False,
+        empty_label="— da scegliere —",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, plan, dirigenti, choose_responsible: bool, **kwargs):
@@ -90,7 +118,9 @@ class PhaseForm(forms.ModelForm):
         fields = ["description", "weight", "start", "end", "responsibility_center", "notes"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-            "weight": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100", "class": "form-control"}),
+            "weight": forms.NumberInput(
+                attrs={"step": "0.01", "min": "0", "max": "100", "class": "form-control"}
+            ),
             "start": forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
             "end": forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
             "responsibility_center": forms.TextInput(attrs={"class": "form-control"}),
@@ -140,12 +170,26 @@ def formset_rows(formset) -> list[dict]:
 
 
 class ObjectiveFilterForm(forms.Form):
-    q = forms.CharField(label="Testo", required=False, widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}))
-    state = forms.ChoiceField(label="Stato", required=False, choices=[("", "Tutti")] + list(State.choices),
-                              widget=forms.Select(attrs={"class": "form-select"}))
-    strategic = forms.ChoiceField(label="Obiettivo strategico", required=False, widget=forms.Select(attrs={"class": "form-select"}))
-    center = forms.ChoiceField(label="Centro di responsabilità", required=False, widget=forms.Select(attrs={"class": "form-select"}))
-    responsible = forms.ChoiceField(label="Responsabile", required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    q = forms.CharField(
+        label="Testo",
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
+    )
+    state = forms.ChoiceField(
+        label="Stato",
+        required=False,
+        choices=[("", "Tutti")] + list(State.choices),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    strategic = forms.ChoiceField(
+        label="Obiettivo strategico", required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    center = forms.ChoiceField(
+        label="Centro di responsabilità", required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    responsible = forms.ChoiceField(
+        label="Responsabile", required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args, strategic_choices, center_choices, responsible_choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,9 +200,14 @@ class ObjectiveFilterForm(forms.Form):
 
 class DelegateForm(forms.Form):
     delegate = forms.ModelChoiceField(
-        label="Funzionario", queryset=None, empty_label="— scegli —",
+        label="Funzionario",
+        queryset=None,
+        empty_label="— scegli —",
         widget=forms.Select(attrs={"class": "form-select"}),
-        error_messages={"invalid_choice": "Scegli un funzionario dell'ente.", "required": "Scegli un funzionario."},
+        error_messages={
+            "invalid_choice": "Scegli un funzionario dell'ente.",
+            "required": "Scegli un funzionario.",
+        },
     )
 
     def __init__(self, *args, funzionari, **kwargs):
@@ -170,7 +219,9 @@ class DelegateForm(forms.Form):
 class ResponsibleForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     responsible = forms.ModelChoiceField(
-        label="Nuovo dirigente responsabile", queryset=None, empty_label="— scegli —",
+        label="Nuovo dirigente responsabile",
+        queryset=None,
+        empty_label="— scegli —",
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 

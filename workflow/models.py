@@ -151,7 +151,10 @@ class Objective(models.Model):
     responsible_name = models.CharField(_("responsabile (come stampato)"), max_length=200, blank=True)
     responsibility_center = models.CharField(_("centro di responsabilità"), max_length=200, blank=True)
     kind = models.CharField(
-        _("tipo di obiettivo"), max_length=20, choices=ObjectiveKind.choices, default=ObjectiveKind.PERFORMANCE
+        _("tipo di obiettivo"),
+        max_length=20,
+        choices=ObjectiveKind.choices,
+        default=ObjectiveKind.PERFORMANCE,
     )
     transversal = models.BooleanField(_("trasversale"), default=False)
     purpose = models.TextField(_("finalità"), blank=True)

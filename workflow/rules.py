@@ -33,9 +33,7 @@ def submission_problems(objective, phases, indicators) -> list[str]:
     if weights:
         total = sum(weights, Decimal(0))
         if total != Decimal(100):
-            problems.append(
-                f"I pesi delle fasi sommano a {number_format(total, 2)}% invece di 100%."
-            )
+            problems.append(f"I pesi delle fasi sommano a {number_format(total, 2)}% invece di 100%.")
     return problems
 
 

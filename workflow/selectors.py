@@ -44,8 +44,9 @@ def objective_get(user, pk) -> Objective:
     )
 
 
-def objective_list(user, body: Body, *, plan=None, state=None, strategic=None, center=None,
-                   responsible=None, text=None) -> QuerySet[Objective]:
+def objective_list(
+    user, body: Body, *, plan=None, state=None, strategic=None, center=None, responsible=None, text=None
+) -> QuerySet[Objective]:
     qs = objectives_visible_to(user, body).select_related("plan", "strategic_objective", "responsible")
     if plan:
         qs = qs.filter(plan=plan)
@@ -83,8 +84,11 @@ def users_with_role(body: Body, role: str):
 
 def responsibility_centers(user, body: Body) -> list[str]:
     return sorted(
-        set(objectives_visible_to(user, body).exclude(responsibility_center="")
-            .values_list("responsibility_center", flat=True))
+        set(
+            objectives_visible_to(user, body)
+            .exclude(responsibility_center="")
+            .values_list("responsibility_center", flat=True)
+        )
     )
 
 
@@ -94,6 +98,7 @@ def delegates_of(objective: Objective):
 
     users = get_users_with_perms(objective, only_with_perms_in=["change_objective"], with_superusers=False)
     return [
-        u for u in users
+        u
+        for u in users
         if Membership.objects.filter(user=u, body_id=objective.plan.body_id, role=Role.FUNZIONARIO).exists()
     ]

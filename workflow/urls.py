@@ -12,6 +12,10 @@ urlpatterns = [
     path("obiettivi/<int:pk>/modifica/", edit.objective_edit, name="objective_edit"),
     path("obiettivi/<int:pk>/responsabile/", edit.objective_responsible, name="objective_responsible"),
     path("obiettivi/<int:pk>/delega/<str:action>/", edit.objective_delegation, name="objective_delegation"),
-    path("obiettivi/<int:pk>/azioni/<str:name>/", actions.objective_transition_view, name="objective_transition"),
+    path(
+        "obiettivi/<int:pk>/azioni/<str:name>/",
+        actions.objective_transition_view,
+        name="objective_transition",
+    ),
     path("operazioni-multiple/", actions.batch, name="batch"),
 ]

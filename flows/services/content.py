@@ -34,8 +34,9 @@ def _check_strategic(plan, strategic) -> None:
         raise errors.InvalidInput("L'obiettivo strategico scelto appartiene a un altro piano.")
 
 
-def objective_create(*, by, plan: Plan, code: str, title: str, responsible=None, fields: dict | None = None,
-                     note: str = "") -> Objective:
+def objective_create(
+    *, by, plan: Plan, code: str, title: str, responsible=None, fields: dict | None = None, note: str = ""
+) -> Objective:
     """A new draft. The Segreteria names any dirigente of the body; a dirigente creates their own."""
     body = plan.body
     if not access.can_create_in(by, body):
@@ -48,11 +49,20 @@ def objective_create(*, by, plan: Plan, code: str, title: str, responsible=None,
     fields = dict(fields or {})
     _check_strategic(plan, fields.get("strategic_objective"))
     if not fields.get("responsibility_center"):
-        center = responsible.memberships.filter(body=body, role=Role.DIRIGENTE).values_list(
-            "responsibility_center", flat=True).first()
+        center = (
+            responsible.memberships.filter(body=body, role=Role.DIRIGENTE)
+            .values_list("responsibility_center", flat=True)
+            .first()
+        )
         fields["responsibility_center"] = center or ""
-    objective = Objective(plan=plan, code=code.strip(), title=title.strip(), responsible=responsible,
-                          responsible_name=_printed_name(responsible), state=State.DRAFTING)
+    objective = Objective(
+        plan=plan,
+        code=code.strip(),
+        title=title.strip(),
+        responsible=responsible,
+        responsible_name=_printed_name(responsible),
+        state=State.DRAFTING,
+    )
     for name in OBJECTIVE_FIELDS:
         if name in fields and name != "title":
             setattr(objective, name, fields[name])
@@ -60,8 +70,17 @@ def objective_create(*, by, plan: Plan, code: str, title: str, responsible=None,
         with transaction.atomic():
             save_with_history(objective, by=by, reason="Creazione" + (f": {note}" if note else ""))
             _grant_responsible(objective, responsible)
-            audit.record(action="objective.create", by=by, obj=objective, body_id=body.pk, data={
-                "code": objective.code, "title": objective.title, "responsible": responsible.get_username()})
+            audit.record(
+                action="objective.create",
+                by=by,
+                obj=objective,
+                body_id=body.pk,
+                data={
+                    "code": objective.code,
+                    "title": objective.title,
+                    "responsible": responsible.get_username(),
+                },
+            )
     except IntegrityError as exc:
         raise errors.InvalidInput(errors.DUPLICATE_CODE.format(code=code)) from exc
     return objective
@@ -71,9 +90,16 @@ def _printed_name(user) -> str:
     return f"{user.last_name} {user.first_name}".strip().upper() or user.get_username()
 
 
-def objective_update(*, objective_id: int, by, lock_version: int | None, fields: dict,
-                     phases: list[dict] | None = None, indicators: list[dict] | None = None,
-                     note: str = "") -> Objective:
+def objective_update(
+    *,
+    objective_id: int,
+    by,
+    lock_version: int | None,
+    fields: dict,
+    phases: list[dict] | None = None,
+    indicators: list[dict] | None = None,
+    note: str = "",
+) -> Objective:
     """Edit a draft's content, phases and indicators in one go. Rows are dicts with ``id`` (None for a
     new row) and ``delete``; only rows that really change get a history record."""
     reason = "Modifica del contenuto" + (f": {note}" if note else "")
@@ -90,13 +116,19 @@ def objective_update(*, objective_id: int, by, lock_version: int | None, fields:
         if phases is not None:
             rows_changed += _sync_rows(objective, Phase, objective.phases, phases, PHASE_FIELDS, by, reason)
         if indicators is not None:
-            rows_changed += _sync_rows(objective, Indicator, objective.indicators, indicators, INDICATOR_FIELDS,
-                                       by, reason)
+            rows_changed += _sync_rows(
+                objective, Indicator, objective.indicators, indicators, INDICATOR_FIELDS, by, reason
+            )
         # The objective is saved even when only its rows changed: its lock version guards them too.
         if changed or rows_changed:
             save_with_history(objective, by=by, reason=reason)
-            audit.record(action="objective.update", by=by, obj=objective, body_id=objective.plan.body_id, data={
-                "code": objective.code, "fields": changed, "rows_changed": rows_changed, "note": note})
+            audit.record(
+                action="objective.update",
+                by=by,
+                obj=objective,
+                body_id=objective.plan.body_id,
+                data={"code": objective.code, "fields": changed, "rows_changed": rows_changed, "note": note},
+            )
     return objective
 
 
@@ -107,7 +139,9 @@ def _sync_rows(objective, model, manager, rows, field_names, by, reason) -> int:
     for data in rows:
         pk = data.get("id")
         if pk is not None and pk not in existing:
-            raise errors.InvalidInput("Una riga modificata non appartiene a questo obiettivo: ricarica la pagina.")
+            raise errors.InvalidInput(
+                "Una riga modificata non appartiene a questo obiettivo: ricarica la pagina."
+            )
         if data.get("delete"):
             if pk is not None:
                 delete_with_history(existing[pk], by=by, reason=reason)
@@ -133,18 +167,24 @@ def restore_content(*, objective: Objective, content: dict, by, reason: str) -> 
         if name in content:
             setattr(objective, name, content[name] if content[name] is not None else "")
     code = content.get("strategic_objective")
-    objective.strategic_objective = StrategicObjective.objects.filter(plan=plan, code=code).first() if code else None
+    objective.strategic_objective = (
+        StrategicObjective.objects.filter(plan=plan, code=code).first() if code else None
+    )
     save_with_history(objective, by=by, reason=reason)
     for row in list(objective.phases.all()):
         delete_with_history(row, by=by, reason=reason)
     for row in list(objective.indicators.all()):
         delete_with_history(row, by=by, reason=reason)
     for n, p in enumerate(content.get("phases", []), start=1):
-        save_with_history(Phase(objective=objective, position=n, **_row_values(p, PHASE_FIELDS)), by=by,
-                          reason=reason)
+        save_with_history(
+            Phase(objective=objective, position=n, **_row_values(p, PHASE_FIELDS)), by=by, reason=reason
+        )
     for n, i in enumerate(content.get("indicators", []), start=1):
-        save_with_history(Indicator(objective=objective, position=n, **_row_values(i, INDICATOR_FIELDS)),
-                          by=by, reason=reason)
+        save_with_history(
+            Indicator(objective=objective, position=n, **_row_values(i, INDICATOR_FIELDS)),
+            by=by,
+            reason=reason,
+        )
 
 
 NULLABLE_ROW_FIELDS = ("weight", "start", "end")
@@ -160,7 +200,9 @@ def _row_values(row: dict, field_names) -> dict:
     return values
 
 
-def objective_assign_responsible(*, objective_id: int, by, responsible, lock_version: int | None) -> Objective:
+def objective_assign_responsible(
+    *, objective_id: int, by, responsible, lock_version: int | None
+) -> Objective:
     with transaction.atomic():
         objective = lock_objective(objective_id=objective_id, by=by)
         check_fresh(objective, lock_version, by=by)
@@ -178,9 +220,17 @@ def objective_assign_responsible(*, objective_id: int, by, responsible, lock_ver
         objective.responsible_name = _printed_name(responsible)
         save_with_history(objective, by=by, reason=f"Nuovo responsabile: {objective.responsible_name}")
         _grant_responsible(objective, responsible)
-        audit.record(action="permission.responsible", by=by, obj=objective, body_id=body.pk, data={
-            "code": objective.code, "from": previous.get_username() if previous else None,
-            "to": responsible.get_username()})
+        audit.record(
+            action="permission.responsible",
+            by=by,
+            obj=objective,
+            body_id=body.pk,
+            data={
+                "code": objective.code,
+                "from": previous.get_username() if previous else None,
+                "to": responsible.get_username(),
+            },
+        )
     return objective
 
 
@@ -196,8 +246,13 @@ def objective_delegate(*, objective_id: int, by, delegate) -> Objective:
         if delegate.has_perm("workflow.change_objective", objective) and _object_perm(delegate, objective):
             raise errors.InvalidInput(errors.ALREADY_DELEGATED.format(who=name))
         assign_perm("workflow.change_objective", delegate, objective)
-        audit.record(action="permission.delegate", by=by, obj=objective, body_id=objective.plan.body_id,
-                     data={"code": objective.code, "delegate": delegate.get_username()})
+        audit.record(
+            action="permission.delegate",
+            by=by,
+            obj=objective,
+            body_id=objective.plan.body_id,
+            data={"code": objective.code, "delegate": delegate.get_username()},
+        )
     return objective
 
 
@@ -210,8 +265,13 @@ def objective_revoke_delegation(*, objective_id: int, by, delegate) -> Objective
         if not _object_perm(delegate, objective) or access.is_responsible(delegate, objective):
             raise errors.InvalidInput(errors.NOT_DELEGATED.format(who=name))
         remove_perm("workflow.change_objective", delegate, objective)
-        audit.record(action="permission.revoke", by=by, obj=objective, body_id=objective.plan.body_id,
-                     data={"code": objective.code, "delegate": delegate.get_username()})
+        audit.record(
+            action="permission.revoke",
+            by=by,
+            obj=objective,
+            body_id=objective.plan.body_id,
+            data={"code": objective.code, "delegate": delegate.get_username()},
+        )
     return objective
 
 

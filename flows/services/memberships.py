@@ -23,14 +23,20 @@ def membership_grant(*, by, user, body, role: str, responsibility_center: str = 
         raise errors.InvalidInput(f"Ruolo sconosciuto: «{role}».")
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
-            user=user, body=body, role=role, defaults={"responsibility_center": responsibility_center})
+            user=user, body=body, role=role, defaults={"responsibility_center": responsibility_center}
+        )
         if not created and membership.responsibility_center != responsibility_center:
             membership.responsibility_center = responsibility_center
             membership.save(update_fields=["responsibility_center"])
         user.groups.add(Group.objects.get(name=access.GROUPS[role]))
         access.forget_roles(user)
-        audit.record(action="permission.role_grant", by=by, obj=membership, body_id=body.pk, data={
-            "user": user.get_username(), "role": role, "responsibility_center": responsibility_center})
+        audit.record(
+            action="permission.role_grant",
+            by=by,
+            obj=membership,
+            body_id=body.pk,
+            data={"user": user.get_username(), "role": role, "responsibility_center": responsibility_center},
+        )
     return membership
 
 
@@ -39,8 +45,13 @@ def membership_revoke(*, by, membership: Membership) -> None:
     if not _may_manage(by, body):
         raise errors.Forbidden("Solo un amministratore dell'ente può revocare i ruoli.")
     with transaction.atomic():
-        audit.record(action="permission.role_revoke", by=by, obj=membership, body_id=body.pk, data={
-            "user": user.get_username(), "role": role})
+        audit.record(
+            action="permission.role_revoke",
+            by=by,
+            obj=membership,
+            body_id=body.pk,
+            data={"user": user.get_username(), "role": role},
+        )
         membership.delete()
         if not Membership.objects.filter(user=user, role=role).exists():
             user.groups.remove(Group.objects.get(name=access.GROUPS[role]))

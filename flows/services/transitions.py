@@ -35,25 +35,41 @@ def validate_input(name: str, data: dict | None) -> dict:
         raise errors.InvalidInput(f"Azione sconosciuta: «{name}».")
     form = TRANSITION_FORMS[name](data=data or {})
     if not form.is_valid():
-        problems = [f"{form.fields[f].label if f in form.fields else ''}: {m}".lstrip(": ")
-                    for f, msgs in form.errors.items() for m in msgs]
+        problems = [
+            f"{form.fields[f].label if f in form.fields else ''}: {m}".lstrip(": ")
+            for f, msgs in form.errors.items()
+            for m in msgs
+        ]
         raise errors.InvalidInput("Dati non validi. " + " ".join(problems), problems=problems)
     return form.cleaned_data
 
 
-def objective_transition(*, objective_id: int, name: str, by, lock_version: int | None = None,
-                         data: dict | None = None) -> Objective:
+def objective_transition(
+    *, objective_id: int, name: str, by, lock_version: int | None = None, data: dict | None = None
+) -> Objective:
     """Apply transition ``name`` to one objective: all of it, or nothing."""
     cleaned = validate_input(name, data)
     with transaction.atomic():
         context = StepContext(act=_create_act(name, cleaned, by, [objective_id]))
-        objective = _apply(objective_id=objective_id, name=name, by=by, lock_version=lock_version,
-                           cleaned=cleaned, context=context)
+        objective = _apply(
+            objective_id=objective_id,
+            name=name,
+            by=by,
+            lock_version=lock_version,
+            cleaned=cleaned,
+            context=context,
+        )
     return objective
 
 
-def objectives_batch_transition(*, objective_ids: list[int], name: str, by, data: dict | None = None,
-                                lock_versions: dict[int, int] | None = None) -> list[Objective]:
+def objectives_batch_transition(
+    *,
+    objective_ids: list[int],
+    name: str,
+    by,
+    data: dict | None = None,
+    lock_versions: dict[int, int] | None = None,
+) -> list[Objective]:
     """Apply one transition with one comment or act to many objectives: all succeed or none changes."""
     ids = sorted({int(i) for i in objective_ids})
     if not ids:
@@ -65,21 +81,42 @@ def objectives_batch_transition(*, objective_ids: list[int], name: str, by, data
         context = StepContext(batch=uuid.uuid4(), act=_create_act(name, cleaned, by, ids))
         for objective_id in ids:  # ascending ids: two batches lock rows in the same order
             try:
-                done.append(_apply(objective_id=objective_id, name=name, by=by,
-                                   lock_version=lock_versions.get(objective_id), cleaned=cleaned, context=context))
+                done.append(
+                    _apply(
+                        objective_id=objective_id,
+                        name=name,
+                        by=by,
+                        lock_version=lock_versions.get(objective_id),
+                        cleaned=cleaned,
+                        context=context,
+                    )
+                )
             except Objective.DoesNotExist as exc:
                 raise errors.BatchBlocked(
-                    errors.BATCH_BLOCKED.format(code=f"L'obiettivo n. {objective_id}", reason=errors.NOT_FOUND),
-                    objective=None, cause=errors.WorkflowError(errors.NOT_FOUND),
+                    errors.BATCH_BLOCKED.format(
+                        code=f"L'obiettivo n. {objective_id}", reason=errors.NOT_FOUND
+                    ),
+                    objective=None,
+                    cause=errors.WorkflowError(errors.NOT_FOUND),
                 ) from exc
             except errors.WorkflowError as exc:
                 code = Objective.objects.filter(pk=objective_id).values_list("code", flat=True).first()
                 raise errors.BatchBlocked(
-                    errors.BATCH_BLOCKED.format(code=code, reason=exc.message), objective=objective_id, cause=exc
+                    errors.BATCH_BLOCKED.format(code=code, reason=exc.message),
+                    objective=objective_id,
+                    cause=exc,
                 ) from exc
         states = {o.state for o in done}
-        audit.record(action="batch_transition", by=by, data={
-            "transition": name, "batch": str(context.batch), "objectives": ids, "states": sorted(states)})
+        audit.record(
+            action="batch_transition",
+            by=by,
+            data={
+                "transition": name,
+                "batch": str(context.batch),
+                "objectives": ids,
+                "states": sorted(states),
+            },
+        )
     return done
 
 
@@ -90,8 +127,11 @@ def _create_act(name, cleaned, by, ids) -> AdoptionAct | None:
     if len(body_ids) != 1:
         raise errors.InvalidInput(errors.BATCH_MIXED_BODIES)
     return approvals.act_create(
-        body_id=body_ids.pop(), act_type=cleaned["act_type"], number=cleaned["act_number"],
-        date=cleaned["act_date"], by=by,
+        body_id=body_ids.pop(),
+        act_type=cleaned["act_type"],
+        number=cleaned["act_number"],
+        date=cleaned["act_date"],
+        by=by,
     )
 
 
@@ -123,15 +163,33 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
     save_with_history(objective, by=by, reason=reason)
 
     step = approvals.step_record(
-        objective=objective, transition=name, source=source, target=objective.state, by=by, at=now,
-        comment=comment, data=_step_data(name, cleaned, context), batch=context.batch,
+        objective=objective,
+        transition=name,
+        source=source,
+        target=objective.state,
+        by=by,
+        at=now,
+        comment=comment,
+        data=_step_data(name, cleaned, context),
+        batch=context.batch,
         highlighted=_highlighted(name, cleaned, objective),
     )
     _leave_behind(name, objective=objective, by=by, step=step, cleaned=cleaned, context=context)
-    audit.record(action=f"transition.{name}", by=by, obj=objective, body_id=objective.plan.body_id, data={
-        "code": objective.code, "from": source, "to": objective.state, "revision": objective.revision,
-        "step": step.pk, "comment": comment, "batch": str(context.batch) if context.batch else None,
-    })
+    audit.record(
+        action=f"transition.{name}",
+        by=by,
+        obj=objective,
+        body_id=objective.plan.body_id,
+        data={
+            "code": objective.code,
+            "from": source,
+            "to": objective.state,
+            "revision": objective.revision,
+            "step": step.pk,
+            "comment": comment,
+            "batch": str(context.batch) if context.batch else None,
+        },
+    )
     return objective
 
 
@@ -152,12 +210,22 @@ def _highlighted(name, cleaned, objective) -> bool:
 
 def _step_data(name, cleaned, context) -> dict:
     if name == "close_consultation":
-        return {k: cleaned.get(k) or "" for k in ("summary", "early_reason")} | {"confronto": bool(cleaned.get("confronto"))}
+        return {k: cleaned.get(k) or "" for k in ("summary", "early_reason")} | {
+            "confronto": bool(cleaned.get("confronto"))
+        }
     if name == "adopt":
         act = context.act
-        return {"act_id": act.pk, "act_type": act.act_type, "act_number": act.number, "act_date": act.date.isoformat()}
+        return {
+            "act_id": act.pk,
+            "act_type": act.act_type,
+            "act_number": act.number,
+            "act_date": act.date.isoformat(),
+        }
     if name == "transmit":
-        return {"receipt_reference": cleaned["receipt_reference"], "receipt_date": cleaned["receipt_date"].isoformat()}
+        return {
+            "receipt_reference": cleaned["receipt_reference"],
+            "receipt_date": cleaned["receipt_date"].isoformat(),
+        }
     if name == "publish":
         return {"published_on": cleaned["published_on"].isoformat(), "url": cleaned["url"]}
     if name == "sign":
@@ -173,9 +241,14 @@ def _leave_behind(name, *, objective, by, step, cleaned, context) -> None:
     elif name == "adopt":
         context.act.objectives.add(objective)
     elif name == "publish":
-        approvals.publication_record(objective=objective, step=step, published_on=cleaned["published_on"],
-                                     url=cleaned["url"])
+        approvals.publication_record(
+            objective=objective, step=step, published_on=cleaned["published_on"], url=cleaned["url"]
+        )
     elif name == "discard_revision":
         approvals.signatures_void(objective=objective, step=step)
-        restore_content(objective=objective, content=last_publication(objective).content, by=by,
-                        reason=f"Annullata la revisione: {_comment(name, cleaned)}")
+        restore_content(
+            objective=objective,
+            content=last_publication(objective).content,
+            by=by,
+            reason=f"Annullata la revisione: {_comment(name, cleaned)}",
+        )

@@ -5,7 +5,9 @@ from workflow.models import State
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who", ["dirigente_satta", "segreteria", "revisore", "sindacato", "funzionario_bianchi"])
+@pytest.mark.parametrize(
+    "who", ["dirigente_satta", "segreteria", "revisore", "sindacato", "funzionario_bianchi"]
+)
 def test_pages_render_for_every_role(client, draft, people, who):
     client.force_login(people[who])
     for url in [reverse("workflow:dashboard"), reverse("workflow:objective_list")]:
@@ -22,8 +24,10 @@ def test_submit_through_the_page(client, draft, people):
     assert "Invia alla Segreteria" in page.content.decode()
     edit = client.get(reverse("workflow:objective_edit", args=[draft.pk]))
     assert edit.status_code == 200
-    response = client.post(reverse("workflow:objective_transition", args=[draft.pk, "submit"]),
-                           {"lock_version": draft.lock_version, "comment": "pronto"})
+    response = client.post(
+        reverse("workflow:objective_transition", args=[draft.pk, "submit"]),
+        {"lock_version": draft.lock_version, "comment": "pronto"},
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.state == State.SUBMITTED

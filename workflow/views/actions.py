@@ -19,7 +19,15 @@ from workflow.models import Objective, State
 from .pages import action_auto_id, current_plan, detail_context
 
 # Transitions the Segreteria may apply to many objectives at once.
-BATCH_TRANSITIONS = ["approve", "return_to_drafting", "close_consultation", "adopt", "transmit", "publish", "withdraw"]
+BATCH_TRANSITIONS = [
+    "approve",
+    "return_to_drafting",
+    "close_consultation",
+    "adopt",
+    "transmit",
+    "publish",
+    "withdraw",
+]
 
 
 def _lock_version(request):
@@ -49,8 +57,9 @@ def objective_transition_view(request, pk: int, name: str):
             raise PermissionDenied(errors.FORBIDDEN.format(action=transition_label(name)))
         return render(request, "workflow/objective_detail.html", context, status=400)
     try:
-        moved = objective_transition(objective_id=pk, name=name, by=request.user, lock_version=lock_version,
-                                     data=form.cleaned_data)
+        moved = objective_transition(
+            objective_id=pk, name=name, by=request.user, lock_version=lock_version, data=form.cleaned_data
+        )
     except errors.Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
     except Objective.DoesNotExist as exc:
@@ -92,34 +101,58 @@ def batch(request):
     selected = set(request.POST.getlist("obiettivi"))
     status = 200
     if refused:
-        messages.error(request, "L'azione richiesta non è possibile per gli obiettivi in questo stato: "
-                                "nessun obiettivo è stato modificato.")
+        messages.error(
+            request,
+            "L'azione richiesta non è possibile per gli obiettivi in questo stato: "
+            "nessun obiettivo è stato modificato.",
+        )
         status = 400
     elif request.method == "POST" and form is not None:
         if form.is_valid():
             ids = [int(i) for i in selected if i.isdigit()]
             # The page sends the lock version it showed for each objective: without it no stale check.
-            versions = {i: int(request.POST[f"v_{i}"]) for i in ids if request.POST.get(f"v_{i}", "").isdigit()}
+            versions = {
+                i: int(request.POST[f"v_{i}"]) for i in ids if request.POST.get(f"v_{i}", "").isdigit()
+            }
             if len(versions) != len(ids) or len(ids) != len(selected):
                 messages.error(request, "Richiesta incompleta: ricarica la pagina e riprova.")
                 status = 400
             else:
                 try:
-                    moved = objectives_batch_transition(objective_ids=ids, name=name, by=request.user,
-                                                        data=form.cleaned_data, lock_versions=versions)
+                    moved = objectives_batch_transition(
+                        objective_ids=ids,
+                        name=name,
+                        by=request.user,
+                        data=form.cleaned_data,
+                        lock_versions=versions,
+                    )
                 except errors.WorkflowError as exc:
                     messages.error(request, exc.message)
                     status = 409 if isinstance(exc, errors.BatchBlocked) else 400
                 else:
                     codes = ", ".join(o.code for o in moved)
-                    messages.success(request,
-                                     f"{transition_label(name)}: fatto per {len(moved)} obiettivi ({codes}).")
+                    messages.success(
+                        request, f"{transition_label(name)}: fatto per {len(moved)} obiettivi ({codes})."
+                    )
                     return redirect(f"{request.path}?stato={source}&azione={name}")
         else:
             status = 400
-    return render(request, "workflow/batch.html", {
-        "nav": "batch", "plan": plan, "plans": plans, "source": source,
-        "states": [s for s in State if s not in (State.PUBLISHED, State.WITHDRAWN) and _batch_transitions_from(s)],
-        "names": [(n, transition_label(n)) for n in names], "name": name, "form": form,
-        "objectives": objectives, "selected": selected,
-    }, status=status)
+    return render(
+        request,
+        "workflow/batch.html",
+        {
+            "nav": "batch",
+            "plan": plan,
+            "plans": plans,
+            "source": source,
+            "states": [
+                s for s in State if s not in (State.PUBLISHED, State.WITHDRAWN) and _batch_transitions_from(s)
+            ],
+            "names": [(n, transition_label(n)) for n in names],
+            "name": name,
+            "form": form,
+            "objectives": objectives,
+            "selected": selected,
+        },
+        status=status,
+    )

@@ -49,12 +49,17 @@ def objective_create_view(request):
         raise PermissionDenied(errors.CREATE_FORBIDDEN)
     choose = bool(access.roles_in(request.user, body) & access.SEGRETERIA_ROLES)
     dirigenti = selectors.users_with_role(body, Role.DIRIGENTE)
-    form = ObjectiveCreateForm(request.POST or None, plan=plan, dirigenti=dirigenti, choose_responsible=choose)
+    form = ObjectiveCreateForm(
+        request.POST or None, plan=plan, dirigenti=dirigenti, choose_responsible=choose
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             objective = objective_create(
-                by=request.user, plan=plan, code=data["code"], title=data["title"],
+                by=request.user,
+                plan=plan,
+                code=data["code"],
+                title=data["title"],
                 responsible=data.get("responsible"),
                 fields={"strategic_objective": data["strategic_objective"], "kind": data["kind"]},
             )
@@ -65,8 +70,12 @@ def objective_create_view(request):
         else:
             messages.success(request, f"Bozza {objective.code} creata: completa fasi e indicatori.")
             return redirect("workflow:objective_edit", pk=objective.pk)
-    return render(request, "workflow/objective_create.html", {"nav": "objectives", "form": form, "plan": plan},
-                  status=400 if form.is_bound and not form.is_valid() else 200)
+    return render(
+        request,
+        "workflow/objective_create.html",
+        {"nav": "objectives", "form": form, "plan": plan},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
 
 
 @login_required
@@ -75,8 +84,9 @@ def objective_edit(request, pk: int):
     if not access.can_edit(request.user, objective):
         raise PermissionDenied(errors.NOT_EDITABLE)
     post = request.POST if request.method == "POST" else None
-    form = ObjectiveContentForm(post, instance=objective, plan=objective.plan,
-                                initial={"lock_version": objective.lock_version})
+    form = ObjectiveContentForm(
+        post, instance=objective, plan=objective.plan, initial={"lock_version": objective.lock_version}
+    )
     phases = PhaseFormSet(post, instance=objective, prefix="fasi")
     indicators = IndicatorFormSet(post, instance=objective, prefix="indicatori")
     status = 200
@@ -85,8 +95,12 @@ def objective_edit(request, pk: int):
             fields = {k: v for k, v in form.cleaned_data.items() if k not in ("lock_version", "note")}
             try:
                 objective_update(
-                    objective_id=objective.pk, by=request.user, lock_version=form.cleaned_data["lock_version"],
-                    fields=fields, phases=formset_rows(phases), indicators=formset_rows(indicators),
+                    objective_id=objective.pk,
+                    by=request.user,
+                    lock_version=form.cleaned_data["lock_version"],
+                    fields=fields,
+                    phases=formset_rows(phases),
+                    indicators=formset_rows(indicators),
                     note=form.cleaned_data["note"],
                 )
             except errors.Forbidden as exc:
@@ -99,9 +113,18 @@ def objective_edit(request, pk: int):
                 return redirect("workflow:objective_detail", pk=objective.pk)
         else:
             status = 400
-    return render(request, "workflow/objective_edit.html", {
-        "nav": "objectives", "objective": objective, "form": form, "phases": phases, "indicators": indicators,
-    }, status=status)
+    return render(
+        request,
+        "workflow/objective_edit.html",
+        {
+            "nav": "objectives",
+            "objective": objective,
+            "form": form,
+            "phases": phases,
+            "indicators": indicators,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -127,7 +150,9 @@ def objective_delegation(request, pk: int, action: str):
         messages.error(request, exc.message)
     else:
         who = form.cleaned_data["delegate"].get_full_name() or form.cleaned_data["delegate"].username
-        messages.success(request, f"Delega concessa a {who}." if action == "concedi" else f"Delega revocata a {who}.")
+        messages.success(
+            request, f"Delega concessa a {who}." if action == "concedi" else f"Delega revocata a {who}."
+        )
     return redirect("workflow:objective_detail", pk=objective.pk)
 
 
@@ -143,9 +168,12 @@ def objective_responsible(request, pk: int):
         messages.error(request, "Scegli un dirigente dell'ente.")
         return redirect("workflow:objective_detail", pk=objective.pk)
     try:
-        objective_assign_responsible(objective_id=objective.pk, by=request.user,
-                                     responsible=form.cleaned_data["responsible"],
-                                     lock_version=form.cleaned_data["lock_version"])
+        objective_assign_responsible(
+            objective_id=objective.pk,
+            by=request.user,
+            responsible=form.cleaned_data["responsible"],
+            lock_version=form.cleaned_data["lock_version"],
+        )
     except errors.Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
     except errors.WorkflowError as exc:
@@ -153,4 +181,3 @@ def objective_responsible(request, pk: int):
     else:
         messages.success(request, "Responsabile aggiornato.")
     return redirect("workflow:objective_detail", pk=objective.pk)
-

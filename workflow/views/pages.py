@@ -52,27 +52,57 @@ def dashboard(request):
     if Role.DIRIGENTE in roles or Role.FUNZIONARIO in roles:
         sections.append(("Le mie bozze", "Bozze che puoi modificare e inviare.", editable))
     if roles & access.SEGRETERIA_ROLES:
-        sections.append(("In attesa della mia revisione", "Inviati alla Segreteria Generale.",
-                         list(visible.filter(state=State.SUBMITTED))))
-        sections.append(("In consultazione sindacale", "Da chiudere al termine del periodo di informazione.",
-                         list(visible.filter(state=State.UNION_CONSULTATION))))
-        sections.append(("Da completare", "Adozione, trasmissione e pubblicazione.",
-                         list(visible.filter(state__in=[State.DELIBERATION, State.TRANSMISSION, State.PUBLICATION]))))
-    to_sign = [o for o in visible.filter(state=State.SIGNATURE)
-               if signer_capacities(o, user) & missing_signatures(o)]
+        sections.append(
+            (
+                "In attesa della mia revisione",
+                "Inviati alla Segreteria Generale.",
+                list(visible.filter(state=State.SUBMITTED)),
+            )
+        )
+        sections.append(
+            (
+                "In consultazione sindacale",
+                "Da chiudere al termine del periodo di informazione.",
+                list(visible.filter(state=State.UNION_CONSULTATION)),
+            )
+        )
+        sections.append(
+            (
+                "Da completare",
+                "Adozione, trasmissione e pubblicazione.",
+                list(visible.filter(state__in=[State.DELIBERATION, State.TRANSMISSION, State.PUBLICATION])),
+            )
+        )
+    to_sign = [
+        o for o in visible.filter(state=State.SIGNATURE) if signer_capacities(o, user) & missing_signatures(o)
+    ]
     if to_sign or Role.DIRIGENTE in roles or Role.SEGRETARIO in roles:
         sections.append(("In attesa della mia firma", "Obiettivi che attendono la tua firma.", to_sign))
     if Role.SINDACATO in roles:
-        sections.append(("In consultazione sindacale", "Obiettivi su cui le organizzazioni sindacali sono informate.",
-                         list(visible.filter(state=State.UNION_CONSULTATION))))
-    counts = selectors.state_counts(user, body) if not plan else {
-        s.value: visible.filter(state=s).count() for s in State
-    }
-    return render(request, "workflow/dashboard.html", {
-        "nav": "dashboard", "plan": plan, "plans": plans, "sections": sections,
-        "counts": [(State(code), n) for code, n in counts.items()],
-        "can_create": plan is not None and access.can_create_in(user, body),
-    })
+        sections.append(
+            (
+                "In consultazione sindacale",
+                "Obiettivi su cui le organizzazioni sindacali sono informate.",
+                list(visible.filter(state=State.UNION_CONSULTATION)),
+            )
+        )
+    counts = (
+        selectors.state_counts(user, body)
+        if not plan
+        else {s.value: visible.filter(state=s).count() for s in State}
+    )
+    return render(
+        request,
+        "workflow/dashboard.html",
+        {
+            "nav": "dashboard",
+            "plan": plan,
+            "plans": plans,
+            "sections": sections,
+            "counts": [(State(code), n) for code, n in counts.items()],
+            "can_create": plan is not None and access.can_create_in(user, body),
+        },
+    )
 
 
 @login_required
@@ -81,24 +111,47 @@ def objective_list(request):
     plan, plans = current_plan(request)
     user = request.user
     visible = selectors.objectives_visible_to(user, body)
-    strategic_choices = [(str(s.pk), f"{s.code} – {s.title[:60]}") for s in (plan.strategic_objectives.all() if plan else [])]
+    strategic_choices = [
+        (str(s.pk), f"{s.code} – {s.title[:60]}") for s in (plan.strategic_objectives.all() if plan else [])
+    ]
     center_choices = [(c, c) for c in selectors.responsibility_centers(user, body)]
-    responsible_choices = [(str(u.pk), u.get_full_name() or u.username) for u in selectors.users_with_role(body, Role.DIRIGENTE)]
-    form = ObjectiveFilterForm(request.GET or None, strategic_choices=strategic_choices,
-                               center_choices=center_choices, responsible_choices=responsible_choices)
+    responsible_choices = [
+        (str(u.pk), u.get_full_name() or u.username) for u in selectors.users_with_role(body, Role.DIRIGENTE)
+    ]
+    form = ObjectiveFilterForm(
+        request.GET or None,
+        strategic_choices=strategic_choices,
+        center_choices=center_choices,
+        responsible_choices=responsible_choices,
+    )
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     qs = selectors.objective_list(
-        user, body, plan=plan, state=filters.get("state"), strategic=filters.get("strategic"),
-        center=filters.get("center"), responsible=filters.get("responsible"), text=filters.get("q"),
+        user,
+        body,
+        plan=plan,
+        state=filters.get("state"),
+        strategic=filters.get("strategic"),
+        center=filters.get("center"),
+        responsible=filters.get("responsible"),
+        text=filters.get("q"),
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
-    return render(request, "workflow/objective_list.html", {
-        "nav": "objectives", "plan": plan, "plans": plans, "form": form, "page": page,
-        "total": visible.filter(plan=plan).count() if plan else 0, "query": query.urlencode(),
-        "can_create": plan is not None and access.can_create_in(user, body),
-    })
+    return render(
+        request,
+        "workflow/objective_list.html",
+        {
+            "nav": "objectives",
+            "plan": plan,
+            "plans": plans,
+            "form": form,
+            "page": page,
+            "total": visible.filter(plan=plan).count() if plan else 0,
+            "query": query.urlencode(),
+            "can_create": plan is not None and access.can_create_in(user, body),
+        },
+    )
 
 
 def action_auto_id(name: str) -> str:
@@ -112,15 +165,21 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
     actions = []
     for name in names:
         # One page holds a form per action, most with a "comment" field: ids carry the action's name.
-        form = bound_form if name == open_action and bound_form is not None else TRANSITION_FORMS[name](
-            auto_id=action_auto_id(name))
-        actions.append({"name": name, "label": transition_label(name), "form": form, "open": name == open_action})
+        form = (
+            bound_form
+            if name == open_action and bound_form is not None
+            else TRANSITION_FORMS[name](auto_id=action_auto_id(name))
+        )
+        actions.append(
+            {"name": name, "label": transition_label(name), "form": form, "open": name == open_action}
+        )
     body = objective.plan.body
     delegates = selectors.delegates_of(objective)
     can_delegate = access.can_delegate(user, objective)
     funzionari = selectors.users_with_role(body, Role.FUNZIONARIO).exclude(pk__in=[u.pk for u in delegates])
-    consultation_until = (information_period_end(objective)
-                          if objective.state == State.UNION_CONSULTATION else None)
+    consultation_until = (
+        information_period_end(objective) if objective.state == State.UNION_CONSULTATION else None
+    )
     return {
         "nav": "objectives",
         "objective": objective,
@@ -130,15 +189,24 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
         "actions": actions,
         "steps": [_labelled(step) for step in timeline(objective)],
         "history": list(objective.history.select_related("history_user").order_by("-history_date")[:50]),
-        "signatures": list(valid_signatures(objective)) if objective.state in (State.SIGNATURE, State.DELIBERATION) else [],
-        "missing_signatures": sorted(missing_signatures(objective)) if objective.state == State.SIGNATURE else [],
+        "signatures": list(valid_signatures(objective))
+        if objective.state in (State.SIGNATURE, State.DELIBERATION)
+        else [],
+        "missing_signatures": sorted(missing_signatures(objective))
+        if objective.state == State.SIGNATURE
+        else [],
         "can_edit": access.can_edit(user, objective),
         "can_delegate": can_delegate,
         "delegates": delegates,
         "delegate_form": DelegateForm(funzionari=funzionari) if can_delegate else None,
-        "responsible_form": (ResponsibleForm(dirigenti=selectors.users_with_role(body, Role.DIRIGENTE),
-                                             initial={"lock_version": objective.lock_version})
-                             if objective.state == State.DRAFTING and access.is_segreteria(user, body) else None),
+        "responsible_form": (
+            ResponsibleForm(
+                dirigenti=selectors.users_with_role(body, Role.DIRIGENTE),
+                initial={"lock_version": objective.lock_version},
+            )
+            if objective.state == State.DRAFTING and access.is_segreteria(user, body)
+            else None
+        ),
         "consultation_until": consultation_until,
         "acts": list(objective.adoption_acts.all()),
         "publications": list(objective.published_revisions.all()),

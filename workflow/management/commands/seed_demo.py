@@ -23,8 +23,15 @@ REFUSED = (
 )
 
 # Where each objective stops. Every stage but the drafts walks the normal path up to its state.
-PATH = ["submitted", "union_consultation", "signature", "deliberation", "transmission", "publication",
-        "published"]
+PATH = [
+    "submitted",
+    "union_consultation",
+    "signature",
+    "deliberation",
+    "transmission",
+    "publication",
+    "published",
+]
 
 
 def _reached(stage: str, state: str) -> bool:
@@ -38,7 +45,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--allow-demo-passwords", action="store_true",
+            "--allow-demo-passwords",
+            action="store_true",
             help="Crea gli utenti dimostrativi anche senza DEBUG (mai su un'installazione reale).",
         )
 
@@ -47,15 +55,18 @@ class Command(BaseCommand):
             raise CommandError(REFUSED)
         with transaction.atomic():
             admin = self._user(demo.SUPERUSER, is_superuser=True, is_staff=True)
-            body, _ = Body.objects.get_or_create(ipa_code=demo.BODY["ipa_code"],
-                                                 defaults={"name": demo.BODY["name"]})
+            body, _ = Body.objects.get_or_create(
+                ipa_code=demo.BODY["ipa_code"], defaults={"name": demo.BODY["name"]}
+            )
             plan, _ = Plan.objects.get_or_create(
-                body=body, year=demo.PLAN["year"],
+                body=body,
+                year=demo.PLAN["year"],
                 defaults={"triennium": demo.PLAN["triennium"], "deadline": demo.PLAN["deadline"]},
             )
             strategic = {
                 s["code"]: StrategicObjective.objects.get_or_create(
-                    plan=plan, code=s["code"], defaults={"title": s["title"], "purposes": s["purposes"]})[0]
+                    plan=plan, code=s["code"], defaults={"title": s["title"], "purposes": s["purposes"]}
+                )[0]
                 for s in demo.STRATEGIC_OBJECTIVES
             }
             people = {p["username"]: self._member(p, body, admin) for p in demo.PEOPLE}
@@ -63,8 +74,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"Il piano «{plan}» ha già degli obiettivi: non ne creo altri.")
             else:
                 self._objectives(plan, strategic, people)
-                self.stdout.write(self.style.SUCCESS(
-                    f"Creati {plan.objectives.count()} obiettivi dimostrativi in «{plan}»."))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Creati {plan.objectives.count()} obiettivi dimostrativi in «{plan}»."
+                    )
+                )
         self._print_logins()
 
     # -- people -----------------------------------------------------------------------------------------
@@ -72,7 +86,8 @@ class Command(BaseCommand):
         fields = {k: data[k] for k in ("first_name", "last_name") if k in data}
         fields["email"] = data.get("email", f"{data['username']}@example.org")
         user, created = get_user_model().objects.get_or_create(
-            username=data["username"], defaults=fields | flags)
+            username=data["username"], defaults=fields | flags
+        )
         if created:
             user.set_password(demo.DEMO_PASSWORD)
             user.save(update_fields=["password"])
@@ -81,8 +96,13 @@ class Command(BaseCommand):
     def _member(self, data, body, admin):
         user = self._user(data, is_staff=data.get("is_staff", False))
         if not Membership.objects.filter(user=user, body=body, role=data["role"]).exists():
-            membership_grant(by=admin, user=user, body=body, role=data["role"],
-                             responsibility_center=data.get("center", ""))
+            membership_grant(
+                by=admin,
+                user=user,
+                body=body,
+                role=data["role"],
+                responsibility_center=data.get("center", ""),
+            )
         return get_user_model().objects.get(pk=user.pk)  # fresh: no permission cache from before the grant
 
     # -- objectives -------------------------------------------------------------------------------------
@@ -92,72 +112,115 @@ class Command(BaseCommand):
         for data in demo.OBJECTIVES:
             responsible = people[data["responsible"]]
             objective = objective_create(
-                by=segreteria, plan=plan, code=data["code"], title=data["title"], responsible=responsible,
-                fields={"strategic_objective": strategic[data["strategic"]], "weight": data["weight"],
-                        "kind": data["kind"], "transversal": data.get("transversal", False)},
+                by=segreteria,
+                plan=plan,
+                code=data["code"],
+                title=data["title"],
+                responsible=responsible,
+                fields={
+                    "strategic_objective": strategic[data["strategic"]],
+                    "weight": data["weight"],
+                    "kind": data["kind"],
+                    "transversal": data.get("transversal", False),
+                },
             )
-            content = {k: data[k] for k in ("purpose", "motivation", "baseline_and_target", "beneficiaries",
-                                            "actions") if k in data}
-            objective_update(objective_id=objective.pk, by=responsible, lock_version=None, fields=content,
-                             phases=data["phases"], indicators=data["indicators"])
+            content = {
+                k: data[k]
+                for k in ("purpose", "motivation", "baseline_and_target", "beneficiaries", "actions")
+                if k in data
+            }
+            objective_update(
+                objective_id=objective.pk,
+                by=responsible,
+                lock_version=None,
+                fields=content,
+                phases=data["phases"],
+                indicators=data["indicators"],
+            )
             made[data["code"]] = (objective.pk, data)
 
         def ids(state):
             return [pk for pk, data in made.values() if _reached(data["stage"], state)]
 
         def one(stage):
-            return next((pk, people[data["responsible"]])
-                        for pk, data in made.values() if data["stage"] == stage)
+            return next(
+                (pk, people[data["responsible"]]) for pk, data in made.values() if data["stage"] == stage
+            )
 
         for pk, data in made.values():
             if _reached(data["stage"], "submitted"):
                 objective_transition(objective_id=pk, name="submit", by=people[data["responsible"]])
         pk, _ = one("returned")
-        objective_transition(objective_id=pk, name="return_to_drafting", by=segreteria,
-                             data={"comment": demo.RETURN_REASON})
+        objective_transition(
+            objective_id=pk, name="return_to_drafting", by=segreteria, data={"comment": demo.RETURN_REASON}
+        )
         pk, _ = one("withdrawn")
-        objective_transition(objective_id=pk, name="withdraw", by=segreteria,
-                             data={"comment": demo.WITHDRAW_REASON})
+        objective_transition(
+            objective_id=pk, name="withdraw", by=segreteria, data={"comment": demo.WITHDRAW_REASON}
+        )
 
         objectives_batch_transition(objective_ids=ids("union_consultation"), name="approve", by=segreteria)
         # One consultation closed early (highlighted to the auditors), the others after a confronto.
         early, _ = one("signature")
-        objective_transition(objective_id=early, name="close_consultation", by=segreteria,
-                             data={"early_reason": demo.EARLY_CLOSE_REASON})
+        objective_transition(
+            objective_id=early,
+            name="close_consultation",
+            by=segreteria,
+            data={"early_reason": demo.EARLY_CLOSE_REASON},
+        )
         objectives_batch_transition(
-            objective_ids=[pk for pk in ids("signature") if pk != early], name="close_consultation",
-            by=segreteria, data={"confronto": True, "summary": demo.CONSULTATION_SUMMARY})
+            objective_ids=[pk for pk in ids("signature") if pk != early],
+            name="close_consultation",
+            by=segreteria,
+            data={"confronto": True, "summary": demo.CONSULTATION_SUMMARY},
+        )
         for pk, data in made.values():
             if _reached(data["stage"], "signature"):
-                objective_transition(objective_id=pk, name="sign", by=people[data["responsible"]],
-                                     data={"confirm": True})
-        objectives_batch_transition(objective_ids=ids("deliberation"), name="sign", by=segretario,
-                                    data={"confirm": True})
-        objectives_batch_transition(objective_ids=ids("transmission"), name="adopt", by=segreteria,
-                                    data=demo.ACT)
-        objectives_batch_transition(objective_ids=ids("publication"), name="transmit", by=segreteria,
-                                    data=demo.RECEIPT)
-        objectives_batch_transition(objective_ids=ids("published"), name="publish", by=segreteria,
-                                    data=demo.PUBLICATION)
+                objective_transition(
+                    objective_id=pk, name="sign", by=people[data["responsible"]], data={"confirm": True}
+                )
+        objectives_batch_transition(
+            objective_ids=ids("deliberation"), name="sign", by=segretario, data={"confirm": True}
+        )
+        objectives_batch_transition(
+            objective_ids=ids("transmission"), name="adopt", by=segreteria, data=demo.ACT
+        )
+        objectives_batch_transition(
+            objective_ids=ids("publication"), name="transmit", by=segreteria, data=demo.RECEIPT
+        )
+        objectives_batch_transition(
+            objective_ids=ids("published"), name="publish", by=segreteria, data=demo.PUBLICATION
+        )
         pk, responsible = one("revised")
-        objective_transition(objective_id=pk, name="revise", by=responsible,
-                             data={"comment": demo.REVISE_REASON})
+        objective_transition(
+            objective_id=pk, name="revise", by=responsible, data={"comment": demo.REVISE_REASON}
+        )
 
         # A draft whose responsible dirigente lets a funzionario complete it.
         pk, responsible = one("delegated")
         bianchi = people["funzionario_bianchi"]
         objective_delegate(objective_id=pk, by=responsible, delegate=bianchi)
         data = next(d for p, d in made.values() if p == pk)
-        existing = [{"id": phase_id}
-                    for phase_id in Phase.objects.filter(objective_id=pk).values_list("pk", flat=True)]
-        objective_update(objective_id=pk, by=bianchi, lock_version=None, fields={},
-                         phases=existing + data["delegate_phases"], note="fasi di monitoraggio completate")
+        existing = [
+            {"id": phase_id}
+            for phase_id in Phase.objects.filter(objective_id=pk).values_list("pk", flat=True)
+        ]
+        objective_update(
+            objective_id=pk,
+            by=bianchi,
+            lock_version=None,
+            fields={},
+            phases=existing + data["delegate_phases"],
+            note="fasi di monitoraggio completate",
+        )
 
     # -- output -----------------------------------------------------------------------------------------
     def _print_logins(self):
         rows = [(demo.SUPERUSER["username"], "superutente (solo amministrazione Django, /admin/)")]
-        rows += [(p["username"], str(p["role"].label) + (f" – {p['center']}" if p.get("center") else ""))
-                 for p in demo.PEOPLE]
+        rows += [
+            (p["username"], str(p["role"].label) + (f" – {p['center']}" if p.get("center") else ""))
+            for p in demo.PEOPLE
+        ]
         width = max(len(u) for u, _ in rows)
         self.stdout.write(f"\nAccessi dimostrativi (password per tutti: {demo.DEMO_PASSWORD})")
         self.stdout.write("(un utente che esisteva già conserva la propria password)")
