@@ -114,4 +114,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Django's default config gives "django" a console handler of its own: records would print twice.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
