@@ -14,4 +14,5 @@ def current_body(request):
         "ruoli": roles,
         "ruoli_labels": [Role(r).label for r in sorted(roles)],
         "is_segreteria": bool(roles & SEGRETERIA_ROLES),
+        "current_plan_year": ente.plans.order_by("-year").values_list("year", flat=True).first(),
     }

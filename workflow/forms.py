@@ -229,3 +229,58 @@ class ResponsibleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = dirigenti
         self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class PlanForm(forms.Form):
+    year = forms.IntegerField(
+        label="Anno",
+        min_value=2022,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    deadline = forms.DateField(
+        label="Scadenza di adozione",
+        required=False,
+        help_text="Di norma il 31 gennaio dell'anno del piano.",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("year")
+        if year:
+            data["triennium"] = f"{year}-{year + 2}"
+        return data
+
+
+class StrategicObjectiveForm(forms.Form):
+    code = forms.RegexField(
+        label="Codice",
+        regex=r"^[0-9]{4}_OS[0-9]+$",
+        max_length=20,
+        error_messages={"invalid": "Usa il formato ANNO_OSnn, per esempio 2023_OS01."},
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    title = forms.CharField(
+        label="Titolo", max_length=500, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+    purposes = forms.CharField(
+        label="Finalità (una per riga)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if not code.startswith(f"{self.plan.year}_"):
+            raise forms.ValidationError(f"Il codice deve iniziare con l'anno del piano: {self.plan.year}_OS…")
+        return code
+
+    def clean_purposes(self):
+        return [
+            line.strip(" -•\t") for line in self.cleaned_data["purposes"].splitlines() if line.strip(" -•\t")
+        ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, edit, pages
+from .views import actions, edit, pages, plans
 
 app_name = "workflow"
 urlpatterns = [
@@ -17,5 +17,7 @@ urlpatterns = [
         actions.objective_transition_view,
         name="objective_transition",
     ),
+    path("piani/nuovo/", plans.plan_create_view, name="plan_create"),
+    path("piani/<int:year>/", plans.plan_detail, name="plan_detail"),
     path("operazioni-multiple/", actions.batch, name="batch"),
 ]

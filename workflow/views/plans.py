@@ -1,0 +1,93 @@
+"""The year's plan: its strategic objectives with their linked objectives, and creating both."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from flows import errors
+from flows.services.plans import PLAN_FORBIDDEN, plan_create, strategic_objective_create
+from workflow import access, selectors
+from workflow.forms import PlanForm, StrategicObjectiveForm
+
+
+def _plan(request, year: int):
+    if not request.ente:
+        raise Http404
+    plan = selectors.plans_of(request.ente).filter(year=year).first()
+    if plan is None:
+        raise Http404("Piano non trovato.")
+    return plan
+
+
+@login_required
+def plan_create_view(request):
+    body = request.ente
+    if not body:
+        raise Http404
+    if not access.is_segreteria(request.user, body):
+        raise PermissionDenied(PLAN_FORBIDDEN)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = plan_create(
+                by=request.user,
+                body=body,
+                year=data["year"],
+                triennium=data["triennium"],
+                deadline=data["deadline"],
+            )
+        except errors.WorkflowError as exc:
+            form.add_error("year", exc.message)
+        else:
+            messages.success(request, f"Creato il {plan}. Ora aggiungi gli obiettivi strategici.")
+            return redirect("workflow:plan_detail", year=plan.year)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "workflow/plan_create.html", {"nav": "plan", "form": form}, status=status)
+
+
+@login_required
+def plan_detail(request, year: int):
+    plan = _plan(request, year)
+    visible = selectors.objectives_visible_to(request.user, plan.body).filter(plan=plan).order_by("code")
+    strategic = plan.strategic_objectives.prefetch_related(Prefetch("objectives", queryset=visible))
+    can_manage = access.is_segreteria(request.user, plan.body)
+    form = StrategicObjectiveForm(request.POST or None, plan=plan) if can_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(PLAN_FORBIDDEN)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = strategic_objective_create(
+                    by=request.user,
+                    plan=plan,
+                    code=data["code"],
+                    title=data["title"],
+                    purposes=data["purposes"],
+                )
+            except errors.WorkflowError as exc:
+                form.add_error("code", exc.message)
+            else:
+                messages.success(request, f"Obiettivo strategico {created.code} aggiunto.")
+                return redirect("workflow:plan_detail", year=plan.year)
+    rows = [(s, list(s.objectives.all())) for s in strategic]
+    status = 400 if form is not None and form.is_bound and form.errors else 200
+    return render(
+        request,
+        "workflow/plan_detail.html",
+        {
+            "nav": "plan",
+            "plan": plan,
+            "rows": rows,
+            "form": form,
+            "can_manage": can_manage,
+            "plans": list(selectors.plans_of(plan.body)),
+        },
+        status=status,
+    )
