@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from approvals.models import StepRecord
 from audit.models import AuditEntry
-from flows.services.transitions import objective_transition
+from tests import helpers
+from tests.helpers import fresh
 from workflow.models import Indicator, Objective, Phase, State
 
 # What a person types in each transition's form (the same strings the page would post).
@@ -45,46 +46,19 @@ TARGET = {
     "discard_revision": State.PUBLISHED,
 }
 
-# The normal path; "responsible" stands for the objective's responsible dirigente.
-PATH = [
-    ("submit", "responsible"),
-    ("approve", "segreteria"),
-    ("close_consultation", "segreteria"),
-    ("sign", "responsible"),
-    ("sign", "segretario"),
-    ("adopt", "segreteria"),
-    ("transmit", "segreteria"),
-    ("publish", "segreteria"),
-]
 REVISION_IN_PROGRESS = "revision_in_progress"  # drafting, revision 2 of a published objective
 
 
-def fresh(objective) -> Objective:
-    return Objective.objects.get(pk=objective.pk)
-
-
 def act(objective, name, by, **data) -> Objective:
-    """Apply ``name`` through the real transition service, with the lock version currently stored."""
-    return objective_transition(objective_id=objective.pk, name=name, by=by,
-                                lock_version=fresh(objective).lock_version, data={**FORM_DATA[name], **data})
+    """Apply ``name`` through the real transition service with what its form would post."""
+    return helpers.act(objective, name, by, data={**FORM_DATA[name], **data})
 
 
 def walk_to(objective, state, people) -> Objective:
     """Move ``objective`` along the normal path until it is in ``state`` (or REVISION_IN_PROGRESS)."""
     if state == REVISION_IN_PROGRESS:
-        walk_to(objective, State.PUBLISHED, people)
-        act(objective, "revise", people["segreteria"])
-        return fresh(objective)
-    for name, who in PATH:
-        current = fresh(objective)
-        if current.state == state:
-            return current
-        if name == "sign" and current.state != State.SIGNATURE:
-            continue
-        act(objective, name, current.responsible if who == "responsible" else people[who])
-    current = fresh(objective)
-    assert current.state == state, f"could not walk {current.code} to {state}"
-    return current
+        return helpers.walk_to(objective, State.DRAFTING, people, revision_in_progress=True)
+    return helpers.walk_to(objective, state, people)
 
 
 def snapshot(objective) -> dict:
