@@ -85,7 +85,12 @@ def can_view(user, objective: Objective) -> bool:
         return True
     if Role.SINDACATO in roles and objective.state in UNION_VISIBLE_STATES:
         return True
-    return Role.FUNZIONARIO in roles and user.has_perm("workflow.change_objective", objective)
+    # A funzionario sees only the drafts delegated to them (DESIGN.md, "People").
+    return (
+        Role.FUNZIONARIO in roles
+        and objective.state == State.DRAFTING
+        and user.has_perm("workflow.change_objective", objective)
+    )
 
 
 def can_edit(user, objective: Objective) -> bool:

@@ -30,7 +30,7 @@ def objectives_visible_to(user, body: Body | None = None) -> QuerySet[Objective]
     condition = (
         Q(plan__body_id__in=read_all)
         | Q(plan__body_id__in=union, state__in=UNION_VISIBLE_STATES)
-        | Q(plan__body_id__in=funzionario, pk__in=delegated)
+        | Q(plan__body_id__in=funzionario, pk__in=delegated, state=State.DRAFTING)
     )
     return Objective.objects.filter(condition)
 
