@@ -30,6 +30,10 @@ NO_REVISION_IN_PROGRESS = (
 )
 NOT_A_SIGNER = "Non sei tra i firmatari richiesti per questo obiettivo."
 ALREADY_SIGNED = "Hai già firmato questo obiettivo."
+QUALIFIED_SIGNATURE_REQUIRED = (
+    "Questo ente richiede la firma digitale qualificata (PAdES) del documento: il caricamento del file "
+    "firmato non è ancora disponibile, quindi la firma con accesso autenticato non è ammessa."
+)
 NO_SIGNER_AVAILABLE = "Nell'ente non c'è un Segretario Generale che possa firmare."
 CONSULTATION_TOO_EARLY = (
     "Il periodo di informazione sindacale termina il {until}: per chiudere prima indica la motivazione, "

@@ -18,7 +18,7 @@ from viewflow.fsm.base import State as FsmState
 
 from approvals.selectors import last_publication, missing_signatures, signer_capacities
 from workflow import access
-from workflow.models import State
+from workflow.models import SignatureMode, State
 from workflow.rules import submission_problems
 
 from . import errors
@@ -71,6 +71,11 @@ def _never_published(flow):
 
 def _revision_in_progress(flow):
     return FsmState.CONDITION(last_publication(flow.objective) is not None, errors.NO_REVISION_IN_PROGRESS)
+
+
+def _login_signature_allowed(flow):
+    body = flow.objective.plan.body
+    return FsmState.CONDITION(body.signature_mode == SignatureMode.LOGIN, errors.QUALIFIED_SIGNATURE_REQUIRED)
 
 
 def _signers_exist(flow):
@@ -150,6 +155,7 @@ class ObjectiveFlow:
         target=FsmState.GET_STATE(_after_signature, states=[State.SIGNATURE, State.DELIBERATION]),
         label="Firma",
         permission=_pending_signer,
+        conditions=[_login_signature_allowed],
     )
     def sign(self):
         pass

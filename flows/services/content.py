@@ -9,7 +9,7 @@ from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 import audit.services as audit
 from workflow import access
 from workflow.export import CONTENT_FIELDS
-from workflow.models import Indicator, Objective, Phase, Plan, Role, State, StrategicObjective
+from workflow.models import DupLink, Indicator, Objective, Phase, Plan, Role, State, StrategicObjective
 
 from .. import errors
 from .common import check_fresh, delete_with_history, lock_objective, save_with_history
@@ -184,6 +184,12 @@ def restore_content(*, objective: Objective, content: dict, by, reason: str) -> 
             Indicator(objective=objective, position=n, **_row_values(i, INDICATOR_FIELDS)),
             by=by,
             reason=reason,
+        )
+    if "dup_links" in content:
+        objective.dup_links.all().delete()  # DUP links carry no history of their own
+        DupLink.objects.bulk_create(
+            DupLink(objective=objective, **{k: d.get(k) or "" for k in ("level", "code", "title", "view")})
+            for d in content["dup_links"]
         )
 
 

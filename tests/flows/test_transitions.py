@@ -19,8 +19,13 @@ from workflow.models import Membership, Objective, Phase, State
 pytestmark = pytest.mark.django_db
 
 D, SUB, UC, SIG = State.DRAFTING, State.SUBMITTED, State.UNION_CONSULTATION, State.SIGNATURE
-DEL, TRA, PUB, PUBD, WD = (State.DELIBERATION, State.TRANSMISSION, State.PUBLICATION, State.PUBLISHED,
-                           State.WITHDRAWN)
+DEL, TRA, PUB, PUBD, WD = (
+    State.DELIBERATION,
+    State.TRANSMISSION,
+    State.PUBLICATION,
+    State.PUBLISHED,
+    State.WITHDRAWN,
+)
 
 
 @pytest.fixture
@@ -39,8 +44,12 @@ def _expected_data(name, objective):
         return {"method": "login"}
     if name == "adopt":
         a = AdoptionAct.objects.get(objectives=objective)
-        return {"act_id": a.pk, "act_type": "decreto_presidente", "act_number": "12",
-                "act_date": "2023-03-01"}
+        return {
+            "act_id": a.pk,
+            "act_type": "decreto_presidente",
+            "act_number": "12",
+            "act_date": "2023-03-01",
+        }
     if name == "transmit":
         return {"receipt_reference": "DFP-2023-0001", "receipt_date": "2023-03-02"}
     if name == "publish":
@@ -155,8 +164,9 @@ def test_signing_twice_is_refused(draft, people, who):
 
 
 def test_delegate_may_edit_but_not_submit(draft, people):
-    objective_delegate(objective_id=draft.pk, by=people["dirigente_satta"],
-                       delegate=people["funzionario_bianchi"])
+    objective_delegate(
+        objective_id=draft.pk, by=people["dirigente_satta"], delegate=people["funzionario_bianchi"]
+    )
     before = snapshot(draft)
     with pytest.raises(errors.Forbidden):
         act(draft, "submit", people["funzionario_bianchi"])
@@ -164,11 +174,14 @@ def test_delegate_may_edit_but_not_submit(draft, people):
 
 
 # -- forbidden: the right role on someone else's objective -----------------------------------------
-@pytest.mark.parametrize(("name", "start", "rev"), [
-    ("submit", D, False),
-    ("revise", PUBD, False),
-    ("discard_revision", D, True),
-])
+@pytest.mark.parametrize(
+    ("name", "start", "rev"),
+    [
+        ("submit", D, False),
+        ("revise", PUBD, False),
+        ("discard_revision", D, True),
+    ],
+)
 def test_dirigente_cannot_act_on_a_colleagues_objective(draft, people, name, start, rev):
     o = _prepare(draft, people, start, rev)
     before = snapshot(o)
@@ -223,35 +236,126 @@ def test_dirigente_of_another_body_cannot_submit(draft, people, other_body):
 # -- conditions and input ---------------------------------------------------------------------------
 REFUSED = [
     # transition, from, who, data, revision in progress, error, message (or part of it)
-    ("approve", D, "segreteria", None, False, errors.TransitionNotAvailable,
-     errors.NOT_AVAILABLE.format(action=transition_label("approve"), state="In redazione")),
-    ("return_to_drafting", SUB, "segreteria", {"comment": "   "}, False, errors.InvalidInput,
-     errors.REASON_REQUIRED),
-    ("return_to_drafting", DEL, "segreteria", None, False, errors.TransitionNotAvailable,
-     errors.NOT_AVAILABLE.format(action=transition_label("return_to_drafting"), state="In deliberazione")),
-    ("sign", SIG, "dirigente_satta", {"comment": "ok"}, False, errors.InvalidInput,
-     "Conferma l'approvazione per firmare."),
-    ("sign", DEL, "segretario", None, False, errors.TransitionNotAvailable,
-     errors.NOT_AVAILABLE.format(action=transition_label("sign"), state="In deliberazione")),
-    ("adopt", DEL, "segreteria", {**VALID_INPUT["adopt"], "act_date": dt.date(2999, 1, 1)}, False,
-     errors.InvalidInput, "La data dell'atto non può essere futura."),
-    ("adopt", DEL, "segreteria", {**VALID_INPUT["adopt"], "act_number": ""}, False, errors.InvalidInput,
-     "Numero dell'atto"),
-    ("transmit", TRA, "segreteria", {**VALID_INPUT["transmit"], "receipt_date": dt.date(2999, 1, 1)}, False,
-     errors.InvalidInput, "La data della ricevuta non può essere futura."),
-    ("publish", PUB, "segreteria", {**VALID_INPUT["publish"], "url": "non è un indirizzo"}, False,
-     errors.InvalidInput, "Indirizzo in Amministrazione Trasparente"),
+    (
+        "approve",
+        D,
+        "segreteria",
+        None,
+        False,
+        errors.TransitionNotAvailable,
+        errors.NOT_AVAILABLE.format(action=transition_label("approve"), state="In redazione"),
+    ),
+    (
+        "return_to_drafting",
+        SUB,
+        "segreteria",
+        {"comment": "   "},
+        False,
+        errors.InvalidInput,
+        errors.REASON_REQUIRED,
+    ),
+    (
+        "return_to_drafting",
+        DEL,
+        "segreteria",
+        None,
+        False,
+        errors.TransitionNotAvailable,
+        errors.NOT_AVAILABLE.format(action=transition_label("return_to_drafting"), state="In deliberazione"),
+    ),
+    (
+        "sign",
+        SIG,
+        "dirigente_satta",
+        {"comment": "ok"},
+        False,
+        errors.InvalidInput,
+        "Conferma l'approvazione per firmare.",
+    ),
+    (
+        "sign",
+        DEL,
+        "segretario",
+        None,
+        False,
+        errors.TransitionNotAvailable,
+        errors.NOT_AVAILABLE.format(action=transition_label("sign"), state="In deliberazione"),
+    ),
+    (
+        "adopt",
+        DEL,
+        "segreteria",
+        {**VALID_INPUT["adopt"], "act_date": dt.date(2999, 1, 1)},
+        False,
+        errors.InvalidInput,
+        "La data dell'atto non può essere futura.",
+    ),
+    (
+        "adopt",
+        DEL,
+        "segreteria",
+        {**VALID_INPUT["adopt"], "act_number": ""},
+        False,
+        errors.InvalidInput,
+        "Numero dell'atto",
+    ),
+    (
+        "transmit",
+        TRA,
+        "segreteria",
+        {**VALID_INPUT["transmit"], "receipt_date": dt.date(2999, 1, 1)},
+        False,
+        errors.InvalidInput,
+        "La data della ricevuta non può essere futura.",
+    ),
+    (
+        "publish",
+        PUB,
+        "segreteria",
+        {**VALID_INPUT["publish"], "url": "non è un indirizzo"},
+        False,
+        errors.InvalidInput,
+        "Indirizzo in Amministrazione Trasparente",
+    ),
     ("withdraw", SIG, "segreteria", None, True, errors.ConditionsUnmet, errors.NEVER_PUBLISHED_ONLY),
-    ("withdraw", PUBD, "segreteria", None, False, errors.TransitionNotAvailable,
-     errors.NOT_AVAILABLE.format(action=transition_label("withdraw"), state="Pubblicato")),
+    (
+        "withdraw",
+        PUBD,
+        "segreteria",
+        None,
+        False,
+        errors.TransitionNotAvailable,
+        errors.NOT_AVAILABLE.format(action=transition_label("withdraw"), state="Pubblicato"),
+    ),
     ("withdraw", D, "segreteria", {"comment": ""}, False, errors.InvalidInput, errors.REASON_REQUIRED),
     ("revise", PUBD, "dirigente_satta", {}, False, errors.InvalidInput, errors.REASON_REQUIRED),
-    ("revise", D, "segreteria", None, True, errors.TransitionNotAvailable,
-     errors.NOT_AVAILABLE.format(action=transition_label("revise"), state="In redazione")),
-    ("discard_revision", D, "segreteria", None, False, errors.ConditionsUnmet,
-     errors.NO_REVISION_IN_PROGRESS),
-    ("discard_revision", UC, "dirigente_satta", {"comment": ""}, True, errors.InvalidInput,
-     errors.REASON_REQUIRED),
+    (
+        "revise",
+        D,
+        "segreteria",
+        None,
+        True,
+        errors.TransitionNotAvailable,
+        errors.NOT_AVAILABLE.format(action=transition_label("revise"), state="In redazione"),
+    ),
+    (
+        "discard_revision",
+        D,
+        "segreteria",
+        None,
+        False,
+        errors.ConditionsUnmet,
+        errors.NO_REVISION_IN_PROGRESS,
+    ),
+    (
+        "discard_revision",
+        UC,
+        "dirigente_satta",
+        {"comment": ""},
+        True,
+        errors.InvalidInput,
+        errors.REASON_REQUIRED,
+    ),
 ]
 
 
@@ -267,13 +371,20 @@ def test_refused(draft, people, name, start, who, data, rev, error, message):
 
 # -- submit: content must be complete ----------------------------------------------------------------
 def test_submit_lists_every_missing_field(plan, people):
-    o = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], content=False,
-                         strategic_objective=None, weight=0, title="   ")
+    o = ObjectiveFactory(
+        plan=plan,
+        responsible=people["dirigente_satta"],
+        content=False,
+        strategic_objective=None,
+        weight=0,
+        title="   ",
+    )
     before = snapshot(o)
     with pytest.raises(errors.ConditionsUnmet) as exc:
         act(o, "submit", people["dirigente_satta"])
-    expected = ("Mancano: titolo, obiettivo strategico, peso maggiore di zero, almeno una fase, "
-                "almeno un indicatore.")
+    expected = (
+        "Mancano: titolo, obiettivo strategico, peso maggiore di zero, almeno una fase, almeno un indicatore."
+    )
     assert exc.value.message == expected
     assert exc.value.problems == [expected]
     assert snapshot(o) == before
@@ -281,29 +392,52 @@ def test_submit_lists_every_missing_field(plan, people):
 
 def _set_phases(o, people, phases):
     existing = [{"id": p.pk, "delete": True} for p in o.phases.all()]
-    return objective_update(objective_id=o.pk, by=people["dirigente_satta"],
-                            lock_version=fresh(o).lock_version, fields={}, phases=existing + phases)
+    return objective_update(
+        objective_id=o.pk,
+        by=people["dirigente_satta"],
+        lock_version=fresh(o).lock_version,
+        fields={},
+        phases=existing + phases,
+    )
 
 
 def test_submit_names_a_phase_starting_after_its_end(draft, people):
-    _set_phases(draft, people, [
-        {"description": "Analisi", "weight": 50, "start": dt.date(2023, 1, 1), "end": dt.date(2023, 2, 1)},
-        {"description": "Attuazione", "weight": 50, "start": dt.date(2023, 5, 1),
-         "end": dt.date(2023, 3, 31)},
-    ])
+    _set_phases(
+        draft,
+        people,
+        [
+            {
+                "description": "Analisi",
+                "weight": 50,
+                "start": dt.date(2023, 1, 1),
+                "end": dt.date(2023, 2, 1),
+            },
+            {
+                "description": "Attuazione",
+                "weight": 50,
+                "start": dt.date(2023, 5, 1),
+                "end": dt.date(2023, 3, 31),
+            },
+        ],
+    )
     before = snapshot(draft)
     with pytest.raises(errors.ConditionsUnmet) as exc:
         act(draft, "submit", people["dirigente_satta"])
     assert exc.value.message == (
-        "La fase 2 («Attuazione») inizia il 01/05/2023, dopo la fine prevista del 31/03/2023.")
+        "La fase 2 («Attuazione») inizia il 01/05/2023, dopo la fine prevista del 31/03/2023."
+    )
     assert snapshot(draft) == before
 
 
 def test_submit_shows_the_sum_of_phase_weights(draft, people):
-    _set_phases(draft, people, [
-        {"description": "Analisi", "weight": 60, "start": None, "end": None},
-        {"description": "Attuazione", "weight": 30, "start": None, "end": None},
-    ])
+    _set_phases(
+        draft,
+        people,
+        [
+            {"description": "Analisi", "weight": 60, "start": None, "end": None},
+            {"description": "Attuazione", "weight": 30, "start": None, "end": None},
+        ],
+    )
     with pytest.raises(errors.ConditionsUnmet) as exc:
         act(draft, "submit", people["dirigente_satta"])
     assert exc.value.message == "I pesi delle fasi sommano a 90,00% invece di 100%."
@@ -312,9 +446,18 @@ def test_submit_shows_the_sum_of_phase_weights(draft, people):
 
 def test_submit_reports_every_problem_at_once(plan, people):
     o = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], weight=0)
-    _set_phases(o, people, [
-        {"description": "Unica fase", "weight": 70, "start": dt.date(2023, 6, 1), "end": dt.date(2023, 1, 1)},
-    ])
+    _set_phases(
+        o,
+        people,
+        [
+            {
+                "description": "Unica fase",
+                "weight": 70,
+                "start": dt.date(2023, 6, 1),
+                "end": dt.date(2023, 1, 1),
+            },
+        ],
+    )
     with pytest.raises(errors.ConditionsUnmet) as exc:
         act(o, "submit", people["dirigente_satta"])
     assert exc.value.problems == [
@@ -419,13 +562,20 @@ def test_close_consultation_after_a_confronto_needs_the_summary(draft, people):
 
 def test_close_consultation_after_a_confronto_with_summary(draft, people):
     o = walk_to(draft, UC, people)  # still within the information period: the confronto took place
-    act(o, "close_consultation", people["segreteria"],
-        data={"confronto": True, "summary": "La RSU chiede un indicatore in più."})
+    act(
+        o,
+        "close_consultation",
+        people["segreteria"],
+        data={"confronto": True, "summary": "La RSU chiede un indicatore in più."},
+    )
     step = last_step(o)
     assert fresh(o).state == SIG
     assert step.highlighted is False
-    assert step.data == {"summary": "La RSU chiede un indicatore in più.", "early_reason": "",
-                         "confronto": True}
+    assert step.data == {
+        "summary": "La RSU chiede un indicatore in più.",
+        "early_reason": "",
+        "confronto": True,
+    }
 
 
 def test_close_consultation_needs_a_segretario_to_sign(draft, people):
@@ -444,10 +594,13 @@ def _valid_signatures(o):
     return Signature.objects.filter(objective=o, voided_at__isnull=True)
 
 
-@pytest.mark.parametrize(("first", "second"), [
-    ("dirigente_satta", "segretario"),
-    ("segretario", "dirigente_satta"),
-])
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("dirigente_satta", "segretario"),
+        ("segretario", "dirigente_satta"),
+    ],
+)
 def test_signers_may_sign_in_any_order(draft, people, first, second):
     o = walk_to(draft, SIG, people)
     act(o, "sign", people[first])
@@ -513,11 +666,20 @@ def test_return_from_signature_voids_signatures_and_they_must_sign_again(draft, 
 # -- adopt, publish, revise, discard, withdraw -----------------------------------------------------------
 def test_adopt_creates_one_act_linked_to_the_objective(draft, people, body):
     o = walk_to(draft, DEL, people)
-    act(o, "adopt", people["segreteria"], data={"act_type": "delibera_giunta", "act_number": "45/2023",
-                                                "act_date": dt.date(2023, 2, 28)})
+    act(
+        o,
+        "adopt",
+        people["segreteria"],
+        data={"act_type": "delibera_giunta", "act_number": "45/2023", "act_date": dt.date(2023, 2, 28)},
+    )
     adoption = AdoptionAct.objects.get()
     assert (adoption.body, adoption.act_type, adoption.number, adoption.date, adoption.created_by) == (
-        body, "delibera_giunta", "45/2023", dt.date(2023, 2, 28), people["segreteria"])
+        body,
+        "delibera_giunta",
+        "45/2023",
+        dt.date(2023, 2, 28),
+        people["segreteria"],
+    )
     assert list(adoption.objectives.all()) == [fresh(o)]
     assert last_step(o).data["act_id"] == adoption.pk
 
@@ -542,8 +704,12 @@ def test_revise_bumps_the_revision_and_keeps_the_published_one(draft, people):
     act(o, "revise", people["dirigente_satta"])
     o = fresh(o)
     assert (o.state, o.revision) == (D, 2)
-    objective_update(objective_id=o.pk, by=people["dirigente_satta"], lock_version=o.lock_version,
-                     fields={"title": "Titolo della revisione"})
+    objective_update(
+        objective_id=o.pk,
+        by=people["dirigente_satta"],
+        lock_version=o.lock_version,
+        fields={"title": "Titolo della revisione"},
+    )
     published = PublishedRevision.objects.get(objective=o)
     assert published.revision == 1
     assert published.content == published_content
@@ -556,10 +722,14 @@ def test_discard_revision_restores_the_published_content(draft, people):
     o = fresh(o)
     first, second = o.phases.all()
     objective_update(
-        objective_id=o.pk, by=people["dirigente_satta"], lock_version=o.lock_version,
+        objective_id=o.pk,
+        by=people["dirigente_satta"],
+        lock_version=o.lock_version,
         fields={"title": "Bozza da scartare"},
-        phases=[{"id": first.pk, "description": "Analisi rivista", "weight": 100},
-                {"id": second.pk, "delete": True}],
+        phases=[
+            {"id": first.pk, "description": "Analisi rivista", "weight": 100},
+            {"id": second.pk, "delete": True},
+        ],
     )
     o = walk_to(o, SUB, people)
 
@@ -570,7 +740,8 @@ def test_discard_revision_restores_the_published_content(draft, people):
     assert [(p.description, p.weight) for p in o.phases.all()] == [("Analisi", 50), ("Attuazione", 50)]
     restored = objective_as_dict(o)
     assert {k: v for k, v in restored.items() if k != "state"} == {
-        k: v for k, v in published.items() if k != "state"}
+        k: v for k, v in published.items() if k != "state"
+    }
     # the discarded work stays in the history
     assert Objective.history.filter(id=o.pk, title="Bozza da scartare").exists()
     assert Phase.history.filter(objective_id=o.pk, description="Analisi rivista").exists()
@@ -597,8 +768,9 @@ def test_a_second_revision_is_signed_and_published_again(draft, people):
     act(o, "revise", people["dirigente_satta"])
     o = walk_to(o, PUBD, people)
     assert o.revision == 2
-    assert list(PublishedRevision.objects.filter(objective=o).order_by("revision").values_list(
-        "revision", flat=True)) == [1, 2]
+    assert list(
+        PublishedRevision.objects.filter(objective=o).order_by("revision").values_list("revision", flat=True)
+    ) == [1, 2]
     assert Signature.objects.filter(objective=o, revision=2, voided_at__isnull=True).count() == 2
 
 
@@ -616,10 +788,18 @@ def test_each_published_revision_names_its_own_act_and_receipt(draft, people):
     act(o, "revise", people["segreteria"])
     o = walk_to(o, DEL, people)
     # the act adopting revision 2 bears an earlier date than revision 1's (a date typed as registered)
-    act(o, "adopt", people["segreteria"], data={"act_type": "delibera_giunta", "act_number": "7",
-                                                "act_date": dt.date(2023, 2, 1)})
-    act(o, "transmit", people["segreteria"], data={"receipt_reference": "DFP-2023-0099",
-                                                   "receipt_date": dt.date(2023, 4, 2)})
+    act(
+        o,
+        "adopt",
+        people["segreteria"],
+        data={"act_type": "delibera_giunta", "act_number": "7", "act_date": dt.date(2023, 2, 1)},
+    )
+    act(
+        o,
+        "transmit",
+        people["segreteria"],
+        data={"receipt_reference": "DFP-2023-0099", "receipt_date": dt.date(2023, 4, 2)},
+    )
     act(o, "publish", people["segreteria"])
     first, second = PublishedRevision.objects.filter(objective=o).order_by("revision")
     assert (first.adoption_act.number, first.receipt_reference) == ("12", "DFP-2023-0001")
@@ -628,17 +808,27 @@ def test_each_published_revision_names_its_own_act_and_receipt(draft, people):
 
 def test_discard_revision_restores_phase_weights_of_zero_and_undated_notes(draft, people):
     first, second = draft.phases.all()
-    objective_update(objective_id=draft.pk, by=people["dirigente_satta"],
-                     lock_version=fresh(draft).lock_version, fields={}, phases=[
-                         {"id": first.pk, "weight": 100},
-                         {"id": second.pk, "weight": 0},
-                         {"id": None, "description": "Nota: in collaborazione con i Comuni", "notes": "nota"},
-                     ])
+    objective_update(
+        objective_id=draft.pk,
+        by=people["dirigente_satta"],
+        lock_version=fresh(draft).lock_version,
+        fields={},
+        phases=[
+            {"id": first.pk, "weight": 100},
+            {"id": second.pk, "weight": 0},
+            {"id": None, "description": "Nota: in collaborazione con i Comuni", "notes": "nota"},
+        ],
+    )
     o = walk_to(draft, PUBD, people)
     published = [(p.description, p.weight, p.start, p.notes) for p in o.phases.all()]
     act(o, "revise", people["segreteria"])
-    objective_update(objective_id=o.pk, by=people["dirigente_satta"], lock_version=fresh(o).lock_version,
-                     fields={}, phases=[{"id": p.pk, "delete": True} for p in o.phases.all()])
+    objective_update(
+        objective_id=o.pk,
+        by=people["dirigente_satta"],
+        lock_version=fresh(o).lock_version,
+        fields={},
+        phases=[{"id": p.pk, "delete": True} for p in o.phases.all()],
+    )
 
     act(o, "discard_revision", people["segreteria"])
     o = fresh(o)
@@ -654,3 +844,30 @@ def test_a_double_click_is_told_the_page_is_older_than_ones_own_change(draft, pe
     when = timezone.localtime(fresh(draft).updated_at)
     assert exc.value.message == errors.STALE_SELF.format(when=f"{when:%H:%M}")
     assert StepRecord.objects.filter(objective=draft, transition="submit").count() == 1
+
+
+def test_discard_revision_restores_the_dup_links(draft, people):
+    from workflow.models import DupLink
+
+    DupLink.objects.create(
+        objective=draft, level="programma", code="2023_PRO_01_02", title="Segreteria", view="dup"
+    )
+    o = walk_to(draft, State.PUBLISHED, people)
+    act(o, "revise", people["segreteria"])
+    DupLink.objects.filter(objective=o).update(code="2023_PRO_09_99")  # the revision's own (test) change
+    act(o, "discard_revision", people["segreteria"])
+    assert list(DupLink.objects.filter(objective=o).values_list("level", "code", "title", "view")) == [
+        ("programma", "2023_PRO_01_02", "Segreteria", "dup")
+    ]
+
+
+def test_a_body_requiring_qualified_signatures_refuses_approval_by_login(draft, people):
+    o = walk_to(draft, SIG, people)
+    body = o.plan.body
+    body.signature_mode = "qualified"
+    body.save()
+    before = snapshot(o)
+    with pytest.raises(errors.ConditionsUnmet) as exc:
+        act(o, "sign", people["dirigente_satta"])
+    assert exc.value.message == errors.QUALIFIED_SIGNATURE_REQUIRED
+    assert snapshot(o) == before
