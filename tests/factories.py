@@ -1,9 +1,15 @@
 """factory_boy factories and the named people of the test scenarios."""
 
 import datetime as dt
+import importlib
 
 import factory
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from guardian.shortcuts import clear_ct_cache
 
 from flows.services.memberships import membership_grant
 from workflow.models import Body, Indicator, Objective, Phase, Plan, Role, StrategicObjective
@@ -51,6 +57,24 @@ class StrategicObjectiveFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(PlanFactory)
     code = "2023_OS01"
     title = "VALORIZZAZIONE DELLA STRUTTURA ORGANIZZATIVA E INCREMENTO DEI SERVIZI"
+
+
+def ensure_role_groups() -> None:
+    """Write again the role groups of migration 0002_role_groups.
+
+    A transactional test (``transaction=True``: browser, concurrency) ends by flushing every table; the
+    flush recreates permissions and content types but not the groups the data migration wrote.
+    (``serialized_rollback=True`` restores them for one test, but its flush skips post_migrate and leaves
+    the following transactional tests without permissions.) So: recreate what is missing.
+    """
+    ContentType.objects.clear_cache()
+    clear_ct_cache()  # guardian's own cache of content type ids
+    create_permissions(apps.get_app_config("workflow"), verbosity=0)
+    migration = importlib.import_module("workflow.migrations.0002_role_groups")
+    for name, codenames in migration.GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        perms = Permission.objects.filter(content_type__app_label="workflow", codename__in=codenames)
+        group.permissions.set(perms)
 
 
 def superuser():

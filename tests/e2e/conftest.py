@@ -5,10 +5,11 @@ Run them on their own: ``pytest tests/e2e -m e2e`` (see RECIPES.md, sections 4 a
 
 from __future__ import annotations
 
-import importlib
 import os
 
 import pytest
+
+from tests.factories import ensure_role_groups
 
 # Playwright's sync API runs an event loop in the test thread: without this, ORM calls made by a test
 # that uses ``page`` raise SynchronousOnlyOperation.
@@ -38,25 +39,8 @@ def page(page):
     return page
 
 
-def _create_role_groups():
-    """Run the data migration's ``create_groups`` against the current models.
-
-    ``create_groups`` toggles ``models_module`` on every app config it visits (it is written for the
-    migration's historical registry); with the real registry the original values are put back.
-    """
-    from django.apps import apps
-
-    migration = importlib.import_module("workflow.migrations.0002_role_groups")
-    saved = {config.label: config.models_module for config in apps.get_app_configs()}
-    try:
-        migration.create_groups(apps, None)
-    finally:
-        for config in apps.get_app_configs():
-            config.models_module = saved[config.label]
-
-
 @pytest.fixture(autouse=True)
 def role_groups(transactional_db):
     """The role groups of migration 0002. A transactional test flushes every table when it ends, so the
     rows the migration wrote are gone from the second test on: write them again before anyone is made."""
-    _create_role_groups()
+    ensure_role_groups()

@@ -5,22 +5,17 @@ writes and has no SELECT ... FOR UPDATE). Each thread opens its own connection, 
 ``transaction=True`` and the data it makes is committed.
 """
 
-import importlib
 import threading
 import time
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from guardian.shortcuts import clear_ct_cache
 
 import flows.services.transitions as transitions
 from approvals.models import StepRecord
 from flows import errors
 from flows.services.transitions import objective_transition
+from tests.factories import ensure_role_groups
 from tests.helpers import VALID_INPUT, fresh, walk_to
 from workflow.models import Objective, State
 
@@ -35,21 +30,7 @@ pytestmark = [
 
 @pytest.fixture(autouse=True)
 def role_groups(transactional_db):
-    """The groups of migration 0002_role_groups, written again before the ``people`` fixture grants roles.
-
-    Every transactional test ends by flushing all tables; the flush recreates permissions and content types
-    but not the groups the data migration wrote. (``serialized_rollback=True`` would restore them for this
-    test, but its flush skips post_migrate, leaving no permissions or content types to the transactional
-    tests that follow.) So: recreate what is missing, whatever ran before.
-    """
-    ContentType.objects.clear_cache()
-    clear_ct_cache()  # guardian's own cache of content type ids
-    create_permissions(apps.get_app_config("workflow"), verbosity=0)
-    migration = importlib.import_module("workflow.migrations.0002_role_groups")
-    for name, codenames in migration.GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="workflow", codename__in=codenames))
+    ensure_role_groups()
 
 
 @pytest.fixture
