@@ -113,3 +113,10 @@ def segretari_of(body_id: int):
     return get_user_model().objects.filter(
         memberships__body_id=body_id, memberships__role=Role.SEGRETARIO, is_active=True
     )
+
+
+def administered_bodies(user):
+    """The bodies whose people and roles ``user`` manages: all for a superuser, else where Amministratore."""
+    if user.is_superuser:
+        return Body.objects.all()
+    return Body.objects.filter(memberships__user=user, memberships__role=Role.AMMINISTRATORE).distinct()

@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from flows import errors
 from flows.services.memberships import membership_grant, membership_revoke
 
+from . import access
 from .models import Body, DupLink, Indicator, Membership, Objective, Phase, Plan, StrategicObjective
 
 
@@ -21,17 +22,34 @@ class ReadOnlyMixin:
         return False
 
 
+class AdministeredBodiesMixin:
+    """An Amministratore manages only the bodies where they hold that role (a superuser manages all)."""
+
+    body_path = "pk"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(**{f"{self.body_path}__in": access.administered_bodies(request.user)})
+        )
+
+
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(AdministeredBodiesMixin, admin.ModelAdmin):
     list_display = ("name", "ipa_code", "signature_mode", "union_information_days")
     search_fields = ("name", "ipa_code")
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # a new body is the platform operator's decision
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AdministeredBodiesMixin, admin.ModelAdmin):
+    body_path = "body"
     list_display = ("user", "body", "role", "responsibility_center")
     list_filter = ("body", "role")
     search_fields = ("user__username", "user__last_name", "responsibility_center")
@@ -39,6 +57,11 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["queryset"] = access.administered_bodies(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         try:
@@ -53,11 +76,14 @@ class MembershipAdmin(admin.ModelAdmin):
             messages.error(request, exc.message)
 
     def delete_model(self, request, obj):
-        membership_revoke(by=request.user, membership=obj)
+        try:
+            membership_revoke(by=request.user, membership=obj)
+        except errors.WorkflowError as exc:
+            messages.error(request, exc.message)
 
     def delete_queryset(self, request, queryset):
         for membership in queryset:
-            membership_revoke(by=request.user, membership=membership)
+            self.delete_model(request, membership)
 
 
 @admin.register(Plan)
