@@ -50,14 +50,13 @@ def objective_transition(
     """Apply transition ``name`` to one objective: all of it, or nothing."""
     cleaned = validate_input(name, data)
     with transaction.atomic():
-        context = StepContext(act=_create_act(name, cleaned, by, [objective_id]))
         objective = _apply(
             objective_id=objective_id,
             name=name,
             by=by,
             lock_version=lock_version,
             cleaned=cleaned,
-            context=context,
+            context=StepContext(),
         )
     return objective
 
@@ -78,7 +77,7 @@ def objectives_batch_transition(
     lock_versions = lock_versions or {}
     done = []
     with transaction.atomic():
-        context = StepContext(batch=uuid.uuid4(), act=_create_act(name, cleaned, by, ids))
+        context = StepContext(batch=uuid.uuid4())
         for objective_id in ids:  # ascending ids: two batches lock rows in the same order
             try:
                 done.append(
@@ -120,19 +119,19 @@ def objectives_batch_transition(
     return done
 
 
-def _create_act(name, cleaned, by, ids) -> AdoptionAct | None:
-    if name != "adopt":
-        return None
-    body_ids = set(Objective.objects.filter(pk__in=ids).values_list("plan__body_id", flat=True))
-    if len(body_ids) != 1:
+def _adoption_act(objective, cleaned, by, context: StepContext) -> AdoptionAct:
+    """The act of this call: created with its first objective, shared by the rest of a batch."""
+    if context.act is None:
+        context.act = approvals.act_create(
+            body_id=objective.plan.body_id,
+            act_type=cleaned["act_type"],
+            number=cleaned["act_number"],
+            date=cleaned["act_date"],
+            by=by,
+        )
+    elif context.act.body_id != objective.plan.body_id:
         raise errors.InvalidInput(errors.BATCH_MIXED_BODIES)
-    return approvals.act_create(
-        body_id=body_ids.pop(),
-        act_type=cleaned["act_type"],
-        number=cleaned["act_number"],
-        date=cleaned["act_date"],
-        by=by,
-    )
+    return context.act
 
 
 def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContext) -> Objective:
@@ -158,10 +157,11 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
     now = timezone.now()
     if objective.state != source:  # a signature that is not the last keeps the objective where it was
         objective.state_entered_at = now
-    comment = _comment(name, cleaned)
+    comment = _comment(cleaned)
     reason = f"{label}" + (f": {comment}" if comment else "")
     save_with_history(objective, by=by, reason=reason)
 
+    act = _adoption_act(objective, cleaned, by, context) if name == "adopt" else None
     step = approvals.step_record(
         objective=objective,
         transition=name,
@@ -170,11 +170,12 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
         by=by,
         at=now,
         comment=comment,
-        data=_step_data(name, cleaned, context),
+        data=_step_data(name, cleaned, act),
         batch=context.batch,
-        highlighted=_highlighted(name, cleaned, objective),
+        # an early closing of the union consultation is pointed out to the auditors
+        highlighted=name == "close_consultation" and bool((cleaned.get("early_reason") or "").strip()),
     )
-    _leave_behind(name, objective=objective, by=by, step=step, cleaned=cleaned, context=context)
+    _leave_behind(name, objective=objective, by=by, step=step, cleaned=cleaned, act=act)
     audit.record(
         action=f"transition.{name}",
         by=by,
@@ -200,21 +201,16 @@ def _forbidden_message(name, objective, by, label) -> str:
     return errors.FORBIDDEN.format(action=label)
 
 
-def _comment(name, cleaned) -> str:
+def _comment(cleaned) -> str:
     return (cleaned.get("comment") or "").strip()
 
 
-def _highlighted(name, cleaned, objective) -> bool:
-    return name == "close_consultation" and bool((cleaned.get("early_reason") or "").strip())
-
-
-def _step_data(name, cleaned, context) -> dict:
+def _step_data(name, cleaned, act: AdoptionAct | None) -> dict:
     if name == "close_consultation":
         return {k: cleaned.get(k) or "" for k in ("summary", "early_reason")} | {
             "confronto": bool(cleaned.get("confronto"))
         }
     if name == "adopt":
-        act = context.act
         return {
             "act_id": act.pk,
             "act_type": act.act_type,
@@ -233,13 +229,13 @@ def _step_data(name, cleaned, context) -> dict:
     return {}
 
 
-def _leave_behind(name, *, objective, by, step, cleaned, context) -> None:
+def _leave_behind(name, *, objective, by, step, cleaned, act) -> None:
     if name == "sign":
         approvals.signature_record(objective=objective, signer=by, step=step)
     elif name == "return_to_drafting":
         approvals.signatures_void(objective=objective, step=step)
     elif name == "adopt":
-        context.act.objectives.add(objective)
+        act.objectives.add(objective)
     elif name == "publish":
         approvals.publication_record(
             objective=objective, step=step, published_on=cleaned["published_on"], url=cleaned["url"]
@@ -250,5 +246,5 @@ def _leave_behind(name, *, objective, by, step, cleaned, context) -> None:
             objective=objective,
             content=last_publication(objective).content,
             by=by,
-            reason=f"Annullata la revisione: {_comment(name, cleaned)}",
+            reason=f"Annullata la revisione: {_comment(cleaned)}",
         )

@@ -25,8 +25,13 @@ def objectives(plan, people):
 
 
 def batch(objectives, name, by, data=None, **kwargs):
-    return objectives_batch_transition(objective_ids=[o.pk for o in objectives], name=name, by=by,
-                                       data=VALID_INPUT[name] if data is None else data, **kwargs)
+    return objectives_batch_transition(
+        objective_ids=[o.pk for o in objectives],
+        name=name,
+        by=by,
+        data=VALID_INPUT[name] if data is None else data,
+        **kwargs,
+    )
 
 
 def test_batch_approve_moves_all_with_one_batch_id(objectives, people):
@@ -106,7 +111,8 @@ def test_incomplete_draft_blocks_a_submit_batch_and_says_why(plan, people):
         batch([complete, incomplete], "submit", people["dirigente_satta"])
 
     assert exc.value.message == errors.BATCH_BLOCKED.format(
-        code=incomplete.code, reason="Mancano: almeno una fase, almeno un indicatore.")
+        code=incomplete.code, reason="Mancano: almeno una fase, almeno un indicatore."
+    )
     assert exc.value.problems == ["Mancano: almeno una fase, almeno un indicatore."]
     assert [snapshot(o) for o in (complete, incomplete)] == before
 
@@ -131,15 +137,19 @@ def test_an_objective_of_another_body_blocks_the_batch_as_not_found(objectives, 
     for o in objectives:
         walk_to(o, State.SUBMITTED, people)
     other_plan = PlanFactory(body=other_body)
-    foreign = ObjectiveFactory(plan=other_plan, state=State.SUBMITTED,
-                               responsible=member("dirigente_crema", other_body, Role.DIRIGENTE))
+    foreign = ObjectiveFactory(
+        plan=other_plan,
+        state=State.SUBMITTED,
+        responsible=member("dirigente_crema", other_body, Role.DIRIGENTE),
+    )
     before = [snapshot(o) for o in [*objectives, foreign]]
 
     with pytest.raises(errors.BatchBlocked) as exc:
         batch([*objectives, foreign], "approve", people["segreteria"])
 
-    assert exc.value.message == errors.BATCH_BLOCKED.format(code=f"L'obiettivo n. {foreign.pk}",
-                                                            reason=errors.NOT_FOUND)
+    assert exc.value.message == errors.BATCH_BLOCKED.format(
+        code=f"L'obiettivo n. {foreign.pk}", reason=errors.NOT_FOUND
+    )
     assert foreign.code not in exc.value.message  # nothing about another body's objective leaks
     assert [snapshot(o) for o in [*objectives, foreign]] == before
 
@@ -173,10 +183,38 @@ def test_batch_input_is_validated_once_before_anything_changes(objectives, peopl
 
 def test_adopt_across_bodies_creates_no_act(objectives, people, other_body):
     walk_to(objectives[0], State.DELIBERATION, people)
-    foreign = ObjectiveFactory(plan=PlanFactory(body=other_body), state=State.DELIBERATION,
-                               responsible=member("dirigente_crema", other_body, Role.DIRIGENTE))
+    foreign = ObjectiveFactory(
+        plan=PlanFactory(body=other_body),
+        state=State.DELIBERATION,
+        responsible=member("dirigente_crema", other_body, Role.DIRIGENTE),
+    )
     before = [snapshot(o) for o in (objectives[0], foreign)]
     with pytest.raises(errors.WorkflowError):
         batch([objectives[0], foreign], "adopt", people["segreteria"])
     assert AdoptionAct.objects.count() == 0
     assert [snapshot(o) for o in (objectives[0], foreign)] == before
+
+
+def test_one_act_cannot_adopt_the_objectives_of_two_bodies(plan, other_body, people):
+    """The Segreteria of two bodies selects objectives of both: the act belongs to one body only."""
+    segreteria = people["segreteria"]
+    crema = PlanFactory(body=other_body, year=2023, triennium="2023-2025")
+    member("segreteria", other_body, Role.SEGRETERIA)
+    member("segretario", other_body, Role.SEGRETARIO)
+    member("dirigente_satta", other_body, Role.DIRIGENTE)
+    mine = walk_to(
+        ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]), State.DELIBERATION, people
+    )
+    theirs = walk_to(
+        ObjectiveFactory(plan=crema, responsible=people["dirigente_satta"]), State.DELIBERATION, people
+    )
+    before = [snapshot(mine), snapshot(theirs)]
+    with pytest.raises(errors.BatchBlocked) as exc:
+        objectives_batch_transition(
+            objective_ids=[mine.pk, theirs.pk], name="adopt", by=segreteria, data=VALID_INPUT["adopt"]
+        )
+    assert exc.value.message == errors.BATCH_BLOCKED.format(
+        code=theirs.code, reason=errors.BATCH_MIXED_BODIES
+    )
+    assert [snapshot(mine), snapshot(theirs)] == before
+    assert not AdoptionAct.objects.exists()
