@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
 from decimal import Decimal
 
 
@@ -65,3 +68,83 @@ CONTENT_FIELDS = (
     "beneficiaries",
     "actions",
 )
+
+
+def plan_as_document(plan, objectives) -> dict:
+    """The schema's whole document for ``plan``: its strategic objectives with their linked objectives,
+    and ``objectives`` (already filtered by who may see them), in code order so that an export is stable."""
+    objectives = sorted(objectives, key=lambda o: o.code)
+    linked: dict[int, list] = {}
+    for o in objectives:
+        if o.strategic_objective_id:
+            linked.setdefault(o.strategic_objective_id, []).append(o)
+    return {
+        "body": plan.body.name,
+        "year": plan.year,
+        "strategic_objectives": [
+            {
+                "code": s.code,
+                "title": s.title,
+                "purposes": list(s.purposes),
+                "linked_objectives": [
+                    {"code": o.code, "title": o.title, "weight": _num(o.weight)} for o in linked.get(s.pk, [])
+                ],
+            }
+            for s in plan.strategic_objectives.order_by("code")
+        ],
+        "objectives": [objective_as_dict(o) for o in objectives],
+    }
+
+
+OBJECTIVE_COLUMNS = [
+    "code",
+    "title",
+    "strategic_objective",
+    "weight",
+    "responsible",
+    "responsibility_center",
+    "kind",
+    "transversal",
+    "purpose",
+    "motivation",
+    "baseline_and_target",
+    "beneficiaries",
+    "actions",
+    "state",
+]
+PHASE_COLUMNS = [
+    "objective",
+    "position",
+    "description",
+    "weight",
+    "start",
+    "end",
+    "responsible",
+    "responsibility_center",
+    "notes",
+]
+INDICATOR_COLUMNS = ["objective", "position", "description", "kind", "expected", "notes"]
+
+
+def document_as_csv_tables(document: dict) -> dict[str, list[list]]:
+    """The document as three tables (objectives, phases, indicators), each a header row plus data rows."""
+    objectives = [OBJECTIVE_COLUMNS]
+    phases = [PHASE_COLUMNS]
+    indicators = [INDICATOR_COLUMNS]
+    for o in document["objectives"]:
+        objectives.append(["" if o.get(c) is None else o.get(c) for c in OBJECTIVE_COLUMNS])
+        for n, p in enumerate(o["phases"], start=1):
+            phases.append([o["code"], n] + ["" if p.get(c) is None else p.get(c) for c in PHASE_COLUMNS[2:]])
+        for n, i in enumerate(o["indicators"], start=1):
+            indicators.append([o["code"], n] + [i.get(c, "") for c in INDICATOR_COLUMNS[2:]])
+    return {"obiettivi": objectives, "fasi": phases, "indicatori": indicators}
+
+
+def csv_zip(document: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in document_as_csv_tables(document).items():
+            text = io.StringIO()
+            csv.writer(text).writerows(rows)
+            archive.writestr(f"{name}.csv", "\ufeff" + text.getvalue())  # BOM: spreadsheets read UTF-8
+    return buffer.getvalue()

@@ -114,9 +114,9 @@ def objective_update(
             setattr(objective, name, fields[name])
         rows_changed = 0
         if phases is not None:
-            rows_changed += _sync_rows(objective, Phase, objective.phases, phases, PHASE_FIELDS, by, reason)
+            rows_changed += sync_rows(objective, Phase, objective.phases, phases, PHASE_FIELDS, by, reason)
         if indicators is not None:
-            rows_changed += _sync_rows(
+            rows_changed += sync_rows(
                 objective, Indicator, objective.indicators, indicators, INDICATOR_FIELDS, by, reason
             )
         # The objective is saved even when only its rows changed: its lock version guards them too.
@@ -132,7 +132,7 @@ def objective_update(
     return objective
 
 
-def _sync_rows(objective, model, manager, rows, field_names, by, reason) -> int:
+def sync_rows(objective, model, manager, rows, field_names, by, reason) -> int:
     existing = {row.pk: row for row in manager.all()}
     changed = 0
     position = 0
@@ -177,11 +177,11 @@ def restore_content(*, objective: Objective, content: dict, by, reason: str) -> 
         delete_with_history(row, by=by, reason=reason)
     for n, p in enumerate(content.get("phases", []), start=1):
         save_with_history(
-            Phase(objective=objective, position=n, **_row_values(p, PHASE_FIELDS)), by=by, reason=reason
+            Phase(objective=objective, position=n, **row_values(p, PHASE_FIELDS)), by=by, reason=reason
         )
     for n, i in enumerate(content.get("indicators", []), start=1):
         save_with_history(
-            Indicator(objective=objective, position=n, **_row_values(i, INDICATOR_FIELDS)),
+            Indicator(objective=objective, position=n, **row_values(i, INDICATOR_FIELDS)),
             by=by,
             reason=reason,
         )
@@ -196,7 +196,7 @@ def restore_content(*, objective: Objective, content: dict, by, reason: str) -> 
 NULLABLE_ROW_FIELDS = ("weight", "start", "end")
 
 
-def _row_values(row: dict, field_names) -> dict:
+def row_values(row: dict, field_names) -> dict:
     """Exported values back to model values: a missing text is "", a missing number or date None (a weight
     of 0 stays 0)."""
     values = {}

@@ -1,0 +1,286 @@
+"""Importing a plan from the interchange document (parsed from a report, or a JSON export).
+
+One transaction: either the whole document lands or nothing does. Importing the same document again
+changes nothing; a changed one updates only what changed, each change a history version with reason
+"import"; objectives past drafting are never overwritten: their differences are listed as conflicts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.text import slugify
+from guardian.shortcuts import assign_perm
+
+import audit.services as audit
+from workflow import access
+from workflow.export import CONTENT_FIELDS, objective_as_dict
+from workflow.interchange import name_key, schema_problems
+from workflow.models import Body, DupLink, Indicator, Objective, Phase, Plan, State, StrategicObjective
+
+from .. import errors
+from .common import save_with_history
+from .content import INDICATOR_FIELDS, PHASE_FIELDS, row_values, sync_rows
+
+IMPORT_REASON = "import"
+IMPORT_FORBIDDEN = "Solo la Segreteria Generale dell'ente può importare il piano."
+WRONG_YEAR = "Il documento è del {found}, non del {expected}."
+INVALID_DOCUMENT = "Il documento non rispetta il formato di interscambio: {problems}"
+
+
+@dataclass
+class ImportResult:
+    year: int
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    strategic: int = 0
+    phases: int = 0
+    indicators: int = 0
+    dry_run: bool = False
+
+    @property
+    def objectives(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unchanged) + len(self.conflicts)
+
+
+def body_for_import(*, name: str, ipa_code: str | None = None) -> Body:
+    """The body named in a command-line import, created when the installation does not have it yet."""
+    body = Body.objects.filter(name__iexact=name.strip()).first()
+    if body is None and ipa_code:
+        body = Body.objects.filter(ipa_code=ipa_code).first()
+    if body is None:
+        with transaction.atomic():
+            body = Body.objects.create(name=name.strip(), ipa_code=(ipa_code or slugify(name))[:20])
+            audit.record(action="body.create", body_id=body.pk, obj=body, data={"name": body.name})
+    return body
+
+
+class _DryRun(Exception):
+    pass
+
+
+def plan_import(
+    *,
+    by,
+    body: Body,
+    year: int,
+    document: dict,
+    source: str,
+    dry_run: bool = False,
+    warnings: list[str] | None = None,
+) -> ImportResult:
+    """Import ``document`` into ``body``'s plan for ``year`` (created if missing).
+
+    ``by`` is the acting user (the Segreteria of the body), or None for the command line, whose operator
+    is trusted with the server itself. With ``dry_run`` everything is computed and nothing is kept.
+    """
+    if by is not None and not access.is_segreteria(by, body):
+        raise errors.Forbidden(IMPORT_FORBIDDEN)
+    problems = schema_problems(document)
+    if problems:
+        raise errors.InvalidInput(
+            INVALID_DOCUMENT.format(problems="; ".join(problems[:5])), problems=problems
+        )
+    if document["year"] != year:
+        raise errors.InvalidInput(WRONG_YEAR.format(found=document["year"], expected=year))
+    result = ImportResult(year=year, warnings=list(warnings or []), dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _import(by=by, body=body, year=year, document=document, source=source, result=result)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return result
+
+
+def _import(*, by, body, year, document, source, result: ImportResult) -> None:
+    plan, _ = Plan.objects.get_or_create(body=body, year=year, defaults={"triennium": f"{year}-{year + 2}"})
+    strategic = {}
+    for data in document["strategic_objectives"]:
+        so, created = StrategicObjective.objects.get_or_create(
+            plan=plan,
+            code=data["code"],
+            defaults={"title": data["title"], "purposes": data.get("purposes", [])},
+        )
+        if not created and (so.title, so.purposes) != (data["title"], data.get("purposes", [])):
+            so.title, so.purposes = data["title"], data.get("purposes", [])
+            so.save(update_fields=["title", "purposes"])
+        strategic[so.code] = so
+    result.strategic = len(strategic)
+    people = _people_by_name()
+    members = set(body.memberships.values_list("user_id", flat=True))
+    for data in document["objectives"]:
+        result.phases += len(data["phases"])
+        result.indicators += len(data["indicators"])
+        so = strategic.get(data["strategic_objective"])
+        if so is None and data["strategic_objective"]:
+            result.warnings.append(
+                f"{data['code']}: l'obiettivo strategico {data['strategic_objective']} non è nel documento."
+            )
+        person = _match(people, data.get("responsible", ""), members)
+        _import_objective(by=by, plan=plan, strategic=so, data=data, person=person, result=result)
+    audit.record(
+        action="plan.import",
+        by=by,
+        obj=plan,
+        body_id=body.pk,
+        data={
+            "source": source,
+            "year": year,
+            "created": result.created,
+            "updated": result.updated,
+            "conflicts": result.conflicts,
+            "unmatched": result.unmatched,
+        },
+    )
+
+
+def _people_by_name() -> dict[tuple, list]:
+    """Active people by the key of their name."""
+    people: dict[tuple, list] = {}
+    for user in get_user_model().objects.filter(is_active=True).order_by("pk"):
+        key = name_key(f"{user.first_name} {user.last_name}")
+        if key:
+            people.setdefault(key, []).append(user)
+    return people
+
+
+def _match(people, printed: str, body_members: set[int]):
+    """The one person a printed name stands for: the only one with that name, or the only one of them
+    holding a role in the body. None when nobody, or several alike, match."""
+    candidates = people.get(name_key(printed), [])
+    if len(candidates) == 1:
+        return candidates[0]
+    in_body = [u for u in candidates if u.pk in body_members]
+    return in_body[0] if len(in_body) == 1 else None
+
+
+def _import_objective(*, by, plan, strategic, data, person, result: ImportResult) -> None:
+    code = data["code"]
+    if person is None and data.get("responsible") and data["responsible"] not in result.unmatched:
+        result.unmatched.append(data["responsible"])
+    objective = Objective.objects.select_for_update().filter(plan=plan, code=code).first()
+    if objective is None:
+        objective = Objective(plan=plan, code=code, state=State.DRAFTING)
+        _set_content(objective, strategic, data)
+        save_with_history(objective, by=by, reason=IMPORT_REASON)
+        _sync_all(objective, data, by)
+        result.created.append(code)
+    elif _content_of(objective) == _content_of_data(data, strategic):
+        result.unchanged.append(code)
+    elif objective.state != State.DRAFTING:
+        result.conflicts.append(f"{code} ({objective.get_state_display()})")
+    else:
+        _set_content(objective, strategic, data)
+        save_with_history(objective, by=by, reason=IMPORT_REASON)
+        _sync_all(objective, data, by)
+        result.updated.append(code)
+    if person is not None and objective.responsible_id is None:
+        _link_responsible(objective, person, by)
+        result.linked.append(code)
+
+
+def _set_content(objective, strategic, data) -> None:
+    objective.strategic_objective = strategic
+    objective.responsible_name = data.get("responsible", "")
+    for name in CONTENT_FIELDS:
+        value = data.get(name)
+        if name == "weight":
+            value = Decimal(str(value))
+        setattr(objective, name, "" if value is None else value)
+
+
+def _sync_all(objective, data, by) -> None:
+    """Phases and indicators as in ``data``, row by row in order; only rows that differ are written."""
+    for model, rows, names in (
+        (Phase, data["phases"], PHASE_FIELDS),
+        (Indicator, data["indicators"], INDICATOR_FIELDS),
+    ):
+        manager = model.objects.filter(objective=objective)
+        existing = list(manager.order_by("position", "id").values_list("pk", flat=True))
+        wanted = [
+            {"id": existing[n] if n < len(existing) else None, **_parsed(row_values(row, names))}
+            for n, row in enumerate(rows)
+        ]
+        wanted += [{"id": pk, "delete": True} for pk in existing[len(rows) :]]
+        sync_rows(objective, model, manager, wanted, names, by, IMPORT_REASON)
+    objective.dup_links.all().delete()  # DUP links carry no history of their own
+    DupLink.objects.bulk_create(
+        DupLink(objective=objective, **{k: d.get(k) or "" for k in ("level", "code", "title", "view")})
+        for d in data.get("dup_links", [])
+    )
+
+
+def _parsed(values: dict) -> dict:
+    """Interchange values as model values: ISO dates as dates, numbers as decimals."""
+    out = dict(values)
+    for k in ("start", "end"):
+        if isinstance(out.get(k), str):
+            out[k] = dt.date.fromisoformat(out[k])
+    if out.get("weight") is not None:
+        out["weight"] = Decimal(str(out["weight"]))
+    return out
+
+
+def _content_of(objective) -> dict:
+    content = objective_as_dict(objective)
+    content.pop("state")
+    return content
+
+
+def _content_of_data(data, strategic) -> dict:
+    content = {k: data.get(k) for k in _content_keys()}
+    content["strategic_objective"] = strategic.code if strategic else ""
+    content["phases"] = [
+        {k: p.get(k) if k in ("weight", "start", "end") else (p.get(k) or "") for k in PHASE_FIELDS}
+        for p in data["phases"]
+    ]
+    content["indicators"] = [{k: i.get(k) or "" for k in INDICATOR_FIELDS} for i in data["indicators"]]
+    content["dup_links"] = [
+        {k: d.get(k) or "" for k in ("level", "code", "title", "view")} for d in data.get("dup_links", [])
+    ]
+    for k in CONTENT_FIELDS:
+        if content.get(k) is None and k != "weight":
+            content[k] = ""
+    return content
+
+
+def _content_keys():
+    return (
+        "code",
+        "title",
+        "weight",
+        "responsible",
+        "responsibility_center",
+        "kind",
+        "transversal",
+        "purpose",
+        "motivation",
+        "baseline_and_target",
+        "beneficiaries",
+        "actions",
+    )
+
+
+def _link_responsible(objective, person, by) -> None:
+    objective.responsible = person
+    save_with_history(objective, by=by, reason=f"{IMPORT_REASON}: responsabile {objective.responsible_name}")
+    assign_perm("workflow.manage_objective", person, objective)
+    assign_perm("workflow.change_objective", person, objective)
+    audit.record(
+        action="permission.responsible",
+        by=by,
+        obj=objective,
+        body_id=objective.plan.body_id,
+        data={"code": objective.code, "to": person.get_username(), "source": IMPORT_REASON},
+    )
