@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflow.export import csv_zip, plan_as_document
+from flows.services.interchange import plan_export
+from workflow.export import csv_zip
 from workflow.models import Plan
 
 
@@ -21,13 +22,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, body, year, format, output, **options):
+        if format == "csv" and not output:
+            raise CommandError("Per il formato csv indica --output FILE.zip.")
         plan = Plan.objects.filter(body__name__iexact=body.strip(), year=year).select_related("body").first()
         if plan is None:
             raise CommandError(f"Nessun piano {year} per l'ente «{body}».")
-        objectives = plan.objectives.select_related("strategic_objective", "responsible").prefetch_related(
-            "phases", "indicators", "dup_links"
-        )
-        document = plan_as_document(plan, objectives)
+        document = plan_export(by=None, plan=plan, fmt=format)
         if format == "json":
             data = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
             if output:
@@ -35,8 +35,6 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(data, ending="")
         else:
-            if not output:
-                raise CommandError("Per il formato csv indica --output FILE.zip.")
             Path(output).write_bytes(csv_zip(document))
         if output:
             self.stderr.write(f"Esportati {len(document['objectives'])} obiettivi in {output}.")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from audit.models import AuditEntry
 from flows import errors
-from flows.services.imports import IMPORT_FORBIDDEN, IMPORT_REASON, WRONG_YEAR, plan_import
+from flows.services.interchange import IMPORT_FORBIDDEN, IMPORT_REASON, WRONG_YEAR, plan_import
 from tests.factories import BodyFactory, ObjectiveFactory, Role, UserFactory, member
 from tests.helpers import act
 from workflow.export import plan_as_document

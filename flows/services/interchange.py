@@ -1,4 +1,5 @@
-"""Importing a plan from the interchange document (parsed from a report, or a JSON export).
+"""Importing a plan from the interchange document (parsed from a report, or a JSON export), and
+exporting it.
 
 One transaction: either the whole document lands or nothing does. Importing the same document again
 changes nothing; a changed one updates only what changed, each change a history version with reason
@@ -18,9 +19,10 @@ from guardian.shortcuts import assign_perm
 
 import audit.services as audit
 from workflow import access
-from workflow.export import CONTENT_FIELDS, objective_as_dict
+from workflow.export import CONTENT_FIELDS, objective_as_dict, plan_as_document
 from workflow.interchange import name_key, schema_problems
 from workflow.models import Body, DupLink, Indicator, Objective, Phase, Plan, State, StrategicObjective
+from workflow.selectors import objectives_visible_to
 
 from .. import errors
 from .common import save_with_history
@@ -284,3 +286,22 @@ def _link_responsible(objective, person, by) -> None:
         body_id=objective.plan.body_id,
         data={"code": objective.code, "to": person.get_username(), "source": IMPORT_REASON},
     )
+
+
+def plan_export(*, by, plan: Plan, fmt: str) -> dict:
+    """The plan as an interchange document, with what ``by`` may see of it (everything for the command
+    line, ``by=None``); every export is logged."""
+    visible = plan.objectives.all() if by is None else objectives_visible_to(by, plan.body).filter(plan=plan)
+    objectives = visible.select_related("strategic_objective", "responsible").prefetch_related(
+        "phases", "indicators", "dup_links"
+    )
+    document = plan_as_document(plan, objectives)
+    with transaction.atomic():
+        audit.record(
+            action="plan.export",
+            by=by,
+            obj=plan,
+            body_id=plan.body_id,
+            data={"format": fmt, "objectives": len(document["objectives"])},
+        )
+    return document
