@@ -284,3 +284,28 @@ class StrategicObjectiveForm(forms.Form):
         return [
             line.strip(" -•\t") for line in self.cleaned_data["purposes"].splitlines() if line.strip(" -•\t")
         ]
+
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="File del report (testo .txt) o esportazione JSON",
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".txt,.json,text/plain,application/json"}
+        ),
+        error_messages={"required": "Scegli il file da importare."},
+    )
+    year = forms.IntegerField(
+        label="Anno del piano",
+        min_value=2022,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError("Il file supera i 5 MB: non è un report di questa sezione.")
+        return upload

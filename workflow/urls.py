@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, edit, pages, plans
+from .views import actions, edit, interchange, pages, plans
 
 app_name = "workflow"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
         name="objective_transition",
     ),
     path("piani/nuovo/", plans.plan_create_view, name="plan_create"),
+    path("piani/importa/", interchange.plan_import_view, name="plan_import"),
+    path("piani/importa/conferma/", interchange.plan_import_confirm, name="plan_import_confirm"),
     path("piani/<int:year>/", plans.plan_detail, name="plan_detail"),
+    path("piani/<int:year>/esporta.<str:fmt>", interchange.plan_download, name="plan_download"),
     path("operazioni-multiple/", actions.batch, name="batch"),
 ]
