@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from audit.models import AuditEntry, AuditHead
-from audit.services import verify
+from audit.services import COLUMN_CHANGED, verify
 from tests.factories import ObjectiveFactory
 from tests.helpers import act, fresh, walk_to
 from workflow.models import State
@@ -82,6 +82,29 @@ def test_tampering_with_a_payload_is_detected_and_named(draft, people):
     assert not ok
     assert n == target.sequence - 1  # entries before it were checked and found intact
     assert message == f"Voce {target.sequence} alterata: l'impronta non corrisponde."
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "label"),
+    [
+        ("action", "transition.submit", "azione"),
+        ("actor_name", "dirigente_rossi", "utente"),
+        ("object_id", "999", "oggetto"),
+        ("body_id", 999, "ente"),
+        ("plan_id", 999, "piano"),
+    ],
+)
+def test_a_column_changed_without_its_payload_is_detected(draft, people, column, value, label):
+    # The change log filters and shows the columns: they must say what the hashed payload says.
+    walk_to(draft, State.SIGNATURE, people)
+    target = AuditEntry.objects.get(action="transition.approve")
+    _raw(f"UPDATE audit_auditentry SET {column} = %s WHERE id = %s", [value, target.pk])  # noqa: S608
+
+    ok, n, message = verify()
+
+    assert not ok
+    assert n == target.sequence - 1
+    assert message == COLUMN_CHANGED.format(sequence=target.sequence, column=label)
 
 
 def test_a_deleted_entry_is_detected(draft, people):
