@@ -31,7 +31,12 @@ SCENARIO = [
 
 
 def _raw(sql, params):
+    """Change the log behind the application's back. On PostgreSQL the append-only trigger refuses that
+    (tests/audit/test_append_only.py), so first switch it off as the table's owner could: the chain must
+    still tell. The test's transaction rolls the switch back."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
         cursor.execute(sql, params)
 
 
