@@ -1,0 +1,11 @@
+"""The one error the report parser raises."""
+
+
+class ReportError(ValueError):
+    """A malformed report. The Italian message names the line and what was expected there."""
+
+    def __init__(self, line: int, problem: str, expected: str):
+        self.line = line
+        self.problem = problem
+        self.expected = expected
+        super().__init__(f"Riga {line}: {problem}; atteso {expected}.")
