@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
 import audit.services as audit
+from notifications.services import notify_transition
 from workflow import access
 from workflow.export import CONTENT_FIELDS
 from workflow.models import DupLink, Indicator, Objective, Phase, Plan, Role, State, StrategicObjective
@@ -129,6 +130,7 @@ def objective_update(
                 body_id=objective.plan.body_id,
                 data={"code": objective.code, "fields": changed, "rows_changed": rows_changed, "note": note},
             )
+            notify_transition(objective=objective, transition="update", by=by)
     return objective
 
 
@@ -237,6 +239,7 @@ def objective_assign_responsible(
                 "to": responsible.get_username(),
             },
         )
+        notify_transition(objective=objective, transition="responsible_assigned", by=by, subject=responsible)
     return objective
 
 
@@ -259,6 +262,7 @@ def objective_delegate(*, objective_id: int, by, delegate) -> Objective:
             body_id=objective.plan.body_id,
             data={"code": objective.code, "delegate": delegate.get_username()},
         )
+        notify_transition(objective=objective, transition="delegation_granted", by=by, subject=delegate)
     return objective
 
 
@@ -278,6 +282,7 @@ def objective_revoke_delegation(*, objective_id: int, by, delegate) -> Objective
             body_id=objective.plan.body_id,
             data={"code": objective.code, "delegate": delegate.get_username()},
         )
+        notify_transition(objective=objective, transition="delegation_revoked", by=by, subject=delegate)
     return objective
 
 

@@ -13,6 +13,7 @@ import audit.services as audit
 from approvals import services as approvals
 from approvals.models import AdoptionAct
 from approvals.selectors import last_publication, valid_signatures
+from notifications.services import notify_transition
 from workflow.models import Objective
 
 from .. import errors
@@ -191,6 +192,7 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
             "batch": str(context.batch) if context.batch else None,
         },
     )
+    notify_transition(objective=objective, transition=name, by=by, comment=comment)
     return objective
 
 

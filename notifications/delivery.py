@@ -1,0 +1,124 @@
+"""Delivering what a committed change has to tell: pushes to the browser's sockets, immediate e-mails.
+
+Everything here runs after commit (DESIGN.md, "How a change flows", step 6), so a rolled-back change
+tells nobody. One transaction gathers all its deliveries in one outbox (a batch of thirty objectives sends
+each person one e-mail, not thirty). Pushes carry ids and event types only; the page fetches the text and
+the objective over the normal permission-checked views.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from .emails import send_immediate
+
+logger = logging.getLogger(__name__)
+
+# Consumer handlers the messages are dispatched to (type "notification.new" -> notification_new).
+NOTIFICATION_NEW = "notification.new"
+OBJECTIVE_EVENT = "objective.event"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def objective_group(objective_id: int) -> str:
+    return f"objective.{objective_id}"
+
+
+def notification_message(*, notification_id: int, recipient_id: int, objective_id, event: str) -> tuple:
+    return (
+        user_group(recipient_id),
+        {
+            "type": NOTIFICATION_NEW,
+            "id": notification_id,
+            "recipient": recipient_id,
+            "objective": objective_id,
+            "event": event,
+        },
+    )
+
+
+def objective_message(*, objective_id: int, event: str, actor_id) -> tuple:
+    return (
+        objective_group(objective_id),
+        {"type": OBJECTIVE_EVENT, "objective": objective_id, "event": event, "actor": actor_id},
+    )
+
+
+def _innermost_savepoint(connection):
+    return connection.savepoint_ids[-1] if connection.savepoint_ids else None
+
+
+class Outbox:
+    """What one transaction (or savepoint) delivers once it commits."""
+
+    def __init__(self, connection):
+        self.messages: list[tuple[str, dict]] = []
+        self.notification_ids: list[int] = []
+        self.savepoint = _innermost_savepoint(connection)
+        self.done = False
+
+    def open_on(self, connection) -> bool:
+        """May this outbox take more? Only while the block it was made in is still open and its callback
+        still waits (not run, not discarded by a rollback)."""
+        return (
+            not self.done
+            and self.savepoint == _innermost_savepoint(connection)
+            and any(
+                getattr(func, "__self__", None) is self for _sids, func, _robust in connection.run_on_commit
+            )
+        )
+
+    def run(self) -> None:
+        self.done = True
+        try:
+            push(self.messages)
+        except Exception:  # the change is committed: a push that fails must not turn it into an error
+            logger.exception("Notifications: push to the channel layer failed")
+        if self.notification_ids:
+            try:
+                send_immediate(self.notification_ids)
+            except Exception:
+                logger.exception("Notifications: immediate e-mail failed")
+
+
+def enqueue(*, messages: list[tuple[str, dict]], notification_ids: list[int]) -> None:
+    """Add deliveries to the current transaction's outbox (created and registered on first use)."""
+    connection = transaction.get_connection()
+    outbox = getattr(connection, "_notifications_outbox", None)
+    if outbox is None or not outbox.open_on(connection):
+        outbox = Outbox(connection)
+        connection._notifications_outbox = outbox
+        transaction.on_commit(outbox.run, robust=True)
+    outbox.messages.extend(messages)
+    outbox.notification_ids.extend(notification_ids)
+
+
+async def _send_all(messages) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for group, payload in messages:
+        await layer.group_send(group, payload)
+
+
+def push(messages: list[tuple[str, dict]]) -> None:
+    """Send to channel groups from synchronous code: a view, a command, a test."""
+    if not messages:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case, including Django's sync views under ASGI
+        async_to_sync(_send_all)(messages)
+        return
+    # This thread runs an event loop of its own (not an ASGI server's): send from a helper thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(async_to_sync(_send_all), messages).result()

@@ -1,0 +1,182 @@
+"""Who is told what. One row per event: the people who receive it and the text they read.
+
+| event                       | who is told                                    | what they read              |
+|-----------------------------|------------------------------------------------|-----------------------------|
+| submit                      | the Segreteria Generale of the body            | sent to them: to review     |
+| approve                     | responsible dirigente, union representatives   | consultation opened         |
+| return_to_drafting          | responsible dirigente, delegates               | back in drafting + reason   |
+| close_consultation          | each required signer: responsible, Segretario  | your signature is awaited   |
+| sign, not the last          | nobody: the signers were told when it opened   | –                           |
+| sign, the last              | the Segreteria Generale of the body            | signed: register the act    |
+| adopt, transmit, publish    | responsible dirigente                          | act / receipt / published   |
+| withdraw                    | responsible dirigente, delegates               | withdrawn + reason          |
+| revise, discard_revision    | responsible dirigente, Segreteria Generale     | started / discarded         |
+| delegation_granted/_revoked | the delegate                                   | you may (no longer) edit it |
+| responsible_assigned        | the new responsible dirigente                  | you are responsible now     |
+| update (content edit)       | nobody: the objective's open pages refresh     | –                           |
+
+The acting user is never told of their own action, and inactive accounts are never told anything. Every
+event, with recipients or not, also reaches the open pages of the objective (``objective.<id>`` group).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from workflow.access import SEGRETERIA_ROLES, segretari_of
+from workflow.models import Objective, Role, State
+from workflow.selectors import delegates_of
+
+# Audiences: who "the responsible dirigente" or "the unions" are for one objective.
+RESPONSIBLE = "responsible"
+DELEGATES = "delegates"
+SEGRETERIA = "segreteria"
+UNIONS = "unions"
+SIGNERS = "signers"
+SUBJECT = "subject"  # the person the event is about: the delegate, the newly assigned responsible
+
+SIGN_COMPLETED = "sign_completed"  # the event of the signature that moves the objective to deliberation
+
+
+@dataclass(frozen=True)
+class Rule:
+    recipients: tuple[str, ...]
+    message: str = ""
+    # "reason": the comment is the motivation and always shown; "comment": shown when given.
+    comment: str = "comment"
+
+
+RULES: dict[str, Rule] = {
+    "submit": Rule(
+        (SEGRETERIA,),
+        "{actor} ha inviato alla Segreteria l'obiettivo {objective}: attende la revisione.",
+    ),
+    "approve": Rule(
+        (RESPONSIBLE, UNIONS),
+        "L'obiettivo {objective} è stato approvato dalla Segreteria: è aperta la consultazione sindacale.",
+    ),
+    "return_to_drafting": Rule(
+        (RESPONSIBLE, DELEGATES),
+        "{actor} ha restituito in redazione l'obiettivo {objective}.",
+        comment="reason",
+    ),
+    "close_consultation": Rule(
+        (SIGNERS,),
+        "La consultazione sindacale sull'obiettivo {objective} è chiusa: serve la tua firma.",
+    ),
+    "sign": Rule(()),
+    SIGN_COMPLETED: Rule(
+        (SEGRETERIA,),
+        "Le firme dell'obiettivo {objective} sono complete: va registrato l'atto di adozione.",
+    ),
+    "adopt": Rule((RESPONSIBLE,), "È stato registrato l'atto di adozione dell'obiettivo {objective}."),
+    "transmit": Rule((RESPONSIBLE,), "L'obiettivo {objective} è stato trasmesso alla Funzione Pubblica."),
+    "publish": Rule(
+        (RESPONSIBLE,), "L'obiettivo {objective} è stato pubblicato in Amministrazione Trasparente."
+    ),
+    "withdraw": Rule(
+        (RESPONSIBLE, DELEGATES), "{actor} ha ritirato l'obiettivo {objective}.", comment="reason"
+    ),
+    "revise": Rule(
+        (RESPONSIBLE, SEGRETERIA),
+        "{actor} ha avviato la revisione {revision} dell'obiettivo {objective}.",
+        comment="reason",
+    ),
+    "discard_revision": Rule(
+        (RESPONSIBLE, SEGRETERIA),
+        "{actor} ha annullato la revisione in corso dell'obiettivo {objective}: "
+        "torna in vigore la versione pubblicata.",
+        comment="reason",
+    ),
+    "delegation_granted": Rule(
+        (SUBJECT,), "{actor} ti ha delegato la modifica della bozza {objective}.", comment="none"
+    ),
+    "delegation_revoked": Rule(
+        (SUBJECT,), "{actor} ha revocato la tua delega alla modifica della bozza {objective}.", comment="none"
+    ),
+    "responsible_assigned": Rule(
+        (SUBJECT,),
+        "{actor} ti ha nominato dirigente responsabile dell'obiettivo {objective}.",
+        comment="none",
+    ),
+    "update": Rule(()),
+}
+
+TITLE_LENGTH = 80
+
+
+def event_of(transition: str, objective: Objective) -> str:
+    """The rule that applies once ``transition`` has moved ``objective`` (a signature counts twice)."""
+    if transition == "sign" and objective.state == State.DELIBERATION:
+        return SIGN_COMPLETED
+    return transition
+
+
+def rule_for(event: str) -> Rule:
+    try:
+        return RULES[event]
+    except KeyError:
+        raise ValueError(f"No notification rule for {event!r}") from None
+
+
+def _active(users):
+    return users.filter(is_active=True)
+
+
+def _in_roles(objective: Objective, roles) -> list:
+    users = get_user_model().objects.filter(
+        memberships__body_id=objective.plan.body_id, memberships__role__in=roles
+    )
+    return list(_active(users).distinct().order_by("pk"))
+
+
+def audience(name: str, objective: Objective, *, subject=None) -> list:
+    """The people an audience names for ``objective`` (duplicates and the actor are removed later)."""
+    if name == RESPONSIBLE:
+        return [objective.responsible] if objective.responsible_id else []
+    if name == DELEGATES:
+        return list(delegates_of(objective))
+    if name == SEGRETERIA:
+        return _in_roles(objective, SEGRETERIA_ROLES)
+    if name == UNIONS:
+        return _in_roles(objective, [Role.SINDACATO])
+    if name == SIGNERS:
+        responsible = [objective.responsible] if objective.responsible_id else []
+        return responsible + list(segretari_of(objective.plan.body_id).order_by("pk"))
+    if name == SUBJECT:
+        return [subject] if subject is not None else []
+    raise ValueError(f"Unknown audience {name!r}")
+
+
+def recipients(event: str, objective: Objective, *, by, subject=None) -> list:
+    """Everyone ``event`` tells, each once, in a stable order; never the actor, never an inactive account."""
+    seen: dict[int, object] = {}
+    for name in rule_for(event).recipients:
+        for user in audience(name, objective, subject=subject):
+            if user.is_active and user.pk != getattr(by, "pk", None):
+                seen.setdefault(user.pk, user)
+    return list(seen.values())
+
+
+def _name(user) -> str:
+    if user is None:
+        return "Il sistema"
+    return user.get_full_name() or user.get_username()
+
+
+def message(event: str, objective: Objective, *, by, comment: str = "") -> str:
+    rule = rule_for(event)
+    title = (
+        objective.title if len(objective.title) <= TITLE_LENGTH else objective.title[: TITLE_LENGTH - 1] + "…"
+    )
+    text = rule.message.format(
+        actor=_name(by), objective=f"{objective.code} «{title}»", revision=objective.revision
+    )
+    comment = (comment or "").strip()
+    if comment and rule.comment == "reason":
+        text += f" Motivazione: {comment}"
+    elif comment and rule.comment == "comment":
+        text += f" Commento: {comment}"
+    return text

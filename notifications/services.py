@@ -1,0 +1,77 @@
+"""Writing notifications. ``notify_transition`` is called by flows/ inside the transaction of the change it
+tells about (DESIGN.md, "How a change flows", step 5); delivery waits for the commit (step 6)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from workflow.models import Objective
+
+from . import delivery, rules
+from .emails import send_digest
+from .models import EmailMode, EmailPreference, Notification
+
+NOT_YOURS = "Notifica non trovata."
+UNKNOWN_MODE = "Scegli una delle frequenze proposte."
+
+
+def notify_transition(
+    *, objective: Objective, transition: str, by, comment: str = "", subject=None
+) -> list[Notification]:
+    """Write the notifications of ``transition`` (or another event of rules.RULES) just applied to
+    ``objective`` by ``by``; after commit push them, and an event to the objective's open pages.
+
+    ``subject`` is the person the event is about (the delegate of a delegation). Must run inside the
+    caller's transaction: the notifications land or vanish with the change."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notify_transition must be called inside the transaction of the change")
+    event = rules.event_of(transition, objective)
+    people = rules.recipients(event, objective, by=by, subject=subject)
+    created: list[Notification] = []
+    if people:
+        text = rules.message(event, objective, by=by, comment=comment)
+        now = timezone.now()
+        created = Notification.objects.bulk_create(
+            Notification(
+                recipient=user, actor=by, objective=objective, transition=event, message=text, created=now
+            )
+            for user in people
+        )
+    messages = [
+        delivery.notification_message(
+            notification_id=n.pk, recipient_id=n.recipient_id, objective_id=objective.pk, event=event
+        )
+        for n in created
+    ]
+    messages.append(
+        delivery.objective_message(objective_id=objective.pk, event=event, actor_id=getattr(by, "pk", None))
+    )
+    delivery.enqueue(messages=messages, notification_ids=[n.pk for n in created])
+    return created
+
+
+def notification_mark_read(*, notification_id: int, by) -> Notification:
+    """Mark one of ``by``'s own notifications read; another person's is Notification.DoesNotExist."""
+    notification = Notification.objects.get(pk=notification_id, recipient=by)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, by) -> int:
+    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def email_preference_set(*, by, mode: str) -> EmailPreference:
+    """``by`` chooses how they receive notifications by e-mail."""
+    if mode not in EmailMode.values:
+        raise ValueError(UNKNOWN_MODE)
+    preference, _ = EmailPreference.objects.update_or_create(user=by, defaults={"mode": mode})
+    return preference
+
+
+def digest_send() -> tuple[int, int]:
+    """The daily digest for everyone who chose it: (messages sent, notifications in them)."""
+    return send_digest()

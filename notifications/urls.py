@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("notifiche/", views.inbox, name="inbox"),
+    path("notifiche/nuove/", views.feed, name="feed"),
+    path("notifiche/lette/", views.mark_all_read, name="mark_all_read"),
+    path("notifiche/<int:pk>/letta/", views.mark_read, name="mark_read"),
+    path("profilo/", views.profile, name="profile"),
+]

@@ -1,0 +1,138 @@
+"""The inbox, the catch-up feed the page's script reads, and the profile with the e-mail preference."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from workflow.models import Role
+
+from . import selectors, services
+from .forms import EmailPreferenceForm
+from .models import Notification
+
+PAGE_SIZE = 25
+UNREAD = "non-lette"
+
+
+def _with_links(user, notifications):
+    """Each notification with the link to its objective, when the user may still open it."""
+    visible = selectors.visible_objective_ids(user, {n.objective_id for n in notifications})
+    for n in notifications:
+        n.url = (
+            reverse("workflow:objective_detail", args=[n.objective_id]) if n.objective_id in visible else ""
+        )
+    return notifications
+
+
+@login_required
+@require_GET
+def inbox(request):
+    unread_only = request.GET.get("stato") == UNREAD
+    page = Paginator(selectors.inbox(request.user, unread_only=unread_only), PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
+    _with_links(request.user, page.object_list)
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "nav": "notifications",
+            "page": page,
+            "unread_only": unread_only,
+            "query": f"stato={UNREAD}&" if unread_only else "",
+            "here": request.get_full_path(),
+        },
+    )
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def mark_read(request, pk: int):
+    try:
+        services.notification_mark_read(notification_id=pk, by=request.user)
+    except Notification.DoesNotExist as exc:
+        raise Http404(services.NOT_YOURS) from exc
+    messages.success(request, "Notifica segnata come letta.")
+    return _back(request)
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    count = services.notifications_mark_all_read(by=request.user)
+    if count:
+        messages.success(request, f"Segnate come lette: {count}.")
+    else:
+        messages.info(request, "Non c'erano notifiche da leggere.")
+    return _back(request)
+
+
+@never_cache
+@require_GET
+def feed(request):
+    """What the page's script shows after a push or a reconnection: the notifications newer than ``dopo``
+    (oldest first, with their text and link) and the unread count."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Accesso richiesto."}, status=401)
+    try:
+        after = int(request.GET.get("dopo", "0"))
+    except ValueError:
+        return JsonResponse({"error": "Il parametro «dopo» deve essere un numero."}, status=400)
+    items = _with_links(request.user, selectors.notifications_after(request.user, max(after, 0)))
+    summary = selectors.inbox_summary(request.user)
+    return JsonResponse(
+        {
+            "unread": summary["unread"],
+            "last": max([after, *(n.pk for n in items)]),
+            "notifications": [
+                {
+                    "id": n.pk,
+                    "objective": n.objective_id,
+                    "event": n.transition,
+                    "text": n.message,
+                    "url": n.url,
+                }
+                for n in items
+            ],
+        }
+    )
+
+
+@login_required
+def profile(request):
+    user = request.user
+    form = EmailPreferenceForm(
+        request.POST if request.method == "POST" else None, initial={"mode": selectors.email_mode_of(user)}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.email_preference_set(by=user, mode=form.cleaned_data["mode"])
+        messages.success(request, "Preferenza per le e-mail salvata.")
+        return redirect("notifications:profile")
+    memberships = user.memberships.select_related("body").order_by("body__name", "role")
+    return render(
+        request,
+        "notifications/profile.html",
+        {
+            "nav": "profile",
+            "form": form,
+            "memberships": [(m.body, Role(m.role).label, m.responsibility_center) for m in memberships],
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )

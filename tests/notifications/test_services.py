@@ -1,0 +1,231 @@
+"""Writing and delivering notifications: in the transaction of the change, pushed and e-mailed only after
+it commits, one outbox per transaction; marking read; the e-mail preference."""
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from flows import errors
+from flows.services.transitions import objectives_batch_transition
+from notifications import delivery, services
+from notifications.models import EmailMode, EmailPreference, Notification
+from tests.factories import ObjectiveFactory
+from tests.helpers import VALID_INPUT, act, fresh, walk_to
+from workflow.models import State
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pushed(monkeypatch):
+    """What reaches the channel layer: (group, message) pairs, in order."""
+    sent = []
+    monkeypatch.setattr(delivery, "push", lambda messages: sent.extend(messages))
+    return sent
+
+
+def test_notifications_are_written_with_the_transition_and_pushed_after_commit(
+    draft, people, pushed, django_capture_on_commit_callbacks
+):
+    satta = people["dirigente_satta"]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        act(draft, "submit", satta)
+        written = list(Notification.objects.filter(objective=draft).order_by("id"))
+        assert {n.recipient.username for n in written} == {"segreteria", "segretario"}
+        assert pushed == []  # nothing leaves before the commit
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert pushed == [
+        *[
+            (
+                f"user.{n.recipient_id}",
+                {
+                    "type": "notification.new",
+                    "id": n.pk,
+                    "recipient": n.recipient_id,
+                    "objective": draft.pk,
+                    "event": "submit",
+                },
+            )
+            for n in written
+        ],
+        (
+            f"objective.{draft.pk}",
+            {"type": "objective.event", "objective": draft.pk, "event": "submit", "actor": satta.pk},
+        ),
+    ]
+
+
+def test_an_event_without_recipients_still_reaches_the_objectives_pages(
+    draft, people, pushed, django_capture_on_commit_callbacks
+):
+    walk_to(draft, State.SIGNATURE, people)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(draft, "sign", people["dirigente_satta"])
+    assert pushed == [
+        (
+            f"objective.{draft.pk}",
+            {
+                "type": "objective.event",
+                "objective": draft.pk,
+                "event": "sign",
+                "actor": people["dirigente_satta"].pk,
+            },
+        )
+    ]
+
+
+def test_a_refused_transition_writes_and_pushes_nothing(
+    draft, people, pushed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(errors.Forbidden):
+        act(draft, "submit", people["dirigente_rossi"])  # not the responsible
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(errors.WorkflowError):
+        act(draft, "submit", people["dirigente_satta"], lock_version=0)  # stale
+    assert callbacks == []
+    assert not Notification.objects.exists()
+    assert pushed == []
+
+
+def test_a_blocked_batch_tells_nobody(plan, people, pushed, django_capture_on_commit_callbacks):
+    satta = people["dirigente_satta"]
+    ready = ObjectiveFactory(plan=plan, responsible=satta)
+    blocked = ObjectiveFactory(plan=plan, responsible=satta)
+    act(ready, "submit", satta)
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(errors.BatchBlocked):
+        objectives_batch_transition(
+            objective_ids=[ready.pk, blocked.pk],
+            name="approve",
+            by=people["segreteria"],
+            data=VALID_INPUT["approve"],
+        )
+    assert (callbacks, pushed) == ([], [])
+    assert not Notification.objects.exists()
+    assert fresh(ready).state == State.SUBMITTED
+
+
+def test_a_batch_delivers_once_after_commit_and_mails_each_person_once(
+    plan, people, pushed, django_capture_on_commit_callbacks
+):
+    satta = people["dirigente_satta"]
+    objectives = [ObjectiveFactory(plan=plan, responsible=satta) for _ in range(3)]
+    for o in objectives:
+        act(o, "submit", satta)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        objectives_batch_transition(
+            objective_ids=[o.pk for o in objectives],
+            name="approve",
+            by=people["segreteria"],
+            data=VALID_INPUT["approve"],
+        )
+    assert len(callbacks) == 1  # one outbox for the whole batch
+    assert len([g for g, _ in pushed if g == f"user.{satta.pk}"]) == 3
+    assert sorted(g for g, _ in pushed if g.startswith("objective.")) == sorted(
+        f"objective.{o.pk}" for o in objectives
+    )
+    # satta and the union representative: one e-mail each, listing the three objectives
+    assert sorted(m.to[0] for m in mail.outbox) == ["dirigente_satta@example.org", "sindacato@example.org"]
+    to_satta = next(m for m in mail.outbox if m.to == ["dirigente_satta@example.org"])
+    assert to_satta.subject == "PIAO: 3 novità sui tuoi obiettivi"
+    for o in objectives:
+        assert o.code in to_satta.body and f"/obiettivi/{o.pk}/" in to_satta.body
+    assert not Notification.objects.filter(transition="approve", emailed_at__isnull=True).exists()
+
+
+def test_two_transactions_in_one_test_get_two_outboxes(
+    draft, people, pushed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        act(draft, "submit", people["dirigente_satta"])
+    with django_capture_on_commit_callbacks(execute=True):
+        act(draft, "approve", people["segreteria"])
+    assert [m["event"] for _, m in pushed if m["type"] == "objective.event"] == ["submit", "approve"]
+
+
+def test_notify_transition_refuses_to_run_outside_a_transaction(draft, people, monkeypatch):
+    monkeypatch.setattr(transaction, "get_connection", lambda: type("C", (), {"in_atomic_block": False})())
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        services.notify_transition(objective=draft, transition="submit", by=people["dirigente_satta"])
+
+
+def test_a_failing_push_does_not_undo_the_change_or_stop_the_mail(
+    draft, people, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(messages):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(delivery, "push", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(draft, "submit", people["dirigente_satta"])
+    assert fresh(draft).state == State.SUBMITTED
+    assert sorted(m.to[0] for m in mail.outbox) == ["segretario@example.org", "segreteria@example.org"]
+
+
+# -- e-mail preferences ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("mode", "mailed"),
+    [
+        (None, True),  # never chosen: immediately
+        (EmailMode.IMMEDIATE, True),
+        (EmailMode.DAILY, False),
+        (EmailMode.NEVER, False),
+    ],
+)
+def test_immediate_mail_follows_the_preference(
+    draft, people, pushed, django_capture_on_commit_callbacks, mode, mailed
+):
+    segreteria = people["segreteria"]
+    if mode:
+        services.email_preference_set(by=segreteria, mode=mode)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(draft, "submit", people["dirigente_satta"])
+    to = [m.to[0] for m in mail.outbox]
+    assert ("segreteria@example.org" in to) is mailed
+    assert "segretario@example.org" in to
+    note = Notification.objects.get(recipient=segreteria)
+    assert (note.emailed_at is not None) is mailed
+    if mailed:
+        message = next(m for m in mail.outbox if m.to == ["segreteria@example.org"])
+        assert message.subject.startswith(
+            f"PIAO: Sabrina Satta ha inviato alla Segreteria l'obiettivo {draft.code}"
+        )
+        assert f"http://127.0.0.1:8000/obiettivi/{draft.pk}/" in message.body
+        assert "http://127.0.0.1:8000/profilo/" in message.body
+
+
+def test_no_mail_without_an_address(draft, people, pushed, django_capture_on_commit_callbacks):
+    people["segreteria"].email = ""
+    people["segreteria"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(draft, "submit", people["dirigente_satta"])
+    assert [m.to[0] for m in mail.outbox] == ["segretario@example.org"]
+
+
+def test_email_preference_set_refuses_an_unknown_mode(people):
+    with pytest.raises(ValueError, match=services.UNKNOWN_MODE):
+        services.email_preference_set(by=people["segreteria"], mode="hourly")
+    services.email_preference_set(by=people["segreteria"], mode=EmailMode.DAILY)
+    services.email_preference_set(by=people["segreteria"], mode=EmailMode.NEVER)
+    assert EmailPreference.objects.get(user=people["segreteria"]).mode == EmailMode.NEVER
+
+
+# -- reading ------------------------------------------------------------------------------------------
+def test_mark_read_only_ones_own(draft, people):
+    act(draft, "submit", people["dirigente_satta"])
+    mine = Notification.objects.get(recipient=people["segreteria"])
+    with pytest.raises(Notification.DoesNotExist):
+        services.notification_mark_read(notification_id=mine.pk, by=people["segretario"])
+    first = services.notification_mark_read(notification_id=mine.pk, by=people["segreteria"]).read_at
+    assert first is not None
+    assert services.notification_mark_read(notification_id=mine.pk, by=people["segreteria"]).read_at == first
+    assert Notification.objects.get(recipient=people["segretario"]).read_at is None
+
+
+def test_mark_all_read_touches_only_ones_own(draft, people):
+    act(draft, "submit", people["dirigente_satta"])
+    act(draft, "approve", people["segreteria"])
+    assert services.notifications_mark_all_read(by=people["segreteria"]) == 1
+    assert services.notifications_mark_all_read(by=people["segreteria"]) == 0
+    assert Notification.objects.filter(read_at__isnull=True).count() == 3  # segretario, satta, sindacato
