@@ -80,10 +80,11 @@ else
 fi
 
 # -- tests --------------------------------------------------------------------------------------------
-# (a) SQLite, in memory. Notifications do not use Redis yet.
+# (a) SQLite, in memory, with the in-memory channel layer (the Redis cases of the websocket tests skip).
 stage "pytest su SQLite" env -u REDIS_URL DATABASE_URL= \
   pytest --ignore=tests/e2e --junitxml="$work/sqlite.xml"
-# (b) PostgreSQL: the throwaway server of ci/services.sh (Django creates and drops test_app).
+# (b) PostgreSQL: the throwaway server of ci/services.sh (Django creates and drops test_app), and the
+# Redis channel layer (REDIS_URL): the websocket tests run on both layers here.
 stage "pytest su PostgreSQL" env DATABASE_URL="$PG_URL" \
   pytest --ignore=tests/e2e --junitxml="$work/postgresql.xml"
 # (c) Browser tests, in a process of their own (Playwright's event loop and pytest-asyncio do not mix),

@@ -1,0 +1,116 @@
+"""The browser's socket: ``/ws/notifications/``.
+
+A signed-in user's socket joins ``user.<id>`` and, on ``{"type": "subscribe", "objective": <id>}`` for an
+objective they may see, ``objective.<id>``. Visibility is checked on subscribe and again for every event,
+because it changes with the state (a union representative sees nothing of a draft). Messages carry ids and
+event types only; the page fetches text and content over the normal permission-checked views.
+"""
+
+from __future__ import annotations
+
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from workflow.selectors import objectives_visible_to
+
+from .delivery import objective_group, user_group
+
+CLOSE_UNAUTHENTICATED = 4401
+MAX_SUBSCRIPTIONS = 20
+
+
+@database_sync_to_async
+def _may_see(user, objective_id: int) -> bool:
+    return objectives_visible_to(user).filter(pk=objective_id).exists()
+
+
+def _objective_id(content) -> int | None:
+    value = content.get("objective")
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+class NotificationConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        user = self.scope.get("user")
+        self.user = None
+        self.objectives: set[int] = set()
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=CLOSE_UNAUTHENTICATED)  # before accept: the handshake is refused
+            return
+        self.user = user
+        await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if self.user is None:
+            return
+        await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
+        for objective_id in self.objectives:
+            await self.channel_layer.group_discard(objective_group(objective_id), self.channel_name)
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            return {}
+        return content if isinstance(content, dict) else {}
+
+    async def receive_json(self, content, **kwargs):
+        kind = content.get("type")
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        if kind not in ("subscribe", "unsubscribe"):
+            return
+        objective_id = _objective_id(content)
+        if objective_id is None:
+            return
+        if kind == "unsubscribe":
+            if objective_id in self.objectives:
+                self.objectives.discard(objective_id)
+                await self.channel_layer.group_discard(objective_group(objective_id), self.channel_name)
+            return
+        if len(self.objectives) >= MAX_SUBSCRIPTIONS or not await _may_see(self.user, objective_id):
+            # The same answer whether the objective does not exist or may not be seen.
+            await self.send_json({"type": "refused", "objective": objective_id})
+            return
+        self.objectives.add(objective_id)
+        await self.channel_layer.group_add(objective_group(objective_id), self.channel_name)
+        await self.send_json({"type": "subscribed", "objective": objective_id})
+
+    # -- messages from the channel layer -----------------------------------------------------------
+    async def notification_new(self, event):
+        if self.user is None or event.get("recipient") != self.user.pk:
+            return
+        await self.send_json(
+            {
+                "type": "notification",
+                "id": event["id"],
+                "objective": event.get("objective"),
+                "event": event.get("event"),
+            }
+        )
+
+    async def objective_event(self, event):
+        objective_id = event.get("objective")
+        if self.user is None or objective_id not in self.objectives:
+            return
+        if not await _may_see(self.user, objective_id):
+            return
+        await self.send_json(
+            {
+                "type": "objective",
+                "objective": objective_id,
+                "event": event.get("event"),
+                "actor": event.get("actor"),
+            }
+        )
