@@ -22,8 +22,18 @@ def seed(**options):
 
 
 def counts():
-    models = [User, Body, Plan, Membership, Objective, Phase, StepRecord, Signature, PublishedRevision,
-              AuditEntry]
+    models = [
+        User,
+        Body,
+        Plan,
+        Membership,
+        Objective,
+        Phase,
+        StepRecord,
+        Signature,
+        PublishedRevision,
+        AuditEntry,
+    ]
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -40,7 +50,7 @@ def test_refuses_demo_passwords_without_debug_or_flag(settings):
 def test_runs_under_debug_without_the_flag(settings):
     settings.DEBUG = True
     seed()
-    assert Objective.objects.filter(plan__body__ipa_code="p_cr").count() == len(demo_data.OBJECTIVES)
+    assert Objective.objects.filter(plan__body__ipa_code="p_cr").count() == 51  # the real report
 
 
 @pytest.mark.django_db
@@ -49,8 +59,11 @@ def test_creates_people_and_an_objective_in_every_state():
 
     plan = Plan.objects.get(body__ipa_code="p_cr", year=2023)
     assert plan.triennium == "2023-2025" and plan.body.name == "Provincia di Cremona"
-    assert plan.strategic_objectives.count() == len(demo_data.STRATEGIC_OBJECTIVES)
+    assert plan.strategic_objectives.count() == 8 and plan.objectives.count() == 51
     assert set(plan.objectives.values_list("state", flat=True)) == set(State.values)
+    # the report's responsible dirigenti got demo accounts, and the import linked them all
+    assert not plan.objectives.filter(responsible__isnull=True).exists()
+    assert plan.objectives.get(code="2023_5701").responsible.username == "dirigente_biroli"
 
     for person in demo_data.PEOPLE:
         user = User.objects.get(username=person["username"])
@@ -64,11 +77,11 @@ def test_creates_people_and_an_objective_in_every_state():
 
     in_signature = plan.objectives.get(state=State.SIGNATURE)
     signers = [s.signer.username for s in Signature.objects.filter(objective=in_signature)]
-    assert signers == ["dirigente_satta"]
-    delegated = plan.objectives.get(code="2023_3102T")
+    assert (in_signature.code, signers) == ("2023_3102T", ["dirigente_satta"])
+    delegated = plan.objectives.get(code="2023_3103")
     assert delegated.state == State.DRAFTING
     assert "funzionario_bianchi" in {u.username for u in get_users_with_perms(delegated)}
-    revised = plan.objectives.get(code="2023_5706")
+    revised = plan.objectives.get(code="2023_6003")
     assert (revised.state, revised.revision) == (State.DRAFTING, 2)
     assert PublishedRevision.objects.filter(objective=revised, revision=1).exists()
     assert verify()[0]

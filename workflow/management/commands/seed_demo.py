@@ -1,9 +1,11 @@
-"""Demo data for a local run: the Provincia di Cremona, its 2023 plan, one person for each role and eleven
-objectives of its real PIAO 2023-2025 spread over every state of the approval path.
+"""Demo data for a local run: the Provincia di Cremona with one person for each role, its real PIAO
+2023-2025 section 2.2 imported from the report, and some of its 51 objectives brought along the approval
+path so that every state has one.
 
 Every change goes through the flows/ services, as a user's would, so the demo's history, approvals
 records and evidence log are the real thing. Safe to run again: people and memberships already there are
-kept as they are (passwords included), and objectives are created only while the plan has none.
+kept as they are (passwords included), and the report is imported and objectives moved only while the
+plan has none.
 """
 
 from django.conf import settings
@@ -11,18 +13,20 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from flows.services.content import objective_create, objective_delegate, objective_update
+from flows.services.content import objective_delegate
+from flows.services.interchange import plan_import
 from flows.services.memberships import membership_grant
 from flows.services.transitions import objective_transition, objectives_batch_transition
+from workflow.interchange import read_document
 from workflow.management import demo_data as demo
-from workflow.models import Body, Membership, Phase, Plan, StrategicObjective
+from workflow.models import Body, Membership, Objective, Plan
 
 REFUSED = (
     "seed_demo crea utenti con una password dimostrativa nota: si usa solo con DEBUG attivo "
     "(impostazioni di sviluppo) oppure con --allow-demo-passwords."
 )
 
-# Where each objective stops. Every stage but the drafts walks the normal path up to its state.
+# The normal path; an objective left at a stage has walked it up to that state.
 PATH = [
     "submitted",
     "union_consultation",
@@ -32,16 +36,17 @@ PATH = [
     "publication",
     "published",
 ]
+WALKS_TO = {"revised": "published", "withdrawn": "submitted", "returned": "submitted"}
 
 
 def _reached(stage: str, state: str) -> bool:
     """Whether an objective left at ``stage`` passes through ``state`` on its way."""
-    stage = {"revised": "published", "withdrawn": "submitted", "returned": "submitted"}.get(stage, stage)
+    stage = WALKS_TO.get(stage, stage)
     return stage in PATH and PATH.index(stage) >= PATH.index(state)
 
 
 class Command(BaseCommand):
-    help = "Crea i dati dimostrativi (Provincia di Cremona, PIAO 2023-2025) con un utente per ruolo."
+    help = "Crea i dati dimostrativi (Provincia di Cremona, PIAO 2023-2025 reale) con un utente per ruolo."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -63,28 +68,32 @@ class Command(BaseCommand):
                 year=demo.PLAN["year"],
                 defaults={"triennium": demo.PLAN["triennium"], "deadline": demo.PLAN["deadline"]},
             )
-            strategic = {
-                s["code"]: StrategicObjective.objects.get_or_create(
-                    plan=plan, code=s["code"], defaults={"title": s["title"], "purposes": s["purposes"]}
-                )[0]
-                for s in demo.STRATEGIC_OBJECTIVES
-            }
             people = {p["username"]: self._member(p, body, admin) for p in demo.PEOPLE}
             if plan.objectives.exists():
                 self.stdout.write(f"Il piano «{plan}» ha già degli obiettivi: non ne creo altri.")
             else:
-                self._objectives(plan, strategic, people)
+                document, warnings = read_document(demo.REPORT.read_bytes(), "report", plan.year)
+                result = plan_import(
+                    by=None,
+                    body=body,
+                    year=plan.year,
+                    document=document,
+                    source=demo.REPORT.name,
+                    warnings=warnings,
+                )
+                self._walk(plan, people)
                 self.stdout.write(
                     self.style.SUCCESS(
-                        f"Creati {plan.objectives.count()} obiettivi dimostrativi in «{plan}»."
+                        f"Importati {result.objectives} obiettivi reali in «{plan}» ({len(result.linked)} "
+                        f"collegati ai dirigenti responsabili); {len(demo.STAGES)} portati lungo l'iter."
                     )
                 )
         self._print_logins()
 
     # -- people -----------------------------------------------------------------------------------------
     def _user(self, data, **flags):
-        fields = {k: data[k] for k in ("first_name", "last_name") if k in data}
-        fields["email"] = data.get("email", f"{data['username']}@example.org")
+        fields = {k: data[k] for k in ("first_name", "last_name")}
+        fields["email"] = f"{data['username']}@example.org"
         user, created = get_user_model().objects.get_or_create(
             username=data["username"], defaults=fields | flags
         )
@@ -105,80 +114,49 @@ class Command(BaseCommand):
             )
         return get_user_model().objects.get(pk=user.pk)  # fresh: no permission cache from before the grant
 
-    # -- objectives -------------------------------------------------------------------------------------
-    def _objectives(self, plan, strategic, people):
+    # -- the approval path ------------------------------------------------------------------------------
+    def _walk(self, plan, people):
         segreteria, segretario = people["segreteria"], people["segretario"]
-        made = {}
-        for data in demo.OBJECTIVES:
-            responsible = people[data["responsible"]]
-            objective = objective_create(
-                by=segreteria,
-                plan=plan,
-                code=data["code"],
-                title=data["title"],
-                responsible=responsible,
-                fields={
-                    "strategic_objective": strategic[data["strategic"]],
-                    "weight": data["weight"],
-                    "kind": data["kind"],
-                    "transversal": data.get("transversal", False),
-                },
-            )
-            content = {
-                k: data[k]
-                for k in ("purpose", "motivation", "baseline_and_target", "beneficiaries", "actions")
-                if k in data
-            }
-            objective_update(
-                objective_id=objective.pk,
-                by=responsible,
-                lock_version=None,
-                fields=content,
-                phases=data["phases"],
-                indicators=data["indicators"],
-            )
-            made[data["code"]] = (objective.pk, data)
+        objectives = {o.code: o for o in Objective.objects.filter(plan=plan, code__in=demo.STAGES)}
 
         def ids(state):
-            return [pk for pk, data in made.values() if _reached(data["stage"], state)]
+            return [objectives[code].pk for code, stage in demo.STAGES.items() if _reached(stage, state)]
 
         def one(stage):
-            return next(
-                (pk, people[data["responsible"]]) for pk, data in made.values() if data["stage"] == stage
-            )
+            return next(objectives[code] for code, s in demo.STAGES.items() if s == stage)
 
-        for pk, data in made.values():
-            if _reached(data["stage"], "submitted"):
-                objective_transition(objective_id=pk, name="submit", by=people[data["responsible"]])
-        pk, _ = one("returned")
+        for pk in ids("submitted"):
+            responsible = Objective.objects.get(pk=pk).responsible
+            objective_transition(objective_id=pk, name="submit", by=responsible)
         objective_transition(
-            objective_id=pk, name="return_to_drafting", by=segreteria, data={"comment": demo.RETURN_REASON}
+            objective_id=one("returned").pk,
+            name="return_to_drafting",
+            by=segreteria,
+            data={"comment": demo.RETURN_REASON},
         )
-        pk, _ = one("withdrawn")
         objective_transition(
-            objective_id=pk, name="withdraw", by=segreteria, data={"comment": demo.WITHDRAW_REASON}
+            objective_id=one("withdrawn").pk,
+            name="withdraw",
+            by=segreteria,
+            data={"comment": demo.WITHDRAW_REASON},
         )
-
         objectives_batch_transition(objective_ids=ids("union_consultation"), name="approve", by=segreteria)
-        # One consultation closed early (highlighted to the auditors), the others after a confronto.
-        early, _ = one("signature")
+        early = one("signature").pk  # closed before the information period: highlighted to the auditors
         objective_transition(
             objective_id=early,
             name="close_consultation",
             by=segreteria,
             data={"early_reason": demo.EARLY_CLOSE_REASON},
         )
-        objectives_batch_transition(
+        objectives_batch_transition(  # the others after a confronto with the unions
             objective_ids=[pk for pk in ids("signature") if pk != early],
             name="close_consultation",
             by=segreteria,
             data={"confronto": True, "summary": demo.CONSULTATION_SUMMARY},
         )
-        for pk, data in made.values():
-            if _reached(data["stage"], "signature"):
-                objective_transition(
-                    objective_id=pk, name="sign", by=people[data["responsible"]], data={"confirm": True}
-                )
+        for pk in ids("signature"):
+            responsible = Objective.objects.get(pk=pk).responsible
+            objective_transition(objective_id=pk, name="sign", by=responsible, data={"confirm": True})
         objectives_batch_transition(
             objective_ids=ids("deliberation"), name="sign", by=segretario, data={"confirm": True}
         )
@@ -191,27 +169,16 @@ class Command(BaseCommand):
         objectives_batch_transition(
             objective_ids=ids("published"), name="publish", by=segreteria, data=demo.PUBLICATION
         )
-        pk, responsible = one("revised")
+        revised = one("revised")
         objective_transition(
-            objective_id=pk, name="revise", by=responsible, data={"comment": demo.REVISE_REASON}
+            objective_id=revised.pk,
+            name="revise",
+            by=revised.responsible,
+            data={"comment": demo.REVISE_REASON},
         )
-
-        # A draft whose responsible dirigente lets a funzionario complete it.
-        pk, responsible = one("delegated")
-        bianchi = people["funzionario_bianchi"]
-        objective_delegate(objective_id=pk, by=responsible, delegate=bianchi)
-        data = next(d for p, d in made.values() if p == pk)
-        existing = [
-            {"id": phase_id}
-            for phase_id in Phase.objects.filter(objective_id=pk).values_list("pk", flat=True)
-        ]
-        objective_update(
-            objective_id=pk,
-            by=bianchi,
-            lock_version=None,
-            fields={},
-            phases=existing + data["delegate_phases"],
-            note="fasi di monitoraggio completate",
+        delegated = one("delegated")
+        objective_delegate(
+            objective_id=delegated.pk, by=delegated.responsible, delegate=people["funzionario_bianchi"]
         )
 
     # -- output -----------------------------------------------------------------------------------------
