@@ -154,6 +154,7 @@ def test_header_counts_unread_notifications(client, people, django_assert_max_nu
     page = text(client.get(reverse("workflow:dashboard")))
     assert re.search(r'data-testid="notifiche">Notifiche <span [^>]*data-notifiche-contatore>2</span>', page)
     last = Notification.objects.filter(recipient=people["segreteria"]).latest("id").pk
+    assert f'data-live-last="{last}"' in page
     with django_assert_max_num_queries(1):
         assert inbox_summary(people["segreteria"]) == {"unread": 2, "last_id": last}
 

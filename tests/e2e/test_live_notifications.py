@@ -1,0 +1,179 @@
+"""Live notifications in the browser: two people, two browsers. The Segreteria approves an objective; the
+dirigente, whose page is open, sees the toast, the new counter and the new state without reloading. Then a
+dropped connection: what happened meanwhile arrives once the page is connected again.
+
+pytest-django's live server speaks WSGI only, so these tests serve the ASGI application (HTTP, static files
+and websockets) with uvicorn in a thread of the test process (RECIPES.md, section 8, way B).
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from types import SimpleNamespace
+
+import pytest
+import uvicorn
+from channels.routing import ProtocolTypeRouter
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from playwright.sync_api import expect
+
+from tests.e2e.browser import axe_check, confirm, expect_objective, goto, login, open_action
+from tests.helpers import act, walk_to
+from workflow.models import State
+
+pytestmark = pytest.mark.e2e
+
+APPROVED = "è stato approvato dalla Segreteria: è aperta la consultazione sindacale."
+
+
+@pytest.fixture(scope="module")
+def asgi_server():
+    """The project's ASGI application (config.asgi) with static files, served by uvicorn in a thread."""
+    from config import asgi
+
+    app = ProtocolTypeRouter(
+        {
+            "http": ASGIStaticFilesHandler(asgi.django_asgi_app),
+            "websocket": asgi.application.application_mapping["websocket"],
+        }
+    )
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}")
+    server.should_exit = True
+    thread.join(5)
+
+
+def counter(page):
+    return page.get_by_test_id("notifiche").locator("[data-notifiche-contatore]")
+
+
+def wait_live(page, *, subscribed: bool = False) -> None:
+    expect(page.locator("body")).to_have_attribute("data-live-status", "connected")
+    if subscribed:
+        expect(page.locator("[data-live-objective]")).to_have_attribute("data-live-status", "subscribed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_reaches_the_dirigentes_open_page(asgi_server, page, new_context, draft, people):
+    walk_to(draft, State.SUBMITTED, people)
+    detail = f"{asgi_server.url}/obiettivi/{draft.pk}/"
+
+    # The dirigente has the objective's page open.
+    login(page, asgi_server, "dirigente_satta")
+    goto(page, detail)
+    expect_objective(page, state="Inviato alla Segreteria")
+    expect(counter(page)).to_have_text("0")
+    wait_live(page, subscribed=True)
+    page.evaluate("window.__samePage = true")  # gone if the page reloads
+
+    # The Segreteria, in another browser, approves it.
+    segreteria = new_context().new_page()
+    segreteria.set_default_timeout(10_000)
+    login(segreteria, asgi_server, "segreteria")
+    goto(segreteria, detail)
+    expect(counter(segreteria)).to_have_text("1")  # the submission it was told of
+    approve = open_action(segreteria, "approve")
+    confirm(approve)
+    expect_objective(
+        segreteria,
+        state="In consultazione sindacale",
+        message="Approva e avvia la consultazione sindacale: fatto. "
+        "Stato attuale: In consultazione sindacale.",
+    )
+
+    # Without a reload: the toast, the counter, the state, the tracker and the side panel of the new state.
+    toast = page.get_by_test_id("avviso-live")
+    expect(toast).to_have_count(1)
+    expect(toast).to_contain_text(f"L'obiettivo {draft.code} «{draft.title}» {APPROVED}")
+    expect(counter(page)).to_have_text("1")
+    expect_objective(page, state="In consultazione sindacale")
+    expect(page.get_by_text("Periodo di informazione sindacale fino al")).to_be_visible()
+    expect(page.get_by_test_id("timeline").locator(":scope > li")).to_have_count(2)
+    assert page.evaluate("window.__samePage") is True
+    axe_check(page, what="the objective's page after the live update, with the toast")
+    # The Segreteria's own page was not told of its own action.
+    expect(segreteria.get_by_test_id("avviso-live")).to_have_count(0)
+    expect(counter(segreteria)).to_have_text("1")
+
+    # The toast leads to the objective; the inbox lists the notification, marked read with one button.
+    toast.get_by_role("link", name="Apri l'obiettivo").click()
+    page.wait_for_url(detail)
+    axe_check(page)
+    goto(page, f"{asgi_server.url}/notifiche/")
+    item = page.get_by_test_id("notifiche-elenco").locator("li")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text(APPROVED)
+    item.get_by_role("button", name=re.compile("Segna come letta")).click()
+    expect(page.locator(".messages .alert-success")).to_have_text("Notifica segnata come letta.")
+    expect(counter(page)).to_have_text("0")
+    axe_check(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_dropped_connection_the_page_catches_up(asgi_server, page, draft, people):
+    walk_to(draft, State.SUBMITTED, people)
+    routes = {"refuse": False, "open": []}
+
+    def route(ws):
+        if routes["refuse"]:
+            ws.close()  # the server stays out of reach
+            return
+        routes["open"].append((ws, ws.connect_to_server()))
+
+    page.context.route_web_socket(re.compile(r"/ws/notifications/$"), route)
+    login(page, asgi_server, "dirigente_satta")
+    wait_live(page)
+    expect(counter(page)).to_have_text("0")
+
+    # The connection drops and, for a while, the page cannot get it back ...
+    routes["refuse"] = True
+    for page_side, server_side in routes["open"]:
+        server_side.close()
+        page_side.close()
+    expect(page.locator("body")).to_have_attribute("data-live-status", "disconnected")
+    # ... meanwhile the Segreteria approves the objective: nothing can reach the page now.
+    act(draft, "approve", people["segreteria"])
+    expect(page.get_by_test_id("avviso-live")).to_have_count(0)
+
+    # Back online: the page reconnects by itself and catches up from the inbox.
+    routes["refuse"] = False
+    wait_live(page)
+    expect(page.get_by_test_id("avviso-live")).to_contain_text(APPROVED)
+    expect(counter(page)).to_have_text("1")
+    axe_check(page, what="the dashboard after catching up")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_open_edit_form_says_the_objective_changed(asgi_server, page, draft, people):
+    login(page, asgi_server, "dirigente_satta")
+    goto(page, f"{asgi_server.url}/obiettivi/{draft.pk}/modifica/")
+    wait_live(page, subscribed=True)
+    page.get_by_label("Titolo").fill("Un titolo che non verrà salvato")
+
+    # The Segreteria moves the draft to another dirigente while the form is open.
+    from flows.services.content import objective_assign_responsible
+    from tests.helpers import fresh
+
+    objective_assign_responsible(
+        objective_id=draft.pk,
+        by=people["segreteria"],
+        responsible=people["dirigente_rossi"],
+        lock_version=fresh(draft).lock_version,
+    )
+    notice = page.locator("[data-live-notice]")
+    expect(notice).to_contain_text("L'obiettivo è stato modificato da un altro utente: ricarica la pagina")
+    expect(notice).to_have_attribute("role", "alert")
+    expect(page.get_by_label("Titolo")).to_have_value("Un titolo che non verrà salvato")  # nothing lost yet
+    axe_check(page, what="the edit page with the notice")
