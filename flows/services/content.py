@@ -163,7 +163,9 @@ def sync_rows(objective, model, manager, rows, field_names, by, reason) -> int:
 
 
 def restore_content(*, objective: Objective, content: dict, by, reason: str) -> None:
-    """Put back the content of an exported objective (a published revision) as new history rows."""
+    """Put back the content of an exported objective (a published revision) as new history rows. The rows
+    are written first and the objective last, as in every content service, so that the objective's history
+    record closes the operation (audit.versions reads a version's rows as of that record)."""
     plan = objective.plan
     for name in CONTENT_FIELDS:
         if name in content:
@@ -172,7 +174,6 @@ def restore_content(*, objective: Objective, content: dict, by, reason: str) -> 
     objective.strategic_objective = (
         StrategicObjective.objects.filter(plan=plan, code=code).first() if code else None
     )
-    save_with_history(objective, by=by, reason=reason)
     for row in list(objective.phases.all()):
         delete_with_history(row, by=by, reason=reason)
     for row in list(objective.indicators.all()):
@@ -193,6 +194,7 @@ def restore_content(*, objective: Objective, content: dict, by, reason: str) -> 
             DupLink(objective=objective, **{k: d.get(k) or "" for k in ("level", "code", "title", "view")})
             for d in content["dup_links"]
         )
+    save_with_history(objective, by=by, reason=reason)
 
 
 NULLABLE_ROW_FIELDS = ("weight", "start", "end")

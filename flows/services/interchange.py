@@ -184,8 +184,8 @@ def _import_objective(*, by, plan, strategic, data, person, result: ImportResult
         result.conflicts.append(f"{code} ({objective.get_state_display()})")
     else:
         _set_content(objective, strategic, data)
+        _sync_all(objective, data, by)  # rows first: the objective's history record closes the change
         save_with_history(objective, by=by, reason=IMPORT_REASON)
-        _sync_all(objective, data, by)
         result.updated.append(code)
     if person is not None and objective.responsible_id is None:
         _link_responsible(objective, person, by)
