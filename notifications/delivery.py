@@ -9,6 +9,8 @@ the objective over the normal permission-checked views.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
@@ -19,6 +21,20 @@ from django.db import transaction
 from .emails import send_immediate
 
 logger = logging.getLogger(__name__)
+
+_emails_off = contextvars.ContextVar("notifications_emails_off", default=False)
+
+
+@contextlib.contextmanager
+def without_emails():
+    """Changes made inside this block notify in the inbox and the browser but send no e-mail (the demo
+    data, written all at once, must not mail its people)."""
+    token = _emails_off.set(True)
+    try:
+        yield
+    finally:
+        _emails_off.reset(token)
+
 
 # Consumer handlers the messages are dispatched to (type "notification.new" -> notification_new).
 NOTIFICATION_NEW = "notification.new"
@@ -64,6 +80,7 @@ class Outbox:
         self.messages: list[tuple[str, dict]] = []
         self.notification_ids: list[int] = []
         self.savepoint = _innermost_savepoint(connection)
+        self.send_emails = not _emails_off.get()
         self.done = False
 
     def open_on(self, connection) -> bool:
@@ -71,6 +88,7 @@ class Outbox:
         still waits (not run, not discarded by a rollback)."""
         return (
             not self.done
+            and self.send_emails == (not _emails_off.get())
             and self.savepoint == _innermost_savepoint(connection)
             and any(
                 getattr(func, "__self__", None) is self for _sids, func, _robust in connection.run_on_commit
@@ -83,7 +101,7 @@ class Outbox:
             push(self.messages)
         except Exception:  # the change is committed: a push that fails must not turn it into an error
             logger.exception("Notifications: push to the channel layer failed")
-        if self.notification_ids:
+        if self.notification_ids and self.send_emails:
             try:
                 send_immediate(self.notification_ids)
             except Exception:

@@ -1,6 +1,8 @@
 """Writing and delivering notifications: in the transaction of the change, pushed and e-mailed only after
 it commits, one outbox per transaction; marking read; the e-mail preference."""
 
+import io
+
 import pytest
 from django.core import mail
 from django.db import transaction
@@ -229,3 +231,23 @@ def test_mark_all_read_touches_only_ones_own(draft, people):
     assert services.notifications_mark_all_read(by=people["segreteria"]) == 1
     assert services.notifications_mark_all_read(by=people["segreteria"]) == 0
     assert Notification.objects.filter(read_at__isnull=True).count() == 3  # segretario, satta, sindacato
+
+
+def test_without_emails_notifies_but_mails_nobody(draft, people, pushed, django_capture_on_commit_callbacks):
+    with delivery.without_emails(), django_capture_on_commit_callbacks(execute=True):
+        act(draft, "submit", people["dirigente_satta"])
+    assert mail.outbox == []
+    assert Notification.objects.filter(objective=draft, emailed_at__isnull=True).count() == 2
+    assert [m["type"] for _, m in pushed] == ["notification.new", "notification.new", "objective.event"]
+    with django_capture_on_commit_callbacks(execute=True):
+        act(draft, "approve", people["segreteria"])
+    assert sorted(m.to[0] for m in mail.outbox) == ["dirigente_satta@example.org", "sindacato@example.org"]
+
+
+def test_seed_demo_mails_nobody(settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Notification.objects.exists()
+    assert mail.outbox == []
