@@ -7,6 +7,7 @@ urlpatterns = [
     path("accesso/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("registro/", include("audit.urls")),
     path("", include("notifications.urls")),
     path("", include("workflow.urls")),
 ]
