@@ -1,0 +1,33 @@
+"""The Italian names of the actions the evidence log records (transitions are named by flows/)."""
+
+from __future__ import annotations
+
+ACTION_LABELS = {
+    "objective.create": "Creazione dell'obiettivo",
+    "objective.update": "Modifica del contenuto",
+    "objective.restore": "Ripristino di una versione",
+    "permission.responsible": "Nomina del dirigente responsabile",
+    "permission.delegate": "Delega concessa",
+    "permission.revoke": "Delega revocata",
+    "permission.role_grant": "Ruolo assegnato",
+    "permission.role_revoke": "Ruolo revocato",
+    "body.create": "Creazione dell'ente",
+    "plan.create": "Creazione del piano",
+    "strategic_objective.create": "Nuovo obiettivo strategico",
+    "plan.import": "Importazione del piano",
+    "plan.export": "Esportazione del piano",
+    "batch_transition": "Operazione multipla",
+    "audit.export": "Esportazione del registro",
+    "auth.login": "Accesso",
+    "auth.logout": "Uscita",
+    "auth.login_failed": "Accesso non riuscito",
+}
+
+# Families of actions the change log can be filtered by, as a whole (the value ends in a dot).
+FAMILIES = [
+    ("transition.", "Tutte le transizioni"),
+    ("objective.", "Tutte le modifiche del contenuto"),
+    ("permission.", "Tutti i permessi e i ruoli"),
+    ("plan.", "Piani: creazioni, importazioni ed esportazioni"),
+    ("auth.", "Tutti gli accessi"),
+]
