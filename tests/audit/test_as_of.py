@@ -132,3 +132,10 @@ def test_who_may_see_the_plan_as_of_a_date(client, changed_later, plan, people, 
 def test_another_body_has_no_such_plan(client, changed_later, plan, revisore_crema):
     client.force_login(revisore_crema)
     assert client.get(reverse("audit:plan_as_of", args=[plan.year])).status_code == 404
+
+
+@pytest.mark.parametrize(("who", "shown"), [("revisore", True), ("segreteria", True), ("sindacato", False)])
+def test_the_plan_page_links_the_plan_as_of_a_date(client, plan, people, who, shown):
+    client.force_login(people[who])
+    page = client.get(reverse("workflow:plan_detail", args=[plan.year])).content.decode()
+    assert (reverse("audit:plan_as_of", args=[plan.year]) in page) == shown

@@ -244,3 +244,13 @@ def test_who_may_see_the_versions(client, edited, people, who, status):
 def test_another_bodys_people_get_not_found(client, edited, revisore_crema):
     client.force_login(revisore_crema)
     assert client.get(reverse("audit:versions", args=[edited.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"), [("revisore", True), ("dirigente_rossi", True), ("sindacato", False)]
+)
+def test_the_objective_page_links_its_versions_for_those_who_may_see_them(client, draft, people, who, shown):
+    walk_to(draft, State.UNION_CONSULTATION, people)  # the unions see it from here on, not its versions
+    client.force_login(people[who])
+    page = client.get(reverse("workflow:objective_detail", args=[draft.pk])).content.decode()
+    assert (reverse("audit:versions", args=[draft.pk]) in page) == shown

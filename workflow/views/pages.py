@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from approvals.selectors import missing_signatures, signer_capacities, timeline, valid_signatures
+from audit import selectors as audit_selectors
 from flows.forms import TRANSITION_FORMS
 from flows.objective_flow import available_transitions, information_period_end, transition_label
 from workflow import access, selectors
@@ -210,6 +211,7 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
         "consultation_until": consultation_until,
         "acts": list(objective.adoption_acts.all()),
         "publications": list(objective.published_revisions.all()),
+        "can_see_versions": audit_selectors.may_read_history(user, objective.plan.body_id),
     }
 
 

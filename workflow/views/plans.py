@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from audit import selectors as audit_selectors
 from flows import errors
 from flows.services.plans import PLAN_FORBIDDEN, plan_create, strategic_objective_create
 from workflow import access, selectors
@@ -87,6 +88,7 @@ def plan_detail(request, year: int):
             "rows": rows,
             "form": form,
             "can_manage": can_manage,
+            "can_see_history": audit_selectors.may_read_history(request.user, plan.body),
             "plans": list(selectors.plans_of(plan.body)),
         },
         status=status,
