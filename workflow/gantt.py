@@ -18,12 +18,13 @@ def _short(text: str, limit: int = 42) -> str:
 
 
 def gantt_svg(phases, *, title: str = "Diagramma di Gantt delle fasi") -> str:
-    dated = [p for p in phases if p.start and p.end and p.start <= p.end]
+    # (number in the phases table, phase) for the phases that can be drawn
+    dated = [(k, p) for k, p in enumerate(phases, start=1) if p.start and p.end and p.start <= p.end]
     if not dated:
         return ""
-    first = min(p.start for p in dated).replace(day=1)
+    first = min(p.start for _, p in dated).replace(day=1)
     title = f"{title} ({first.year})"
-    last = max(p.end for p in dated)
+    last = max(p.end for _, p in dated)
     span = max((last - first).days + 1, 1)
     height = TOP + ROW * len(dated) + 8
     width = LABEL_W + CHART_W + 10
@@ -36,21 +37,31 @@ def gantt_svg(phases, *, title: str = "Diagramma di Gantt delle fasi") -> str:
         f'viewBox="0 0 {width} {height}" width="100%" class="gantt" preserveAspectRatio="xMinYMin meet">',
         f'<title id="gantt-title">{escape(title)}</title>',
     ]
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = 1 if months <= 12 else 3 if months <= 36 else 6  # labels stay readable over several years
     month = first
+    n = 0
     while month <= last:
         mx = x(month)
-        parts.append(f'<line x1="{mx:.1f}" y1="{TOP - 6}" x2="{mx:.1f}" y2="{height - 4}" stroke="#d9dadb"/>')
+        strong = n % step == 0
         parts.append(
-            f'<text x="{mx + 3:.1f}" y="{TOP - 10}" font-size="11" fill="#3a4149">'
-            f"{MONTHS[month.month - 1]}{'' if month.year == first.year else ' ' + str(month.year)[2:]}</text>"
+            f'<line x1="{mx:.1f}" y1="{TOP - 6}" x2="{mx:.1f}" y2="{height - 4}" '
+            f'stroke="{"#c5c7c9" if strong else "#ebeced"}"/>'
         )
+        if strong:
+            year = "" if month.year == first.year and step == 1 else f" {month.year % 100:02d}"
+            parts.append(
+                f'<text x="{mx + 3:.1f}" y="{TOP - 10}" font-size="11" fill="#3a4149">'
+                f"{MONTHS[month.month - 1]}{year}</text>"
+            )
         month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    for n, p in enumerate(dated):
+        n += 1
+    for n, (number, p) in enumerate(dated):
         y = TOP + n * ROW
         x0, x1 = x(p.start), x(p.end + dt.timedelta(days=1))
         label = f"{p.description} – dal {p.start:%d/%m/%Y} al {p.end:%d/%m/%Y}"
         parts.append(
-            f'<text x="0" y="{y + 16}" font-size="12" fill="#1a1a1a">{escape(_short(p.description))}</text>'
+            f'<text x="0" y="{y + 16}" font-size="12" fill="#1a1a1a">{number}. {escape(_short(p.description))}</text>'
             f'<rect x="{x0:.1f}" y="{y + 4}" width="{max(x1 - x0, 2):.1f}" height="16" rx="3" fill="#0066cc">'
             f"<title>{escape(label)}</title></rect>"
         )

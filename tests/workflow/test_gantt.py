@@ -18,7 +18,15 @@ def test_one_bar_per_dated_phase_and_notes_left_out():
     assert "Analisi &lt;preliminare&gt;" in svg and "<preliminare>" not in svg
     assert "dal 01/04/2023 al 29/02/2024" in svg
     assert ">gen 24<" in svg  # months of a following year carry it
+    assert ">1. Analisi" in svg and ">3. Attuazione" in svg  # numbered as in the phases table
 
 
 def test_nothing_to_draw_without_dated_phases():
     assert gantt_svg([phase("Nota", None, None)]) == ""
+
+
+def test_a_plan_over_three_years_labels_every_quarter_only():
+    svg = gantt_svg([phase("Progettazione", dt.date(2023, 1, 1), dt.date(2025, 12, 31))])
+    assert svg.count("<text") == 1 + 12  # the phase's label and one label per quarter
+    assert ">gen 23<" in svg and ">ott 25<" in svg and ">feb 23<" not in svg
+    assert svg.count("<line") == 36  # a grid line for every month
