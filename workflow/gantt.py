@@ -61,7 +61,8 @@ def gantt_svg(phases, *, title: str = "Diagramma di Gantt delle fasi") -> str:
         x0, x1 = x(p.start), x(p.end + dt.timedelta(days=1))
         label = f"{p.description} – dal {p.start:%d/%m/%Y} al {p.end:%d/%m/%Y}"
         parts.append(
-            f'<text x="0" y="{y + 16}" font-size="12" fill="#1a1a1a">{number}. {escape(_short(p.description))}</text>'
+            f'<text x="0" y="{y + 16}" font-size="12" fill="#1a1a1a">'
+            f"{number}. {escape(_short(p.description))}</text>"
             f'<rect x="{x0:.1f}" y="{y + 4}" width="{max(x1 - x0, 2):.1f}" height="16" rx="3" fill="#0066cc">'
             f"<title>{escape(label)}</title></rect>"
         )
