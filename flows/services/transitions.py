@@ -107,9 +107,11 @@ def objectives_batch_transition(
                     cause=exc,
                 ) from exc
         states = {o.state for o in done}
+        bodies = {o.plan.body_id for o in done}
         audit.record(
             action="batch_transition",
             by=by,
+            body_id=bodies.pop() if len(bodies) == 1 else None,  # so that the body's change log shows it
             data={
                 "transition": name,
                 "batch": str(context.batch),

@@ -297,3 +297,23 @@ def member_dirigente(plan):
     from tests.factories import member
 
     return member("dirigente_crema", plan.body, Role.DIRIGENTE, first_name="Dario", last_name="Crema")
+
+
+def test_a_batch_is_in_the_log_of_its_body(client, plan, people):
+    from flows.services.transitions import objectives_batch_transition
+    from tests.helpers import walk_to
+    from workflow.models import State
+
+    objectives = [
+        walk_to(ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]), State.SUBMITTED, people)
+        for _ in range(2)
+    ]
+    objectives_batch_transition(
+        objective_ids=[o.pk for o in objectives],
+        name="approve",
+        by=people["segreteria"],
+        data={"comment": "Approvati insieme"},
+    )
+    rows = log_rows(_get(client, people["revisore"], azione="batch_transition"))
+    assert [(r["azione"], r["utente"]) for r in rows] == [("Operazione multipla", "segreteria")]
+    assert rows[0]["dettagli"] == "Approva e avvia la consultazione sindacale: 2 obiettivi"
