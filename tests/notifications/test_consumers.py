@@ -8,6 +8,7 @@ The tests are synchronous: each runs its scenario with ``async_to_sync``; the tr
 
 from __future__ import annotations
 
+import copy
 import os
 import uuid
 
@@ -39,16 +40,13 @@ def role_groups(transactional_db):
 @pytest.fixture(params=["memory", "redis"])
 def layer(request, settings):
     if request.param == "redis":
-        url = os.environ.get("REDIS_URL")
-        if not url:
+        if not os.environ.get("REDIS_URL"):
             pytest.skip("REDIS_URL is not set: the Redis layer runs where scripts/test.sh starts Redis")
-        settings.CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                # a prefix of its own: groups left by another test or run never mix with this one
-                "CONFIG": {"hosts": [url], "prefix": f"piao-test-{uuid.uuid4().hex[:12]}"},
-            }
-        }
+        layers = copy.deepcopy(settings.CHANNEL_LAYERS)  # the project's own Redis configuration
+        assert layers["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+        # a prefix of its own: groups left by another test or run never mix with this one
+        layers["default"]["CONFIG"]["prefix"] = f"piao-test-{uuid.uuid4().hex[:12]}"
+        settings.CHANNEL_LAYERS = layers
     else:
         settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     return request.param
@@ -288,3 +286,20 @@ def test_what_happened_while_disconnected_is_caught_up_from_the_inbox(layer, dra
     assert [n["id"] for n in data["notifications"]] == [missed.pk]
     assert "è chiusa: serve la tua firma." in data["notifications"][0]["text"]
     assert data["unread"] == 2 and data["last"] == missed.pk
+
+
+def test_an_idle_socket_stays_open_longer_than_the_layers_blocking_pop(layer, draft, people):
+    """The Redis layer waits for messages with a 5 s blocking pop: a client-side socket timeout as short
+    as that (redis-py 8's default) would tear every idle socket down."""
+    communicator = socket(people["segreteria"])
+
+    async def scenario():
+        await connected(communicator)
+        assert await communicator.receive_nothing(timeout=6.5, interval=0.5)
+        await in_thread(act)(draft, "submit", people["dirigente_satta"])
+        assert (await communicator.receive_json_from(timeout=WAIT))["event"] == "submit"
+        await communicator.disconnect()
+
+    if layer == "memory":
+        pytest.skip("only the Redis layer has a blocking pop")
+    run(scenario)
