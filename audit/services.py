@@ -38,7 +38,10 @@ def record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside a transaction")
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-    now = timezone.now()
+    # Never earlier than the entry before (two servers' clocks may differ a little): the times then follow
+    # the sequence, and the change log turns a date range into a range of sequence numbers.
+    last_at = AuditEntry.objects.filter(sequence=head.count).values_list("at", flat=True).first()
+    now = max(timezone.now(), last_at) if last_at else timezone.now()
     sequence = head.count + 1
     object_type = obj._meta.label_lower if obj is not None else ""
     object_id = str(obj.pk) if obj is not None else ""

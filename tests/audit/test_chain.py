@@ -1,5 +1,6 @@
 """The evidence log: every transition appends one hash-chained entry, and tampering is detected."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -129,3 +130,20 @@ def test_a_truncated_tail_is_detected_by_the_head(draft, people):
     ok, n, message = verify()
     assert not ok
     assert message == f"La testa della catena ({last.sequence} voci) non corrisponde alle {n} voci presenti."
+
+
+def test_times_never_go_back_along_the_chain(db, monkeypatch):
+    # A second server whose clock is a little behind: its entry takes the time of the one before it.
+    from django.db import transaction
+    from django.utils import timezone
+
+    import audit.services as services
+
+    first_time = timezone.now()
+    with transaction.atomic():
+        first = services.record(action="prova.prima")
+    monkeypatch.setattr(services.timezone, "now", lambda: first_time - dt.timedelta(seconds=5))
+    with transaction.atomic():
+        second = services.record(action="prova.seconda")
+    assert second.at == first.at
+    assert verify()[0]
