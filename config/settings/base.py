@@ -105,14 +105,19 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # One process (the README's runserver): the in-memory layer. Several server processes share pushes
-# through Redis: set REDIS_URL. The socket timeout must outlast the layer's 5 s blocking pop (redis-py 8
-# defaults to 5 s, which would drop every idle websocket).
+# through Redis: set REDIS_URL. redis-py 8's defaults do not suit a channel layer: the socket timeout must
+# outlast the layer's 5 s blocking pop (5 s would drop every idle websocket), and a pool of 100
+# connections refuses the sockets of a burst of page loads ("Too many connections"). All the sockets of
+# one server process share one Redis queue: its capacity bounds the messages waiting for all of them.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 2000}],
+                "capacity": 5000,
+            },
         }
     }
 else:

@@ -8,6 +8,7 @@ The tests are synchronous: each runs its scenario with ``async_to_sync``; the tr
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import os
 import uuid
@@ -21,7 +22,7 @@ from django.test import Client
 from config.asgi import application
 from flows.services.content import objective_update
 from notifications.models import Notification
-from tests.factories import ensure_role_groups
+from tests.factories import Role, ensure_role_groups, member
 from tests.helpers import act, fresh, walk_to
 from workflow.models import State
 
@@ -302,4 +303,23 @@ def test_an_idle_socket_stays_open_longer_than_the_layers_blocking_pop(layer, dr
 
     if layer == "memory":
         pytest.skip("only the Redis layer has a blocking pop")
+    run(scenario)
+
+
+def test_a_step_telling_many_people_reaches_every_socket(layer, draft, people, body):
+    """More sockets than redis-py's default pool of 100 connections, all in one server process, and one
+    step that tells each of them: every socket connects and hears it (none is refused, none dropped from
+    the process's shared queue)."""
+    crowd = [member(f"sindacato_{i}", body, Role.SINDACATO) for i in range(120)]
+    sockets = [socket(user) for user in crowd]
+    walk_to(draft, State.SUBMITTED, people)
+
+    async def scenario():
+        results = await asyncio.gather(*(s.connect(timeout=10) for s in sockets))
+        assert all(ok for ok, _code in results)
+        await in_thread(act)(draft, "approve", people["segreteria"])
+        heard = await asyncio.gather(*(s.receive_json_from(timeout=10) for s in sockets))
+        assert {(m["type"], m["event"]) for m in heard} == {("notification", "approve")}
+        await asyncio.gather(*(s.disconnect() for s in sockets))
+
     run(scenario)
