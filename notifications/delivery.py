@@ -39,6 +39,7 @@ def without_emails():
 # Consumer handlers the messages are dispatched to (type "notification.new" -> notification_new).
 NOTIFICATION_NEW = "notification.new"
 OBJECTIVE_EVENT = "objective.event"
+SEND_CONCURRENCY = 8
 
 
 def user_group(user_id: int) -> str:
@@ -124,8 +125,15 @@ async def _send_all(messages) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    for group, payload in messages:
-        await layer.group_send(group, payload)
+    # A few at a time: with Redis each send is a few round trips and a step may tell hundreds of people;
+    # many more at once would only open more connections.
+    lanes = asyncio.Semaphore(SEND_CONCURRENCY)
+
+    async def send(group, payload):
+        async with lanes:
+            await layer.group_send(group, payload)
+
+    await asyncio.gather(*(send(group, payload) for group, payload in messages))
 
 
 def push(messages: list[tuple[str, dict]]) -> None:
