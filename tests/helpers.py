@@ -9,6 +9,7 @@ from approvals.models import AdoptionAct, PublishedRevision, Signature, StepReco
 from audit.models import AuditEntry
 from flows.objective_flow import transition_label
 from flows.services.transitions import objective_transition
+from notifications.models import Notification
 from workflow.models import Objective, State
 
 COMMENT = "Nota di prova"
@@ -92,6 +93,7 @@ def snapshot(objective) -> dict:
         "acts": AdoptionAct.objects.count(),
         "publications": PublishedRevision.objects.filter(objective=o).count(),
         "audit": AuditEntry.objects.count(),
+        "notifications": Notification.objects.count(),
     }
 
 

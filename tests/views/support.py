@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from approvals.models import StepRecord
 from audit.models import AuditEntry
+from notifications.models import Notification
 from tests import helpers
 from tests.helpers import fresh
 from workflow.models import Indicator, Objective, Phase, State
@@ -75,6 +76,7 @@ def snapshot(objective) -> dict:
             "pk", "description", "start", "end", "weight")),
         "phase_history": Phase.history.filter(objective_id=o.pk).count(),
         "audit": AuditEntry.objects.count(),
+        "notifications": Notification.objects.count(),
     }
 
 
