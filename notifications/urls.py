@@ -9,4 +9,5 @@ urlpatterns = [
     path("notifiche/lette/", views.mark_all_read, name="mark_all_read"),
     path("notifiche/<int:pk>/letta/", views.mark_read, name="mark_read"),
     path("profilo/", views.profile, name="profile"),
+    path("ws/notifications/", views.socket_over_http),
 ]

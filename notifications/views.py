@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -135,4 +135,15 @@ def profile(request):
             "memberships": [(m.body, Role(m.role).label, m.responsibility_center) for m in memberships],
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def socket_over_http(request):
+    """/ws/notifications/ reached as a plain HTTP request (a server or proxy without websockets): a short
+    answer, not a rendered page, which would use up the messages meant for the user's next page."""
+    return HttpResponse(
+        "Questo indirizzo accetta solo connessioni WebSocket.",
+        status=426,
+        content_type="text/plain; charset=utf-8",
+        headers={"Upgrade": "websocket"},
     )

@@ -252,3 +252,15 @@ def test_profile_warns_without_an_email_address(client, people):
 
 def test_profile_needs_login(client):
     assert client.get(PROFILE).status_code == 302
+
+
+def test_the_socket_address_over_plain_http_leaves_the_messages_alone(client, people):
+    """A server without websockets (or a proxy not passing them) answers the page's connection attempts
+    over HTTP: they must not render a page, which would use up the message meant for the next one."""
+    (note,) = make(people["segreteria"], 1)
+    client.force_login(people["segreteria"])
+    client.post(reverse("notifications:mark_read", args=[note.pk]))
+    response = client.get("/ws/notifications/")
+    assert response.status_code == 426
+    assert response["Upgrade"] == "websocket"
+    assert "Notifica segnata come letta." in text(client.get(INBOX))
