@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from workflow.models import Plan
@@ -17,8 +17,11 @@ GENESIS = "0" * 64
 COLUMN_CHANGED = "Voce {sequence} alterata: la colonna «{column}» non corrisponde ai dati registrati."
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def canonical(payload: dict) -> str:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return _CANONICAL.encode(payload)
 
 
 def entry_hash(prev_hash: str, payload_json: str) -> str:
@@ -95,21 +98,21 @@ _COLUMNS = (
 )
 
 
-def _columns_disagree(row: dict) -> str | None:
+def _columns_disagree(row: tuple) -> str | None:
     """The first column that no longer says what the hashed payload says (None when all agree). Keys an
     older entry's payload does not carry (``actor_id``, ``plan``) are checked only where present."""
-    p = row["payload"]
-    obj = f"{row['object_type']}:{row['object_id']}" if row["object_type"] or row["object_id"] else ""
-    checks = [
-        ("sequenza", p.get("sequence") == row["sequence"]),
-        ("azione", p.get("action") == row["action"]),
-        ("utente", p.get("actor") == row["actor_name"]),
+    sequence, at, actor_id, actor_name, action, object_type, object_id, body_id, plan_id, p = row[:10]
+    obj = f"{object_type}:{object_id}" if object_type or object_id else ""
+    checks = (
+        ("sequenza", p.get("sequence") == sequence),
+        ("azione", p.get("action") == action),
+        ("utente", p.get("actor") == actor_name),
         ("oggetto", p.get("object") == obj),
-        ("ente", p.get("body") == row["body_id"]),
-        ("piano", p.get("plan") == row["plan_id"]),
-        ("id utente", "actor_id" not in p or p["actor_id"] == row["actor_id"]),
-        ("data e ora", _same_moment(p.get("at"), row["at"])),
-    ]
+        ("ente", p.get("body") == body_id),
+        ("piano", p.get("plan") == plan_id),
+        ("id utente", "actor_id" not in p or p["actor_id"] == actor_id),
+        ("data e ora", _same_moment(p.get("at"), at)),
+    )
     return next((name for name, ok in checks if not ok), None)
 
 
@@ -120,21 +123,76 @@ def _same_moment(text, value) -> bool:
         return False
 
 
+def _rows_in_order(chunk_size: int = 5000):
+    """Every entry as a tuple of ``_COLUMNS``, in sequence order, read in chunks through a plain cursor (a
+    third faster than the ORM's iterator over a million rows: no per-row converters)."""
+    meta = AuditEntry._meta
+    # the time as text, parsed here: the drivers' own parsing of a timestamp costs more than the rest of a row
+    columns = ", ".join(
+        f"CAST({connection.ops.quote_name(meta.get_field(name).column)} AS TEXT)"
+        if name == "at"
+        else connection.ops.quote_name(meta.get_field(name).column)
+        for name in _COLUMNS
+    )
+    table = connection.ops.quote_name(meta.db_table)
+    sequence = connection.ops.quote_name(meta.get_field("sequence").column)
+    loads, fromisoformat, utc = json.loads, dt.datetime.fromisoformat, dt.UTC
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} ORDER BY {sequence}")  # noqa: S608 - names from the model
+        while rows := cursor.fetchmany(chunk_size):
+            for row in rows:
+                at, payload = row[1], row[9]
+                if isinstance(at, str):
+                    at = fromisoformat(at)
+                if at is not None and at.tzinfo is None:  # SQLite: naive, in UTC
+                    at = at.replace(tzinfo=utc)
+                if isinstance(payload, str | bytes):  # the JSON as stored
+                    payload = loads(payload)
+                yield (*row[:1], at, *row[2:9], payload, *row[10:])
+
+
 def verify() -> tuple[bool, int, str]:
-    """Walk the chain. Returns (ok, entries checked, message naming the first problem)."""
-    prev, expected_seq, n = GENESIS, 1, 0
-    rows = AuditEntry.objects.order_by("sequence").values_list(*_COLUMNS).iterator(chunk_size=5000)
-    for values in rows:
-        row = dict(zip(_COLUMNS, values, strict=True))
-        sequence = row["sequence"]
-        if sequence != expected_seq:
-            return False, n, f"Voce mancante: attesa la sequenza {expected_seq}, trovata {sequence}."
-        if row["prev_hash"] != prev or entry_hash(prev, canonical(row["payload"])) != row["hash"]:
+    """Walk the chain. Returns (ok, entries checked, message naming the first problem).
+
+    One pass in sequence order, a chunk of rows at a time; a million entries take seconds (see
+    bench/bench_audit_log.py). Each entry: its number follows the one before, its previous hash is the hash
+    before, its hash is SHA-256 over that and its canonical payload, and its columns agree with the payload.
+    """
+    prev, n = GENESIS, 0
+    sha256, encode = hashlib.sha256, _CANONICAL.encode
+    for row in _rows_in_order():
+        (
+            sequence,
+            at,
+            actor_id,
+            actor_name,
+            action,
+            object_type,
+            object_id,
+            body_id,
+            plan_id,
+            p,
+            prev_hash,
+            digest,
+        ) = row
+        if sequence != n + 1:
+            return False, n, f"Voce mancante: attesa la sequenza {n + 1}, trovata {sequence}."
+        if prev_hash != prev or sha256((prev + encode(p)).encode()).hexdigest() != digest:
             return False, n, f"Voce {sequence} alterata: l'impronta non corrisponde."
-        column = _columns_disagree(row)
-        if column is not None:
-            return False, n, COLUMN_CHANGED.format(sequence=sequence, column=column)
-        prev, expected_seq, n = row["hash"], expected_seq + 1, n + 1
+        # the columns the change log shows and filters by say what the payload says (the common case in
+        # one expression; _columns_disagree names the column when one does not)
+        if not (
+            p.get("sequence") == sequence
+            and p.get("action") == action
+            and p.get("actor") == actor_name
+            and p.get("body") == body_id
+            and p.get("plan") == plan_id
+            and p.get("object") == (f"{object_type}:{object_id}" if object_type or object_id else "")
+            and ("actor_id" not in p or p["actor_id"] == actor_id)
+            and _same_moment(p.get("at"), at)
+        ):
+            return False, n, COLUMN_CHANGED.format(sequence=sequence, column=_columns_disagree(row))
+        prev, n = digest, n + 1
     head = AuditHead.objects.filter(pk=1).first()
     if head and (head.count != n or head.hash != prev):
         return False, n, f"La testa della catena ({head.count} voci) non corrisponde alle {n} voci presenti."

@@ -98,6 +98,8 @@ def test_tampering_with_a_payload_is_detected_and_named(draft, people):
         ("object_id", "999", "oggetto"),
         ("body_id", 999, "ente"),
         ("plan_id", 999, "piano"),
+        ("at", "2020-01-01 00:00:00", "data e ora"),
+        ("actor_id", 999, "id utente"),
     ],
 )
 def test_a_column_changed_without_its_payload_is_detected(draft, people, column, value, label):
