@@ -1,6 +1,7 @@
 """Live notifications in the browser: two people, two browsers. The Segreteria approves an objective; the
-dirigente, whose page is open, sees the toast, the new counter and the new state without reloading. Then a
-dropped connection: what happened meanwhile arrives once the page is connected again.
+dirigente, whose page is open, sees the toast, the new counter and the new state without reloading; when
+the consultation closes, the same page offers the signature. Then a dropped connection: what happened
+meanwhile arrives once the page is connected again. And an edit form open while the objective changes.
 
 pytest-django's live server speaks WSGI only, so these tests serve the ASGI application (HTTP, static files
 and websockets) with uvicorn in a thread of the test process (RECIPES.md, section 8, way B).
@@ -107,17 +108,33 @@ def test_an_approval_reaches_the_dirigentes_open_page(asgi_server, page, new_con
     expect(segreteria.get_by_test_id("avviso-live")).to_have_count(0)
     expect(counter(segreteria)).to_have_text("1")
 
-    # The toast leads to the objective; the inbox lists the notification, marked read with one button.
+    # The Segreteria closes the consultation early: the dirigente's page now offers their signature.
+    expect(page.get_by_test_id("azione-sign")).to_have_count(0)
+    close = open_action(segreteria, "close_consultation")
+    close.get_by_label(re.compile("Motivazione della chiusura anticipata")).fill(
+        "Scadenza di adozione imminente"
+    )
+    confirm(close)
+    expect_objective(segreteria, state="In firma")
+    expect(page.get_by_test_id("avviso-live").filter(has_text="serve la tua firma")).to_have_count(1)
+    expect(counter(page)).to_have_text("2")
+    expect_objective(page, state="In firma")
+    expect(page.get_by_test_id("azione-sign")).to_be_visible()
+    assert page.evaluate("window.__samePage") is True
+    axe_check(page, what="the objective's page after the second live update")
+
+    # A toast leads to the objective; the inbox lists the notifications, one marked read with one button.
+    toast = page.get_by_test_id("avviso-live").filter(has_text=APPROVED)
     toast.get_by_role("link", name="Apri l'obiettivo").click()
     page.wait_for_url(detail)
     axe_check(page)
     goto(page, f"{asgi_server.url}/notifiche/")
-    item = page.get_by_test_id("notifiche-elenco").locator("li")
-    expect(item).to_have_count(1)
-    expect(item).to_contain_text(APPROVED)
+    items = page.get_by_test_id("notifiche-elenco").locator("li")
+    expect(items).to_have_count(2)
+    item = items.filter(has_text=APPROVED)
     item.get_by_role("button", name=re.compile("Segna come letta")).click()
     expect(page.locator(".messages .alert-success")).to_have_text("Notifica segnata come letta.")
-    expect(counter(page)).to_have_text("0")
+    expect(counter(page)).to_have_text("1")
     axe_check(page)
 
 
