@@ -54,6 +54,13 @@ class AuditEntry(models.Model):
             models.Index(fields=["plan_id", "sequence"], name="audit_plan_seq"),
             models.Index(fields=["object_type", "object_id", "sequence"], name="audit_object_seq"),
             models.Index(fields=["actor", "sequence"], name="audit_actor_seq"),
+            # the logins of a body's people (recorded without a body): small, and read newest first whatever
+            # the planner guesses of the people's share of them
+            models.Index(
+                fields=["sequence"],
+                name="audit_people_seq",
+                condition=models.Q(body_id__isnull=True, object_type="auth.user"),
+            ),
         ]
 
     def __str__(self):
