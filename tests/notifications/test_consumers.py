@@ -16,6 +16,7 @@ import uuid
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
@@ -79,7 +80,31 @@ in_thread = database_sync_to_async
 
 
 def run(scenario):
-    async_to_sync(scenario)()
+    """Run ``scenario`` on a fresh event loop, then end what it left running.
+
+    A consumer whose socket was refused or never disconnected still waits on the channel layer. On the
+    Redis layer that wait is a blocking read that a cancellation does not always end, and the loop's own
+    shutdown would wait for it forever: cancel what is left, then close the layer's connections, which
+    ends any read still pending.
+    """
+
+    async def guarded():
+        try:
+            await scenario()
+        finally:
+            current = asyncio.current_task()
+            left = [task for task in asyncio.all_tasks() if task is not current]
+            for task in left:
+                task.cancel()
+            if left:
+                _done, pending = await asyncio.wait(left, timeout=2)
+                if pending:
+                    close = getattr(get_channel_layer(), "close_pools", None)
+                    if close is not None:
+                        await close()
+                    await asyncio.wait(pending, timeout=2)
+
+    async_to_sync(guarded)()
 
 
 # -- who may connect ------------------------------------------------------------------------------------
