@@ -90,7 +90,7 @@ def run(scenario):
 
     async def guarded():
         try:
-            await scenario()
+            return await scenario()
         finally:
             current = asyncio.current_task()
             left = [task for task in asyncio.all_tasks() if task is not current]
@@ -104,7 +104,7 @@ def run(scenario):
                         await close()
                     await asyncio.wait(pending, timeout=2)
 
-    async_to_sync(guarded)()
+    return async_to_sync(guarded)()
 
 
 # -- who may connect ------------------------------------------------------------------------------------
@@ -305,7 +305,7 @@ def test_what_happened_while_disconnected_is_caught_up_from_the_inbox(layer, dra
         await second.disconnect()
         return seen
 
-    seen = async_to_sync(before)()
+    seen = run(before)
     # ... the page asks the inbox for what is newer than the last id it saw
     data = browser.get("/notifiche/nuove/", {"dopo": seen["id"]}).json()
     missed = Notification.objects.get(recipient=satta, transition="close_consultation")
