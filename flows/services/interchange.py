@@ -19,7 +19,7 @@ from guardian.shortcuts import assign_perm
 
 import audit.services as audit
 from workflow import access
-from workflow.export import CONTENT_FIELDS, objective_as_dict, plan_as_document
+from workflow.export import CONTENT_FIELDS, OBJECTIVE_COLUMNS, objective_as_dict, plan_as_document
 from workflow.interchange import name_key, schema_problems
 from workflow.models import Body, DupLink, Indicator, Objective, Phase, Plan, State, StrategicObjective
 from workflow.selectors import objectives_visible_to
@@ -241,7 +241,7 @@ def _content_of(objective) -> dict:
 
 
 def _content_of_data(data, strategic) -> dict:
-    content = {k: data.get(k) for k in _content_keys()}
+    content = {k: data.get(k) for k in OBJECTIVE_COLUMNS if k not in ("strategic_objective", "state")}
     content["strategic_objective"] = strategic.code if strategic else ""
     content["phases"] = [
         {k: p.get(k) if k in ("weight", "start", "end") else (p.get(k) or "") for k in PHASE_FIELDS}
@@ -255,23 +255,6 @@ def _content_of_data(data, strategic) -> dict:
         if content.get(k) is None and k != "weight":
             content[k] = ""
     return content
-
-
-def _content_keys():
-    return (
-        "code",
-        "title",
-        "weight",
-        "responsible",
-        "responsibility_center",
-        "kind",
-        "transversal",
-        "purpose",
-        "motivation",
-        "baseline_and_target",
-        "beneficiaries",
-        "actions",
-    )
 
 
 def _link_responsible(objective, person, by) -> None:
