@@ -4,6 +4,8 @@ Field names follow ../shared/schemas/piao-performance.schema.json. Writes go thr
 "How a change flows"); the models hold data and the few facts derived from it, not the rules.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +54,16 @@ class SignatureMode(models.TextChoices):
     QUALIFIED = "qualified", _("Firma digitale qualificata (PAdES)")
 
 
+class SignerMatch(models.TextChoices):
+    FISCAL_CODE = "fiscal_code", _("Codice fiscale del certificato")
+    NAME = "name", _("Nome e cognome del certificato")
+
+
+class TransmitterMode(models.TextChoices):
+    MANUAL = "manual", _("Caricamento manuale sul portale")
+    HTTP = "http", _("Invio automatico tramite intermediario (HTTP)")
+
+
 class Body(models.Model):
     name = models.CharField(_("denominazione"), max_length=200)
     ipa_code = models.CharField(_("codice IPA"), max_length=20, unique=True)
@@ -60,6 +72,39 @@ class Body(models.Model):
     )
     union_information_days = models.PositiveSmallIntegerField(
         _("giorni minimi di informazione sindacale"), default=5
+    )
+    union_request_days = models.PositiveSmallIntegerField(
+        _("giorni per chiedere il confronto"),
+        default=5,
+        help_text=_(
+            "Giorni di calendario dall'informazione entro cui i sindacati possono chiedere il confronto."
+        ),
+    )
+    union_confronto_days = models.PositiveSmallIntegerField(
+        _("durata massima del confronto (giorni)"), default=30
+    )
+    trust_roots = models.TextField(
+        _("certificati radice attendibili (PEM)"),
+        blank=True,
+        help_text=_("I certificati delle autorità di certificazione accettate per le firme digitali."),
+    )
+    signer_match = models.CharField(
+        _("riconoscimento del firmatario"),
+        max_length=20,
+        choices=SignerMatch.choices,
+        default=SignerMatch.FISCAL_CODE,
+    )
+    transmitter = models.CharField(
+        _("trasmissione a Funzione Pubblica"),
+        max_length=10,
+        choices=TransmitterMode.choices,
+        default=TransmitterMode.MANUAL,
+    )
+    transmitter_url = models.URLField(_("indirizzo dell'intermediario"), max_length=500, blank=True)
+    transparency_subsection = models.CharField(
+        _("sotto-sezione di Amministrazione Trasparente"),
+        max_length=200,
+        default="Disposizioni generali › Atti generali",
     )
 
     class Meta:
@@ -90,6 +135,20 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.body}"
 
 
+class Identity(models.Model):
+    """What identifies a person on a qualified signature certificate (the Italian fiscal code)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identity")
+    fiscal_code = models.CharField(_("codice fiscale"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("identità")
+        verbose_name_plural = _("identità")
+
+    def __str__(self):
+        return f"{self.user} ({self.fiscal_code or '-'})"
+
+
 class Plan(models.Model):
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="plans")
     year = models.PositiveSmallIntegerField(_("anno"))
@@ -104,6 +163,12 @@ class Plan(models.Model):
 
     def __str__(self):
         return f"PIAO {self.triennium} – {self.body}"
+
+    @property
+    def adoption_deadline(self):
+        """The plan's own deadline, else 31 January of its year (the legal default, which moves with the
+        budget's deadline)."""
+        return self.deadline or dt.date(self.year, 1, 31)
 
 
 class StrategicObjective(models.Model):

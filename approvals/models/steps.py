@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow.models import Body, Objective, State
 
+from .documents import SignedDocument
+from .files import StoredFile
+
 
 class StepRecord(models.Model):
     """One applied transition: who, when, from, to, the comment or reason, the data the step needs."""
@@ -53,6 +56,15 @@ class Signature(models.Model):
     voided_by_step = models.ForeignKey(
         StepRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="voided_signatures"
     )
+    # PAdES signatures only: the document signed, the upload accepted, and who the certificate names.
+    document = models.ForeignKey(
+        SignedDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
+    )
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    certificate_subject = models.CharField(_("titolare del certificato"), max_length=500, blank=True)
+    certificate_issuer = models.CharField(_("emittente del certificato"), max_length=500, blank=True)
+    certificate_serial = models.CharField(_("numero di serie del certificato"), max_length=100, blank=True)
+    certificate_fiscal_code = models.CharField(_("codice fiscale nel certificato"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("firma")
@@ -85,6 +97,14 @@ class AdoptionAct(models.Model):
     number = models.CharField(_("numero"), max_length=30)
     date = models.DateField(_("data"))
     objectives = models.ManyToManyField(Objective, related_name="adoption_acts", blank=True)
+    file = models.ForeignKey(
+        StoredFile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("PDF dell'atto"),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -106,6 +126,14 @@ class PublishedRevision(models.Model):
     adoption_act = models.ForeignKey(AdoptionAct, on_delete=models.PROTECT, null=True, blank=True)
     receipt_reference = models.CharField(_("protocollo della ricevuta"), max_length=100, blank=True)
     receipt_date = models.DateField(_("data della ricevuta"), null=True, blank=True)
+    signed_pdf = models.ForeignKey(
+        StoredFile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("PDF firmato"),
+    )
     published_on = models.DateField(_("data di pubblicazione"))
     url = models.URLField(_("indirizzo di pubblicazione"), max_length=500)
     step = models.OneToOneField(StepRecord, on_delete=models.PROTECT, related_name="publication")

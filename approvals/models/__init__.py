@@ -1,0 +1,36 @@
+"""What each step of the approval path leaves behind, one module per family of records."""
+
+from .consultation import (
+    ConfrontoRequest,
+    ConsultationOutcome,
+    Meeting,
+    Observation,
+    ObservationAuthorRole,
+    UnionInformation,
+)
+from .documents import SignedDocument, SignedDocumentObjective
+from .files import StoredFile
+from .steps import ActType, AdoptionAct, PublishedRevision, Signature, SignatureMethod, StepRecord
+from .transmission import Transmission, TransmissionAttempt, TransmissionStatus, TransmitterKind
+
+__all__ = [
+    "ActType",
+    "AdoptionAct",
+    "ConfrontoRequest",
+    "ConsultationOutcome",
+    "Meeting",
+    "Observation",
+    "ObservationAuthorRole",
+    "PublishedRevision",
+    "Signature",
+    "SignatureMethod",
+    "SignedDocument",
+    "SignedDocumentObjective",
+    "StepRecord",
+    "StoredFile",
+    "Transmission",
+    "TransmissionAttempt",
+    "TransmissionStatus",
+    "TransmitterKind",
+    "UnionInformation",
+]
