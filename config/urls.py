@@ -8,6 +8,8 @@ urlpatterns = [
     path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("registro/", include("audit.urls")),
+    path("trasparenza/", include("approvals.urls.public")),
+    path("", include("approvals.urls")),
     path("", include("notifications.urls")),
     path("", include("workflow.urls")),
 ]

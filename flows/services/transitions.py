@@ -25,16 +25,22 @@ from .content import restore_content
 
 @dataclass
 class StepContext:
-    """What one call shares across the objectives it moves (one act, one batch id)."""
+    """What one call shares across the objectives it moves: one batch id, and the one record of each kind
+    the step leaves for all of them (the act, the union information, the PDF to sign, the transmission)."""
 
     batch: uuid.UUID | None = None
     act: AdoptionAct | None = None
+    information: object | None = None
+    document: object | None = None
+    transmission: object | None = None
 
 
-def validate_input(name: str, data: dict | None) -> dict:
+def validate_input(name: str, data: dict | None, files: dict | None = None) -> dict:
+    """Check the input of transition ``name`` with its form. ``files`` carries uploads (a signed PDF, an
+    act, a receipt) as Django's ``UploadedFile`` objects."""
     if name not in TRANSITION_NAMES:
         raise errors.InvalidInput(f"Azione sconosciuta: «{name}».")
-    form = TRANSITION_FORMS[name](data=data or {})
+    form = TRANSITION_FORMS[name](data=data or {}, files=files or {})
     if not form.is_valid():
         problems = [
             f"{form.fields[f].label if f in form.fields else ''}: {m}".lstrip(": ")
@@ -46,19 +52,27 @@ def validate_input(name: str, data: dict | None) -> dict:
 
 
 def objective_transition(
-    *, objective_id: int, name: str, by, lock_version: int | None = None, data: dict | None = None
+    *,
+    objective_id: int,
+    name: str,
+    by,
+    lock_version: int | None = None,
+    data: dict | None = None,
+    files: dict | None = None,
 ) -> Objective:
     """Apply transition ``name`` to one objective: all of it, or nothing."""
-    cleaned = validate_input(name, data)
+    cleaned = validate_input(name, data, files)
     with transaction.atomic():
+        context = StepContext()
         objective = _apply(
             objective_id=objective_id,
             name=name,
             by=by,
             lock_version=lock_version,
             cleaned=cleaned,
-            context=StepContext(),
+            context=context,
         )
+        _after_all(name, objectives=[objective], by=by, cleaned=cleaned, context=context)
     return objective
 
 
@@ -68,13 +82,14 @@ def objectives_batch_transition(
     name: str,
     by,
     data: dict | None = None,
+    files: dict | None = None,
     lock_versions: dict[int, int] | None = None,
 ) -> list[Objective]:
     """Apply one transition with one comment or act to many objectives: all succeed or none changes."""
     ids = sorted({int(i) for i in objective_ids})
     if not ids:
         raise errors.InvalidInput(errors.BATCH_EMPTY)
-    cleaned = validate_input(name, data)
+    cleaned = validate_input(name, data, files)
     lock_versions = lock_versions or {}
     done = []
     with transaction.atomic():
@@ -106,6 +121,7 @@ def objectives_batch_transition(
                     objective=objective_id,
                     cause=exc,
                 ) from exc
+        _after_all(name, objectives=done, by=by, cleaned=cleaned, context=context)
         states = {o.state for o in done}
         bodies = {o.plan.body_id for o in done}
         audit.record(
@@ -196,6 +212,11 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
     )
     notify_transition(objective=objective, transition=name, by=by, comment=comment)
     return objective
+
+
+def _after_all(name, *, objectives: list[Objective], by, cleaned, context: StepContext) -> None:
+    """What one call leaves for all the objectives it moved together, once each has been moved (still
+    inside the transaction): e.g. one PDF to sign for a batch entering ``signature``."""
 
 
 def _forbidden_message(name, objective, by, label) -> str:

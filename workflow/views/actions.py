@@ -50,7 +50,7 @@ def objective_transition_view(request, pk: int, name: str):
     if lock_version is None:
         messages.error(request, "Richiesta incompleta: ricarica la pagina e riprova.")
         return redirect("workflow:objective_detail", pk=pk)
-    form = TRANSITION_FORMS[name](request.POST, auto_id=action_auto_id(name))
+    form = TRANSITION_FORMS[name](request.POST, request.FILES, auto_id=action_auto_id(name))
     if not form.is_valid():
         context = detail_context(request, objective, open_action=name, bound_form=form)
         if not any(a["name"] == name for a in context["actions"]):
@@ -58,7 +58,12 @@ def objective_transition_view(request, pk: int, name: str):
         return render(request, "workflow/objective_detail.html", context, status=400)
     try:
         moved = objective_transition(
-            objective_id=pk, name=name, by=request.user, lock_version=lock_version, data=form.cleaned_data
+            objective_id=pk,
+            name=name,
+            by=request.user,
+            lock_version=lock_version,
+            data=form.cleaned_data,
+            files=request.FILES,
         )
     except errors.Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
@@ -97,7 +102,7 @@ def batch(request):
     refused = request.method == "POST" and requested != name
     objectives = selectors.objective_list(request.user, body, plan=plan, state=source)
     bound = request.method == "POST" and not refused
-    form = TRANSITION_FORMS[name](request.POST if bound else None) if name else None
+    form = TRANSITION_FORMS[name](request.POST if bound else None, request.FILES or None) if name else None
     selected = set(request.POST.getlist("obiettivi"))
     status = 200
     if refused:
@@ -124,6 +129,7 @@ def batch(request):
                         name=name,
                         by=request.user,
                         data=form.cleaned_data,
+                        files=request.FILES,
                         lock_versions=versions,
                     )
                 except errors.WorkflowError as exc:

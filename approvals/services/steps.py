@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from workflow.export import objective_as_dict
 
-from .models import AdoptionAct, PublishedRevision, Signature, SignatureMethod, StepRecord
-from .selectors import signer_capacities
+from ..models import AdoptionAct, PublishedRevision, Signature, SignatureMethod, StepRecord
+from ..selectors.steps import signer_capacities
 
 
 def step_record(

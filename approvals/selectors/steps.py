@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workflow import access
 
-from .models import PublishedRevision, Signature, StepRecord
+from ..models import PublishedRevision, Signature, StepRecord
 
 RESPONSIBLE = "responsabile"
 SEGRETARIO = "segretario"

@@ -1,0 +1,11 @@
+"""Writing the approvals records, one module per family; called by flows/ inside a step's transaction."""
+
+from .steps import (
+    act_create,
+    publication_record,
+    signature_record,
+    signatures_void,
+    step_record,
+)
+
+__all__ = ["act_create", "publication_record", "signature_record", "signatures_void", "step_record"]

@@ -1,0 +1,3 @@
+"""URLs of the signatures pages."""
+
+urlpatterns: list = []

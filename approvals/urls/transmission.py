@@ -1,0 +1,3 @@
+"""URLs of the transmission pages."""
+
+urlpatterns: list = []
