@@ -31,6 +31,15 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
+# WeasyPrint (the PDFs to sign) needs Pango and a font; a fresh Debian may lack them.
+PDF_PKGS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+if command -v dpkg-query >/dev/null; then
+  # shellcheck disable=SC2086
+  missing=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $PDF_PKGS 2>&1 | grep -v '^ii ' || true)
+  # shellcheck disable=SC2086
+  if [ -n "$missing" ]; then apt_install $PDF_PKGS; fi
+fi
+
 stamp=.venv/.requirements.lock.sha256
 wanted=$(sha256sum requirements.lock | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
