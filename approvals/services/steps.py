@@ -6,7 +6,14 @@ from django.utils import timezone
 
 from workflow.export import objective_as_dict
 
-from ..models import AdoptionAct, PublishedRevision, Signature, SignatureMethod, StepRecord
+from ..models import (
+    AdoptionAct,
+    PublishedRevision,
+    Signature,
+    SignatureMethod,
+    SignedDocumentObjective,
+    StepRecord,
+)
 from ..selectors.steps import signer_capacities
 
 
@@ -73,6 +80,13 @@ def publication_record(*, objective, step, published_on, url) -> PublishedRevisi
     act = AdoptionAct.objects.filter(pk=adopt.data.get("act_id")).first() if adopt else None
     transmit = _last_step(objective, "transmit")
     receipt = transmit.data if transmit else {}
+    # The PDF signed for this very revision (the last document frozen for it, with its signatures).
+    item = (
+        SignedDocumentObjective.objects.filter(objective=objective, revision=objective.revision)
+        .select_related("document")
+        .order_by("-document__created_at", "-document_id")
+        .first()
+    )
     return PublishedRevision.objects.create(
         objective=objective,
         revision=objective.revision,
@@ -80,6 +94,7 @@ def publication_record(*, objective, step, published_on, url) -> PublishedRevisi
         adoption_act=act,
         receipt_reference=receipt.get("receipt_reference", ""),
         receipt_date=receipt.get("receipt_date"),
+        signed_pdf_id=item.document.current_id if item else None,
         published_on=published_on,
         url=url,
         step=step,
