@@ -1,5 +1,25 @@
-"""Public pages of "Amministrazione Trasparente": no login, published revisions only."""
+"""Public pages of "Amministrazione Trasparente": no login, published revisions only.
+
+Mounted at ``/trasparenza/``. One installation serves many bodies, so each address names the body by its
+IPA code: ``/trasparenza/<ipa>/piao/<year>/`` is the plan of one body for one year.
+"""
+
+from django.urls import path
+
+from ..views import public
 
 app_name = "trasparenza"
 
-urlpatterns: list = []
+_objective = "<str:ipa_code>/piao/<int:year>/obiettivi/<str:code>/"
+
+urlpatterns: list = [
+    path("", public.index, name="index"),
+    path("<str:ipa_code>/", public.body_page, name="body"),
+    path("<str:ipa_code>/piao/<int:year>/", public.year_page, name="year"),
+    path("<str:ipa_code>/piao/<int:year>/dati.json", public.open_data_json, name="open_data_json"),
+    path("<str:ipa_code>/piao/<int:year>/<str:table>.csv", public.open_data_csv, name="open_data_csv"),
+    path(_objective, public.objective_page, name="objective"),
+    path(_objective + "revisioni/<int:revision>/", public.objective_page, name="revision"),
+    path(_objective + "revisioni/<int:revision>/firmato.pdf", public.signed_pdf, name="signed_pdf"),
+    path(_objective + "revisioni/<int:revision>/atto.pdf", public.act_pdf, name="act_pdf"),
+]

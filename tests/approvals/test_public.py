@@ -1,0 +1,263 @@
+"""The public pages of Amministrazione Trasparente: anonymous, published revisions only, open data."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from approvals.models import (
+    AdoptionAct,
+    PublishedRevision,
+    SignedDocument,
+    SignedDocumentObjective,
+    StoredFile,
+)
+from flows.services.content import objective_update
+from tests.factories import ObjectiveFactory, PlanFactory, member
+from tests.helpers import PATH, act, fresh, walk_to
+from workflow.interchange import schema_problems
+from workflow.models import Role, State
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n% documento firmato di prova\n%%EOF\n"
+
+
+def _url(name, *args):
+    return reverse(f"trasparenza:{name}", args=args)
+
+
+def _year(client, ipa="p_cr", year=2023):
+    return client.get(_url("year", ipa, year))
+
+
+@pytest.fixture
+def published(draft, people):
+    return walk_to(draft, State.PUBLISHED, people)
+
+
+SOURCE = {
+    "submit": State.DRAFTING,
+    "approve": State.SUBMITTED,
+    "close_consultation": State.UNION_CONSULTATION,
+    "sign": State.SIGNATURE,
+    "adopt": State.DELIBERATION,
+    "transmit": State.TRANSMISSION,
+    "publish": State.PUBLICATION,
+}
+
+
+def walk_on(objective, state, people):
+    """Like ``walk_to``, from wherever the objective stands now."""
+    for name, who in PATH:
+        current = fresh(objective)
+        if current.state == state:
+            return current
+        if SOURCE[name] == current.state:
+            act(objective, name, current.responsible if who == "responsible" else people[who])
+    current = fresh(objective)
+    assert current.state == state
+    return current
+
+
+def _sign_document(objective, by):
+    """The PDF frozen for the objective's current revision, as the signature step leaves it."""
+    stored = StoredFile.objects.create(
+        name="firmato.pdf", size=len(PDF), sha256=StoredFile.digest(PDF), content=PDF, created_by=by
+    )
+    document = SignedDocument.objects.create(
+        body=objective.plan.body,
+        original=stored,
+        current=stored,
+        content_hash="0" * 64,
+        created_by=by,
+        created_at=timezone.now(),
+    )
+    SignedDocumentObjective.objects.create(
+        document=document, objective=objective, revision=objective.revision
+    )
+    return stored
+
+
+# -- who sees what ----------------------------------------------------------------------------------
+def test_anonymous_sees_only_published_objectives(client, published, plan, people):
+    in_signature = walk_to(
+        ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]), State.SIGNATURE, people
+    )
+    still_draft = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], title="Bozza riservata")
+    withdrawn = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], title="Obiettivo ritirato")
+    act(withdrawn, "withdraw", people["segreteria"])
+
+    response = _year(client)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert published.code in text and published.title in text
+    for hidden in (in_signature, still_draft, withdrawn):
+        assert hidden.code not in text
+        assert client.get(_url("objective", "p_cr", 2023, hidden.code)).status_code == 404
+        assert client.get(_url("revision", "p_cr", 2023, hidden.code, 1)).status_code == 404
+    # the body's sub-section of Amministrazione Trasparente heads the page
+    assert "Disposizioni generali" in text and "Atti generali" in text
+    assert "Decreto del Presidente n. 12 del 01/03/2023" in text
+    assert "03/03/2023" in text  # the publication date
+
+    index = client.get(_url("index")).content.decode()
+    assert "Provincia di Cremona" in index
+    assert "2023" in client.get(_url("body", "p_cr")).content.decode()
+
+
+def test_unknown_or_unpublished_addresses_are_404(client, published, draft, other_body, people):
+    walk_to(
+        ObjectiveFactory(
+            plan=PlanFactory(body=draft.plan.body, year=2024, triennium="2024-2026"),
+            code="2024_0001",
+            responsible=people["dirigente_satta"],
+        ),
+        State.DELIBERATION,
+        people,
+    )
+    PlanFactory(body=other_body)
+    assert client.get(_url("body", "nessuno")).status_code == 404
+    assert client.get(_url("body", other_body.ipa_code)).status_code == 404  # nothing published there
+    assert client.get(_url("year", other_body.ipa_code, 2023)).status_code == 404
+    assert _year(client, year=2024).status_code == 404  # a plan whose objectives are not published yet
+    assert _year(client, year=2030).status_code == 404
+    assert client.get(_url("objective", "p_cr", 2023, "2023_9999")).status_code == 404
+    assert client.get(_url("revision", "p_cr", 2023, draft.code, 2)).status_code == 404
+    assert client.get(_url("open_data_json", "p_cr", 2024)).status_code == 404
+    assert client.get(_url("open_data_csv", "p_cr", 2023, "segreti")).status_code == 404
+    assert client.get(_url("signed_pdf", "p_cr", 2023, draft.code, 1)).status_code == 404  # none signed
+    assert client.get(_url("act_pdf", "p_cr", 2023, draft.code, 1)).status_code == 404  # act without PDF
+    # a published objective of one body is not reachable under another body's code
+    PlanFactory(body=other_body)
+    member("segreteria_crema", other_body, Role.SEGRETERIA)
+    assert client.get(_url("objective", other_body.ipa_code, 2023, draft.code)).status_code == 404
+
+
+def test_only_get(client, published):
+    for url in (_url("index"), _url("year", "p_cr", 2023), _url("objective", "p_cr", 2023, published.code)):
+        assert client.post(url).status_code == 405
+
+
+def test_public_pages_need_no_login_and_show_no_application_menu(client, published):
+    response = _year(client)
+    assert response.status_code == 200
+    assert "Navigazione principale" not in response.content.decode()
+
+
+# -- revisions --------------------------------------------------------------------------------------
+def test_revision_in_progress_is_invisible(client, published, people):
+    satta = people["dirigente_satta"]
+    act(published, "revise", people["segreteria"])
+    objective = fresh(published)
+    objective_update(
+        objective_id=objective.pk,
+        by=satta,
+        lock_version=objective.lock_version,
+        fields={"title": "Titolo della revisione in corso", "purpose": "Finalità non ancora pubblicata"},
+    )
+    walk_to(objective, State.PUBLICATION, people)  # signed, adopted, transmitted: still not published
+
+    for response in (_year(client), client.get(_url("objective", "p_cr", 2023, objective.code))):
+        text = response.content.decode()
+        assert published.title in text
+        assert "Titolo della revisione in corso" not in text
+        assert "Finalità non ancora pubblicata" not in text
+    assert client.get(_url("revision", "p_cr", 2023, objective.code, 2)).status_code == 404
+    data = json.loads(client.get(_url("open_data_json", "p_cr", 2023)).content)
+    assert [(o["title"], o["revision"]) for o in data["objectives"]] == [(published.title, 1)]
+
+
+def test_earlier_revisions_stay_reachable(client, published, people):
+    act(published, "revise", people["segreteria"])
+    objective = fresh(published)
+    objective_update(
+        objective_id=objective.pk,
+        by=people["dirigente_satta"],
+        lock_version=objective.lock_version,
+        fields={"title": "Titolo della revisione 2"},
+    )
+    walk_to(objective, State.PUBLISHED, people)
+    assert PublishedRevision.objects.filter(objective=objective).count() == 2
+
+    year = _year(client).content.decode()
+    assert "Titolo della revisione 2" in year and published.title not in year
+
+    latest = client.get(_url("objective", "p_cr", 2023, objective.code)).content.decode()
+    assert "Titolo della revisione 2" in latest
+    assert _url("revision", "p_cr", 2023, objective.code, 1) in latest
+
+    first = client.get(_url("revision", "p_cr", 2023, objective.code, 1))
+    assert first.status_code == 200
+    text = first.content.decode()
+    assert published.title in text and "Titolo della revisione 2" not in text
+    assert "poi sostituita" in text
+
+
+# -- downloads --------------------------------------------------------------------------------------
+def test_signed_pdf_and_act_pdf_downloads(client, draft, people):
+    objective = walk_to(draft, State.SIGNATURE, people)
+    stored = _sign_document(objective, people["segreteria"])
+    objective = walk_on(objective, State.TRANSMISSION, people)
+    act_file = StoredFile.objects.create(
+        name="decreto.pdf", size=len(PDF), sha256=StoredFile.digest(PDF), content=PDF + b"atto"
+    )
+    AdoptionAct.objects.filter(objectives=objective).update(file=act_file)
+    walk_on(objective, State.PUBLISHED, people)
+
+    publication = PublishedRevision.objects.get(objective=objective)
+    assert publication.signed_pdf_id == stored.pk
+
+    response = client.get(_url("signed_pdf", "p_cr", 2023, objective.code, 1))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert f'filename="{objective.code}-rev1-firmato.pdf"' in response["Content-Disposition"]
+    assert response.content == PDF
+
+    response = client.get(_url("act_pdf", "p_cr", 2023, objective.code, 1))
+    assert response.status_code == 200 and response.content == PDF + b"atto"
+
+    page = _year(client).content.decode()
+    assert _url("signed_pdf", "p_cr", 2023, objective.code, 1) in page
+    assert _url("act_pdf", "p_cr", 2023, objective.code, 1) in page
+
+
+def test_publication_without_signed_document_has_no_pdf(published):
+    assert PublishedRevision.objects.get(objective=published).signed_pdf_id is None
+
+
+def test_open_data_json_validates_and_csv_has_the_rows(client, published, plan, people):
+    second = walk_to(
+        ObjectiveFactory(plan=plan, responsible=people["dirigente_rossi"]), State.PUBLISHED, people
+    )
+    ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"])  # a draft: not in the open data
+
+    response = client.get(_url("open_data_json", "p_cr", 2023))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert 'filename="piao-p_cr-2023.json"' in response["Content-Disposition"]
+    document = json.loads(response.content)
+    assert schema_problems(document) == []
+    assert [o["code"] for o in document["objectives"]] == sorted([published.code, second.code])
+    assert document["objectives"][0]["published_on"] == "2023-03-03"
+    linked = document["strategic_objectives"][0]["linked_objectives"]
+    assert [o["code"] for o in linked] == sorted([published.code, second.code])
+
+    response = client.get(_url("open_data_csv", "p_cr", 2023, "obiettivi"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="piao-p_cr-2023-obiettivi.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["code", "title"] and rows[0][-3:] == ["revision", "published_on", "adoption_act"]
+    assert [r[0] for r in rows[1:]] == sorted([published.code, second.code])
+    phases = list(
+        csv.reader(
+            io.StringIO(client.get(_url("open_data_csv", "p_cr", 2023, "fasi")).content.decode("utf-8-sig"))
+        )
+    )
+    assert len(phases) == 1 + 4  # header and two phases for each objective
+    indicators = client.get(_url("open_data_csv", "p_cr", 2023, "indicatori")).content.decode("utf-8-sig")
+    assert indicators.count("Tempo medio di pagamento") == 2
