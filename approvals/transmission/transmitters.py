@@ -1,0 +1,135 @@
+"""How a package reaches the Dipartimento della Funzione Pubblica: a small interface, two transmitters.
+
+- ``ManualTransmitter`` (the default): the portal has no public API, so the Segreteria downloads the
+  package, uploads it to the portal by hand and records the receipt the portal shows. Nothing is sent by
+  the application; the receipt is input of the ``transmit`` step.
+- ``HttpTransmitter``: for bodies that integrate through an intermediary. The package is POSTed to the
+  body's ``transmitter_url`` with an ``Idempotency-Key`` header (the transmission's own key, the same on
+  every try, so a retry after a timeout never produces a second upload); a 2xx answer carries the
+  receipt as JSON (``{"receipt_reference": "...", "receipt_date": "YYYY-MM-DD"}``; ``reference`` and
+  ``date`` are accepted too). Only the standard library is used (``urllib.request``).
+
+Which answers are worth another try: network errors, timeouts, 5xx, 408 and 429. Any other answer (a 4xx
+refusing the package, a 2xx without a receipt, a redirect) would come back the same: it fails at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Protocol
+
+from workflow.models import TransmitterMode
+
+RESPONSE_LIMIT = 64 * 1024
+RETRYABLE_STATUS = {408, 425, 429}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one delivery is about: where, which bytes, under which idempotency key."""
+
+    endpoint: str
+    content: bytes
+    sha256: str
+    idempotency_key: str
+    ipa_code: str
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    delivered: bool
+    retryable: bool
+    outcome: str
+    status_code: int | None = None
+    receipt_reference: str = ""
+    receipt_date: dt.date | None = None
+
+
+class Transmitter(Protocol):
+    kind: str
+    asks_receipt: bool  # the Segreteria types the receipt in (manual) or it comes back from a delivery
+
+    def deliver(self, delivery: Delivery, *, timeout: float) -> DeliveryResult: ...
+
+
+class ManualTransmitter:
+    kind = TransmitterMode.MANUAL
+    asks_receipt = True
+
+    def deliver(self, delivery: Delivery, *, timeout: float) -> DeliveryResult:
+        raise NotImplementedError("Il pacchetto si carica a mano sul portale: non c'è nulla da inviare.")
+
+
+class HttpTransmitter:
+    kind = TransmitterMode.HTTP
+    asks_receipt = False
+
+    def deliver(self, delivery: Delivery, *, timeout: float) -> DeliveryResult:
+        if urllib.parse.urlsplit(delivery.endpoint).scheme not in ("http", "https"):
+            return DeliveryResult(
+                False, False, "Indirizzo dell'intermediario non valido (serve http o https)."
+            )
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked just above
+            delivery.endpoint,
+            data=delivery.content,
+            method="POST",
+            headers={
+                "Content-Type": "application/zip",
+                "Idempotency-Key": delivery.idempotency_key,
+                "X-Content-SHA256": delivery.sha256,
+                "X-IPA-Code": delivery.ipa_code,
+                "Accept": "application/json",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - checked above
+                status = response.status
+                raw = response.read(RESPONSE_LIMIT)
+        except urllib.error.HTTPError as exc:
+            retryable = exc.code >= 500 or exc.code in RETRYABLE_STATUS
+            return DeliveryResult(False, retryable, f"Risposta HTTP {exc.code} dall'intermediario.", exc.code)
+        except TimeoutError:
+            return DeliveryResult(False, True, f"Nessuna risposta entro {timeout:g} secondi.")
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, TimeoutError):
+                return DeliveryResult(False, True, f"Nessuna risposta entro {timeout:g} secondi.")
+            return DeliveryResult(False, True, f"Errore di rete: {reason}.")
+        except OSError as exc:  # a connection reset while reading, and the like
+            return DeliveryResult(False, True, f"Errore di rete: {exc}.")
+        return _receipt(status, raw)
+
+
+def _receipt(status: int, raw: bytes) -> DeliveryResult:
+    if not 200 <= status < 300:
+        return DeliveryResult(False, False, f"Risposta HTTP {status} inattesa dall'intermediario.", status)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        data = None
+    if not isinstance(data, dict):
+        return DeliveryResult(False, False, "Risposta senza ricevuta leggibile (JSON atteso).", status)
+    reference = str(data.get("receipt_reference") or data.get("reference") or "").strip()[:100]
+    if not reference:
+        return DeliveryResult(False, False, "Risposta senza protocollo della ricevuta.", status)
+    raw_date = data.get("receipt_date") or data.get("date")
+    try:
+        date = dt.date.fromisoformat(str(raw_date)[:10]) if raw_date else None
+    except ValueError:
+        date = None
+    return DeliveryResult(True, False, f"Consegnato: protocollo {reference}.", status, reference, date)
+
+
+TRANSMITTERS: dict[str, Transmitter] = {
+    TransmitterMode.MANUAL: ManualTransmitter(),
+    TransmitterMode.HTTP: HttpTransmitter(),
+}
+
+
+def transmitter_for(body) -> Transmitter:
+    return TRANSMITTERS.get(body.transmitter, TRANSMITTERS[TransmitterMode.MANUAL])
