@@ -253,6 +253,15 @@ class PlanForm(forms.Form):
         return data
 
 
+class PlanDeadlineForm(forms.Form):
+    deadline = forms.DateField(
+        label="Scadenza di adozione",
+        required=False,
+        help_text="Lascia vuoto per tornare al 31 gennaio dell'anno del piano.",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+
+
 class StrategicObjectiveForm(forms.Form):
     code = forms.RegexField(
         label="Codice",

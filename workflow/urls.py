@@ -21,6 +21,7 @@ urlpatterns = [
     path("piani/importa/", interchange.plan_import_view, name="plan_import"),
     path("piani/importa/conferma/", interchange.plan_import_confirm, name="plan_import_confirm"),
     path("piani/<int:year>/", plans.plan_detail, name="plan_detail"),
+    path("piani/<int:year>/scadenza/", plans.plan_deadline, name="plan_deadline"),
     path("piani/<int:year>/esporta.<str:fmt>", interchange.plan_download, name="plan_download"),
     path("operazioni-multiple/", actions.batch, name="batch"),
 ]

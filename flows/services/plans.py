@@ -13,6 +13,7 @@ from .. import errors
 PLAN_FORBIDDEN = "Solo la Segreteria Generale può creare i piani e gli obiettivi strategici dell'ente."
 PLAN_EXISTS = "Esiste già il piano {year} per questo ente."
 STRATEGIC_EXISTS = "Esiste già l'obiettivo strategico «{code}» in questo piano."
+DEADLINE_FORBIDDEN = "Solo la Segreteria Generale può cambiare la scadenza di adozione del piano."
 
 
 def plan_create(*, by, body, year: int, triennium: str, deadline=None) -> Plan:
@@ -53,3 +54,28 @@ def strategic_objective_create(
     except IntegrityError as exc:
         raise errors.InvalidInput(STRATEGIC_EXISTS.format(code=code)) from exc
     return strategic
+
+
+def plan_deadline_set(*, by, plan_id: int, deadline) -> Plan:
+    """Set the plan's adoption deadline (it moves with the budget's); ``None`` goes back to 31 January."""
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().select_related("body").get(pk=plan_id)
+        if not access.is_segreteria(by, plan.body):
+            raise errors.Forbidden(DEADLINE_FORBIDDEN)
+        before = plan.deadline
+        if before == deadline:
+            return plan
+        plan.deadline = deadline
+        plan.save(update_fields=["deadline"])
+        audit.record(
+            action="plan.deadline",
+            by=by,
+            obj=plan,
+            body_id=plan.body_id,
+            data={
+                "year": plan.year,
+                "from": before.isoformat() if before else None,
+                "to": deadline.isoformat() if deadline else None,
+            },
+        )
+    return plan

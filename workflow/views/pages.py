@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from approvals.selectors import deadlines as deadline_selectors
 from approvals.selectors import missing_signatures, signer_capacities, timeline, valid_signatures
 from audit import selectors as audit_selectors
 from flows.forms import TRANSITION_FORMS
@@ -100,6 +102,7 @@ def dashboard(request):
             "plan": plan,
             "plans": plans,
             "sections": sections,
+            "deadlines": deadline_selectors.deadlines_for(user, plan, timezone.now()),
             "counts": [(State(code), n) for code, n in counts.items()],
             "can_create": plan is not None and access.can_create_in(user, body),
         },

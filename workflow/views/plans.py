@@ -8,12 +8,19 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from audit import selectors as audit_selectors
 from flows import errors
-from flows.services.plans import PLAN_FORBIDDEN, plan_create, strategic_objective_create
+from flows.services.plans import (
+    DEADLINE_FORBIDDEN,
+    PLAN_FORBIDDEN,
+    plan_create,
+    plan_deadline_set,
+    strategic_objective_create,
+)
 from workflow import access, selectors
-from workflow.forms import PlanForm, StrategicObjectiveForm
+from workflow.forms import PlanDeadlineForm, PlanForm, StrategicObjectiveForm
 
 
 def _plan(request, year: int):
@@ -55,8 +62,6 @@ def plan_create_view(request):
 @login_required
 def plan_detail(request, year: int):
     plan = _plan(request, year)
-    visible = selectors.objectives_visible_to(request.user, plan.body).filter(plan=plan).order_by("code")
-    strategic = plan.strategic_objectives.prefetch_related(Prefetch("objectives", queryset=visible))
     can_manage = access.is_segreteria(request.user, plan.body)
     form = StrategicObjectiveForm(request.POST or None, plan=plan) if can_manage else None
     if request.method == "POST":
@@ -77,8 +82,14 @@ def plan_detail(request, year: int):
             else:
                 messages.success(request, f"Obiettivo strategico {created.code} aggiunto.")
                 return redirect("workflow:plan_detail", year=plan.year)
+    return _plan_page(request, plan, form=form, can_manage=can_manage)
+
+
+def _plan_page(request, plan, *, form, can_manage, deadline_form=None):
+    visible = selectors.objectives_visible_to(request.user, plan.body).filter(plan=plan).order_by("code")
+    strategic = plan.strategic_objectives.prefetch_related(Prefetch("objectives", queryset=visible))
     rows = [(s, list(s.objectives.all())) for s in strategic]
-    status = 400 if form is not None and form.is_bound and form.errors else 200
+    status = 400 if any(f is not None and f.is_bound and f.errors for f in (form, deadline_form)) else 200
     return render(
         request,
         "workflow/plan_detail.html",
@@ -87,9 +98,33 @@ def plan_detail(request, year: int):
             "plan": plan,
             "rows": rows,
             "form": form,
+            "deadline_form": deadline_form
+            or (PlanDeadlineForm(initial={"deadline": plan.deadline}) if can_manage else None),
             "can_manage": can_manage,
             "can_see_history": audit_selectors.may_read_history(request.user, plan.body),
             "plans": list(selectors.plans_of(plan.body)),
         },
         status=status,
+    )
+
+
+@login_required
+@require_POST
+def plan_deadline(request, year: int):
+    """The Segreteria moves the plan's adoption deadline (31 January unless set)."""
+    plan = _plan(request, year)
+    if not access.is_segreteria(request.user, plan.body):
+        raise PermissionDenied(DEADLINE_FORBIDDEN)
+    form = PlanDeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            plan = plan_deadline_set(by=request.user, plan_id=plan.pk, deadline=form.cleaned_data["deadline"])
+        except errors.Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+        messages.success(
+            request, f"Scadenza di adozione del piano {plan.year}: {plan.adoption_deadline:%d/%m/%Y}."
+        )
+        return redirect("workflow:plan_detail", year=plan.year)
+    return _plan_page(
+        request, plan, form=StrategicObjectiveForm(plan=plan), can_manage=True, deadline_form=form
     )

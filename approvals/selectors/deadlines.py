@@ -1,0 +1,416 @@
+"""Deadlines: what is due and what is overdue, for the dashboard and for ``send_reminders``.
+
+The date rules are pure functions of plain values (tested with fixed dates); the readers below apply them
+to the objectives of a plan, always at a ``now`` the caller passes.
+
+- The plan's adoption deadline (``Plan.adoption_deadline``: 31 January unless the plan says otherwise):
+  objectives not yet adopted are *due* within ``DUE_SOON_DAYS`` of it and *overdue* after it.
+- The union information period: once it has ended the consultation is due to be closed; a confronto
+  that was requested is due within ``CONFRONTO_DUE_DAYS`` of its maximum length and overdue after it.
+- Signatures awaited: due while awaited, overdue once the adoption deadline has passed.
+- A union representative's window to request a confronto: due until it closes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from workflow import access
+from workflow.models import Objective, Plan, Role, State
+
+from ..models import ConfrontoRequest, PublishedRevision, UnionInformation
+from .steps import missing_signatures, signer_capacities
+
+DUE_SOON_DAYS = 15
+CONFRONTO_DUE_DAYS = 5
+SIGNATURE_REMIND_AFTER_DAYS = 3
+
+DUE = "due"
+OVERDUE = "overdue"
+LEVEL_LABELS = {DUE: "In scadenza", OVERDUE: "Scaduto"}
+
+NOT_ADOPTED = [
+    State.DRAFTING,
+    State.SUBMITTED,
+    State.UNION_CONSULTATION,
+    State.SIGNATURE,
+    State.DELIBERATION,
+]
+
+# Kinds of deadline (also the kinds of reminder).
+ADOPTION = "adoption"
+DRAFTS = "drafts"
+CONSULTATION = "consultation"
+CONFRONTO_END = "confronto_end"
+SIGNATURE = "signature"
+CONFRONTO_REQUEST = "confronto"
+
+
+# -- pure date rules ----------------------------------------------------------------------------------
+def deadline_level(deadline: dt.date, today: dt.date, *, window: int = DUE_SOON_DAYS) -> str | None:
+    """``OVERDUE`` after ``deadline``, ``DUE`` from ``window`` days before it up to the day itself."""
+    if today > deadline:
+        return OVERDUE
+    if (deadline - today).days <= window:
+        return DUE
+    return None
+
+
+def days_left(deadline: dt.date, today: dt.date) -> int:
+    return (deadline - today).days
+
+
+def end_of_day_after(start: dt.datetime, days: int) -> dt.datetime:
+    """The end of the ``days``-th calendar day after the day of ``start``, local time."""
+    day = timezone.localtime(start).date() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+def information_end(
+    sent_at: dt.datetime, information_days: int, request_until: dt.datetime | None
+) -> dt.datetime:
+    """The end of the union information period: ``information_days`` calendar days after it was sent, or
+    the end of the window to request a confronto if that is later."""
+    end = end_of_day_after(sent_at, information_days)
+    return max(end, request_until) if request_until else end
+
+
+def period_level(end: dt.datetime, now: dt.datetime, *, window_days: int = 0) -> str | None:
+    """For a period that must end before acting (``window_days`` 0): ``DUE`` once it has ended. For a
+    period that must not be exceeded: ``DUE`` within ``window_days`` of its end, ``OVERDUE`` after it."""
+    if window_days == 0:
+        return DUE if now >= end else None
+    if now > end:
+        return OVERDUE
+    if end - now <= dt.timedelta(days=window_days):
+        return DUE
+    return None
+
+
+def _objectives(n: int) -> str:
+    return f"{n} obiettivo" if n == 1 else f"{n} obiettivi"
+
+
+def when(value) -> str:
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value):%d/%m/%Y alle %H:%M}"
+    return f"{value:%d/%m/%Y}"
+
+
+# -- what is due --------------------------------------------------------------------------------------
+@dataclass
+class Deadline:
+    kind: str
+    level: str
+    date: dt.date | dt.datetime
+    text: str
+    plan: Plan | None = None
+    objectives: list[Objective] = field(default_factory=list)
+    information: UnionInformation | None = None
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+    @property
+    def codes(self) -> str:
+        codes = [o.code for o in self.objectives]
+        return ", ".join(codes[:10]) + (f" e altri {len(codes) - 10}" if len(codes) > 10 else "")
+
+
+def _never_published(objectives):
+    published = set(
+        PublishedRevision.objects.filter(objective__in=objectives).values_list("objective_id", flat=True)
+    )
+    return [o for o in objectives if o.pk not in published]
+
+
+def not_adopted(plan: Plan) -> list[Objective]:
+    """The plan's objectives that still await their first adoption (revisions of published ones do not
+    count: the plan was adopted with their published revision)."""
+    objectives = list(
+        plan.objectives.filter(state__in=NOT_ADOPTED).select_related("plan", "plan__body", "responsible")
+    )
+    return _never_published(objectives)
+
+
+def _objective_information(objective) -> UnionInformation | None:
+    return UnionInformation.objects.filter(objectives=objective).order_by("-sent_at", "-id").first()
+
+
+def consultation_level(objective, now: dt.datetime) -> tuple[str | None, dt.datetime, bool]:
+    """(level, end, confronto) of an objective in union consultation: the information period, or the
+    confronto's maximum length when one was requested."""
+    body = objective.plan.body
+    information = _objective_information(objective)
+    if information is not None:
+        first = ConfrontoRequest.objects.filter(information=information).order_by("at").first()
+        if first is not None:
+            end = end_of_day_after(first.at, body.union_confronto_days)
+            return period_level(end, now, window_days=CONFRONTO_DUE_DAYS), end, True
+        end = information_end(information.sent_at, body.union_information_days, information.request_until)
+    else:
+        started = objective.state_entered_at or now
+        end = started + dt.timedelta(days=body.union_information_days)
+    return period_level(end, now), end, False
+
+
+def adoption_deadline(plan: Plan, now: dt.datetime) -> Deadline | None:
+    today = timezone.localdate(now)
+    level = deadline_level(plan.adoption_deadline, today)
+    waiting = not_adopted(plan) if level else []
+    if not waiting:
+        return None
+    left = days_left(plan.adoption_deadline, today)
+    if level == OVERDUE:
+        text = f"La scadenza di adozione del PIAO {plan.year} ({when(plan.adoption_deadline)}) è passata"
+    else:
+        text = f"Il PIAO {plan.year} va adottato entro il {when(plan.adoption_deadline)}" + (
+            " (oggi)" if left == 0 else f" (tra {left} giorni)"
+        )
+    text += f": {_objectives(len(waiting))} non ancora adottat{'o' if len(waiting) == 1 else 'i'}."
+    return Deadline(ADOPTION, level, plan.adoption_deadline, text, plan=plan, objectives=waiting)
+
+
+def consultation_deadlines(plan: Plan, now: dt.datetime) -> list[Deadline]:
+    """The consultations to close (information period ended) and the confronti near or past 30 days."""
+    ended, confronti = [], []
+    for objective in plan.objectives.filter(state=State.UNION_CONSULTATION).select_related("plan__body"):
+        level, end, confronto = consultation_level(objective, now)
+        if level is None:
+            continue
+        (confronti if confronto else ended).append((objective, level, end))
+    out = []
+    if ended:
+        objectives = [o for o, _l, _e in ended]
+        out.append(
+            Deadline(
+                CONSULTATION,
+                DUE,
+                max(e for _o, _l, e in ended),
+                f"Periodo di informazione sindacale concluso: la consultazione può essere chiusa "
+                f"({_objectives(len(objectives))}).",
+                plan=plan,
+                objectives=objectives,
+            )
+        )
+    for objective, level, end in confronti:
+        verb = "è scaduto il" if level == OVERDUE else "scade il"
+        out.append(
+            Deadline(
+                CONFRONTO_END,
+                level,
+                end,
+                f"Il termine massimo del confronto sindacale {verb} {when(end)}.",
+                plan=plan,
+                objectives=[objective],
+            )
+        )
+    return out
+
+
+def awaited_signatures(plan: Plan, user) -> list[Objective]:
+    return [
+        o
+        for o in plan.objectives.filter(state=State.SIGNATURE).select_related("plan__body", "responsible")
+        if signer_capacities(o, user) & missing_signatures(o)
+    ]
+
+
+def signature_deadline(plan: Plan, user, now: dt.datetime) -> Deadline | None:
+    waiting = awaited_signatures(plan, user)
+    if not waiting:
+        return None
+    overdue = timezone.localdate(now) > plan.adoption_deadline
+    n = len(waiting)
+    return Deadline(
+        SIGNATURE,
+        OVERDUE if overdue else DUE,
+        plan.adoption_deadline,
+        f"{n} obiettiv{'o attende' if n == 1 else 'i attendono'} la tua firma"
+        + (" e la scadenza di adozione è passata." if overdue else "."),
+        plan=plan,
+        objectives=waiting,
+    )
+
+
+def drafts_deadline(plan: Plan, user, now: dt.datetime) -> Deadline | None:
+    """The drafts ``user`` is responsible for, when the adoption deadline is near or past."""
+    today = timezone.localdate(now)
+    level = deadline_level(plan.adoption_deadline, today)
+    if level is None:
+        return None
+    drafts = _never_published(list(plan.objectives.filter(state=State.DRAFTING, responsible=user)))
+    if not drafts:
+        return None
+    n = len(drafts)
+    return Deadline(
+        DRAFTS,
+        level,
+        plan.adoption_deadline,
+        f"{n} bozz{'a' if n == 1 else 'e'} da completare e inviare alla Segreteria: "
+        f"il piano va adottato entro il {when(plan.adoption_deadline)}.",
+        plan=plan,
+        objectives=drafts,
+    )
+
+
+def open_confronto_windows(body, user, now: dt.datetime) -> list[UnionInformation]:
+    """The information of ``body`` on which ``user`` may still request a confronto and has not."""
+    asked = ConfrontoRequest.objects.filter(by=user).values("information_id")
+    return list(
+        UnionInformation.objects.filter(body=body, request_until__gte=now)
+        .exclude(pk__in=asked)
+        .prefetch_related("objectives")
+        .order_by("request_until")
+    )
+
+
+def confronto_deadline(information: UnionInformation, now: dt.datetime) -> Deadline:
+    return Deadline(
+        CONFRONTO_REQUEST,
+        DUE,
+        information.request_until,
+        f"Il confronto sull'informazione sindacale del {when(information.sent_at)} "
+        f"si può chiedere fino al {when(information.request_until)}.",
+        objectives=list(information.objectives.all()),
+        information=information,
+    )
+
+
+def deadlines_for(user, plan: Plan | None, now: dt.datetime) -> list[Deadline]:
+    """What is due and overdue for ``user`` in ``plan`` (the dashboard), the overdue first."""
+    if plan is None:
+        return []
+    roles = access.roles_in(user, plan.body_id)
+    found: list[Deadline | None] = []
+    if access.is_segreteria(user, plan.body_id):
+        found.append(adoption_deadline(plan, now))
+        found.extend(consultation_deadlines(plan, now))
+    if Role.DIRIGENTE in roles:
+        found.append(drafts_deadline(plan, user, now))
+    found.append(signature_deadline(plan, user, now))
+    if Role.SINDACATO in roles:
+        found.extend(confronto_deadline(i, now) for i in open_confronto_windows(plan.body, user, now))
+    items = [d for d in found if d is not None]
+    return sorted(items, key=lambda d: (d.level != OVERDUE, _sort_date(d.date)))
+
+
+def _sort_date(value) -> dt.date:
+    return timezone.localdate(value) if isinstance(value, dt.datetime) else value
+
+
+# -- reminders ----------------------------------------------------------------------------------------
+@dataclass
+class Reminder:
+    """One reminder for one person about one subject (``key``), at most once a day."""
+
+    recipient: object
+    kind: str
+    key: str
+    message: str
+    objective: Objective | None = None
+
+
+def _active_in(body_id: int, roles) -> list:
+    users = get_user_model().objects.filter(
+        is_active=True, memberships__body_id=body_id, memberships__role__in=roles
+    )
+    return list(users.distinct().order_by("pk"))
+
+
+def _one(objectives):
+    return objectives[0] if len(objectives) == 1 else None
+
+
+def reminders_due(now: dt.datetime) -> list[Reminder]:
+    """Everyone who must act, told once per subject: the Segreteria about the adoption deadline and the
+    consultations to close, each signer about the signatures awaited from them (after
+    ``SIGNATURE_REMIND_AFTER_DAYS`` days in signature, or as the adoption deadline nears), each
+    responsible dirigente about their drafts as the deadline nears, each union representative about a
+    window to request a confronto that closes within a day."""
+    today = timezone.localdate(now)
+    plans = Plan.objects.filter(objectives__state__in=NOT_ADOPTED).distinct().select_related("body")
+    out: list[Reminder] = []
+    for plan in plans.order_by("body__name", "year"):
+        near = deadline_level(plan.adoption_deadline, today) is not None
+        segreteria = _active_in(plan.body_id, access.SEGRETERIA_ROLES)
+        for deadline in [adoption_deadline(plan, now), *consultation_deadlines(plan, now)]:
+            if deadline is None:
+                continue
+            subject = deadline.objectives[0].pk if deadline.kind == CONFRONTO_END else plan.pk
+            key = f"reminder.{deadline.kind}.{subject}"
+            for user in segreteria:
+                out.append(
+                    Reminder(user, deadline.kind, key, _with_codes(deadline), _one(deadline.objectives))
+                )
+        signers: dict[int, object] = {}
+        for objective in plan.objectives.filter(state=State.SIGNATURE).select_related("responsible"):
+            waited = now - (objective.state_entered_at or now) >= dt.timedelta(
+                days=SIGNATURE_REMIND_AFTER_DAYS
+            )
+            if not (near or waited):
+                continue
+            candidates = [objective.responsible] if objective.responsible_id else []
+            candidates += list(access.segretari_of(plan.body_id))
+            for user in candidates:
+                if user.is_active and signer_capacities(objective, user) & missing_signatures(objective):
+                    signers.setdefault(user.pk, user)
+        for user in signers.values():
+            deadline = signature_deadline(plan, user, now)
+            if deadline is not None:
+                out.append(
+                    Reminder(
+                        user,
+                        SIGNATURE,
+                        f"reminder.{SIGNATURE}.{plan.pk}",
+                        _with_codes(deadline),
+                        _one(deadline.objectives),
+                    )
+                )
+        if near:
+            responsible_ids = (
+                plan.objectives.filter(state=State.DRAFTING, responsible__is_active=True)
+                .values_list("responsible_id", flat=True)
+                .distinct()
+            )
+            for user in get_user_model().objects.filter(pk__in=responsible_ids).order_by("pk"):
+                deadline = drafts_deadline(plan, user, now)
+                if deadline is not None:
+                    out.append(
+                        Reminder(
+                            user,
+                            DRAFTS,
+                            f"reminder.{DRAFTS}.{plan.pk}",
+                            _with_codes(deadline),
+                            _one(deadline.objectives),
+                        )
+                    )
+    closing = UnionInformation.objects.filter(
+        request_until__gte=now, request_until__lte=now + dt.timedelta(days=1)
+    ).select_related("body")
+    for information in closing:
+        asked = set(ConfrontoRequest.objects.filter(information=information).values_list("by_id", flat=True))
+        deadline = confronto_deadline(information, now)
+        for user in _active_in(information.body_id, [Role.SINDACATO]):
+            if user.pk not in asked:
+                out.append(
+                    Reminder(
+                        user,
+                        CONFRONTO_REQUEST,
+                        f"reminder.{CONFRONTO_REQUEST}.{information.pk}",
+                        deadline.text,
+                        _one(deadline.objectives),
+                    )
+                )
+    return out
+
+
+def _with_codes(deadline: Deadline) -> str:
+    if len(deadline.objectives) == 1:
+        return f"{deadline.text} Obiettivo: {deadline.codes}."
+    return f"{deadline.text} Obiettivi: {deadline.codes}."
