@@ -12,6 +12,8 @@ from . import delivery, rules
 from .emails import send_digest
 from .models import EmailMode, EmailPreference, Notification
 
+REMINDER = "reminder"  # the event of every reminder: ``reminder.<kind>.<subject id>``
+
 NOT_YOURS = "Notifica non trovata."
 UNKNOWN_MODE = "Scegli una delle frequenze proposte."
 
@@ -75,3 +77,47 @@ def email_preference_set(*, by, mode: str) -> EmailPreference:
 def digest_send() -> tuple[int, int]:
     """The daily digest for everyone who chose it: (messages sent, notifications in them)."""
     return send_digest()
+
+
+def reminder_event(key: str) -> str:
+    return f"{REMINDER}.{key}" if not key.startswith(f"{REMINDER}.") else key
+
+
+def reminder_sent_today(*, recipient, key: str, today) -> bool:
+    return Notification.objects.filter(
+        recipient=recipient, transition=reminder_event(key), created__date=today
+    ).exists()
+
+
+def reminder_notify(*, recipient, key: str, message: str, objective=None, now=None) -> Notification | None:
+    """Remind ``recipient`` of something they must do, at most once a day per subject (``key``, e.g.
+    ``adoption.<plan id>``): a second call on the same day writes nothing and returns None. Like every
+    notification it lands in the inbox, reaches the open pages and goes by e-mail as the person chose
+    (immediately after commit, or in the daily digest)."""
+    now = now or timezone.now()
+    event = reminder_event(key)
+    # No savepoint of its own: a run of many reminders in one transaction shares one outbox, so each
+    # person receives one e-mail for all of them.
+    with transaction.atomic(savepoint=False):
+        if reminder_sent_today(recipient=recipient, key=key, today=timezone.localdate(now)):
+            return None
+        notification = Notification.objects.create(
+            recipient=recipient,
+            actor=None,
+            objective=objective,
+            transition=event,
+            message=message,
+            created=now,
+        )
+        delivery.enqueue(
+            messages=[
+                delivery.notification_message(
+                    notification_id=notification.pk,
+                    recipient_id=recipient.pk,
+                    objective_id=objective.pk if objective is not None else None,
+                    event=REMINDER,
+                )
+            ],
+            notification_ids=[notification.pk],
+        )
+    return notification
