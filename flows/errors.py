@@ -40,6 +40,25 @@ CONSULTATION_TOO_EARLY = (
     "che sarà evidenziata ai revisori."
 )
 SUMMARY_REQUIRED = "Dopo un confronto con i sindacati serve la sintesi delle posizioni emerse."
+RECEIPT_REQUIRED = (
+    "Per registrare la trasmissione indica il protocollo e la data della ricevuta del portale della "
+    "Funzione Pubblica."
+)
+TRANSMITTER_URL_MISSING = (
+    "L'ente trasmette tramite un intermediario, ma il suo indirizzo non è configurato: "
+    "chiedi all'amministratore di impostarlo."
+)
+TRANSMISSION_NOT_DELIVERED = (
+    "La trasmissione a Funzione Pubblica tramite l'intermediario non è ancora stata consegnata "
+    "(stato: {status}): si può pubblicare solo dopo la ricevuta."
+)
+TRANSMISSION_MIXED = "Una trasmissione riguarda gli obiettivi di un solo ente e di un solo piano."
+TRANSMISSION_NOT_FOUND = "Trasmissione non trovata."
+TRANSMISSION_NOT_FAILED = "Si può ritentare solo una trasmissione non consegnata con i tentativi esauriti."
+TRANSMISSION_FORBIDDEN = (
+    "Solo la Segreteria Generale dell'ente può gestire la trasmissione a Funzione Pubblica."
+)
+
 
 
 class WorkflowError(Exception):

@@ -1,10 +1,13 @@
 """The input each transition needs. The transition service validates every call with these forms, so a
 view, a batch, a command or the API cannot pass a step without the data it requires."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.utils import timezone
 
 from approvals.models import ActType
+from workflow.models import TransmitterMode
 
 
 class CommentForm(forms.Form):
@@ -71,18 +74,79 @@ class AdoptForm(forms.Form):
         return value
 
 
+RECEIPT_FILE_TYPE = "La ricevuta deve essere un file PDF, PNG o JPEG."
+RECEIPT_FILE_TOO_BIG = "La ricevuta supera la dimensione massima di {mb} MB."
+RECEIPT_FILE_WITHOUT_REFERENCE = "Con il file della ricevuta indica anche il protocollo e la data."
+RECEIPT_MAX_BYTES = 10 * 1024 * 1024
+# The first bytes of the formats a portal receipt comes in (a PDF, or a screenshot of the portal's page).
+RECEIPT_SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+@dataclass(frozen=True)
+class ReceiptFile:
+    name: str
+    content: bytes
+    content_type: str
+
+
 class TransmitForm(forms.Form):
-    receipt_reference = forms.CharField(label="Protocollo della ricevuta del portale", max_length=100)
+    """The receipt of the portal, for a manual upload. ``transmitter`` is the body's mode when the form is
+    shown: "manual" asks for the receipt, "http" asks for none (it comes back from the intermediary).
+    Without it (the transition service, which checks the body's mode in the flow) every field is
+    optional, and the flow's condition refuses a manual transmission without its receipt."""
+
+    receipt_reference = forms.CharField(
+        label="Protocollo della ricevuta del portale", max_length=100, required=False
+    )
     receipt_date = forms.DateField(
-        label="Data della ricevuta", widget=forms.DateInput(attrs={"type": "date"})
+        label="Data della ricevuta", widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    receipt_file = forms.FileField(
+        label="File della ricevuta (facoltativo: PDF, PNG o JPEG)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
     )
     comment = forms.CharField(label="Commento (facoltativo)", required=False)
 
+    def __init__(self, *args, transmitter: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if transmitter == TransmitterMode.HTTP:
+            for name in ("receipt_reference", "receipt_date", "receipt_file"):
+                del self.fields[name]
+        elif transmitter == TransmitterMode.MANUAL:
+            self.fields["receipt_reference"].required = True
+            self.fields["receipt_date"].required = True
+
     def clean_receipt_date(self):
-        value = self.cleaned_data["receipt_date"]
-        if value > timezone.localdate():
+        value = self.cleaned_data.get("receipt_date")
+        if value and value > timezone.localdate():
             raise forms.ValidationError("La data della ricevuta non può essere futura.")
         return value
+
+    def clean_receipt_file(self):
+        upload = self.cleaned_data.get("receipt_file")
+        if not upload:
+            return None
+        if upload.size > RECEIPT_MAX_BYTES:
+            raise forms.ValidationError(RECEIPT_FILE_TOO_BIG.format(mb=RECEIPT_MAX_BYTES // (1024 * 1024)))
+        upload.seek(0)
+        content = upload.read()
+        upload.seek(0)  # the page validates the upload, then the transition service reads it again
+        for magic, content_type in RECEIPT_SIGNATURES.items():
+            if content.startswith(magic):
+                return ReceiptFile(name=upload.name[:200], content=content, content_type=content_type)
+        raise forms.ValidationError(RECEIPT_FILE_TYPE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("receipt_file") and not (data.get("receipt_reference") and data.get("receipt_date")):
+            if not self.has_error("receipt_date") and not self.has_error("receipt_reference"):
+                self.add_error("receipt_file", RECEIPT_FILE_WITHOUT_REFERENCE)
+        return data
 
 
 class PublishForm(forms.Form):
@@ -110,3 +174,10 @@ TRANSITION_FORMS = {
     "revise": ReasonForm,
     "discard_revision": ReasonForm,
 }
+
+
+def transition_form(name: str, *args, body=None, **kwargs) -> forms.Form:
+    """The form of transition ``name`` as shown for ``body`` (the fields its settings ask for)."""
+    if name == "transmit" and body is not None:
+        kwargs["transmitter"] = body.transmitter
+    return TRANSITION_FORMS[name](*args, **kwargs)

@@ -17,8 +17,9 @@ from django.utils import timezone
 from viewflow.fsm.base import State as FsmState
 
 from approvals.selectors import last_publication, missing_signatures, signer_capacities
+from approvals.selectors.transmission import http_delivery_pending
 from workflow import access
-from workflow.models import SignatureMode, State
+from workflow.models import SignatureMode, State, TransmitterMode
 from workflow.rules import submission_problems
 
 from . import errors
@@ -81,6 +82,24 @@ def _login_signature_allowed(flow):
 def _signers_exist(flow):
     return FsmState.CONDITION(
         access.segretari_of(flow.objective.plan.body_id).exists(), errors.NO_SIGNER_AVAILABLE
+    )
+
+
+def _receipt_for_manual_upload(flow):
+    """A manual upload is recorded with the portal's receipt; over HTTP the receipt comes back later."""
+    body = flow.objective.plan.body
+    if body.transmitter == TransmitterMode.HTTP:
+        return FsmState.CONDITION(bool(body.transmitter_url), errors.TRANSMITTER_URL_MISSING)
+    ok = bool((flow.data.get("receipt_reference") or "").strip() and flow.data.get("receipt_date"))
+    return FsmState.CONDITION(ok, errors.RECEIPT_REQUIRED)
+
+
+def _transmission_delivered(flow):
+    pending = http_delivery_pending(flow.objective)
+    if pending is None:
+        return FsmState.CONDITION(True)
+    return FsmState.CONDITION(
+        False, errors.TRANSMISSION_NOT_DELIVERED.format(status=pending.get_status_display().lower())
     )
 
 
@@ -174,6 +193,7 @@ class ObjectiveFlow:
         target=State.PUBLICATION,
         label="Registra la trasmissione a Funzione Pubblica",
         permission=_segreteria,
+        conditions=[_receipt_for_manual_upload],
     )
     def transmit(self):
         pass
@@ -183,6 +203,7 @@ class ObjectiveFlow:
         target=State.PUBLISHED,
         label="Pubblica in Amministrazione Trasparente",
         permission=_segreteria,
+        conditions=[_transmission_delivered],
     )
     def publish(self):
         pass

@@ -9,6 +9,8 @@
 | sign, not the last          | nobody: the signers were told when it opened   | –                           |
 | sign, the last              | the Segreteria Generale of the body            | signed: register the act    |
 | adopt, transmit, publish    | responsible dirigente                          | act / receipt / published   |
+| transmission_delivered      | responsible dirigente, Segreteria Generale     | receipt back: may publish   |
+| transmission_failed         | the Segreteria Generale of the body            | not delivered + last error  |
 | withdraw                    | responsible dirigente, delegates               | withdrawn + reason          |
 | revise, discard_revision    | responsible dirigente, Segreteria Generale     | started / discarded         |
 | delegation_granted/_revoked | the delegate                                   | you may (no longer) edit it |
@@ -75,6 +77,19 @@ RULES: dict[str, Rule] = {
     "transmit": Rule((RESPONSIBLE,), "L'obiettivo {objective} è stato trasmesso alla Funzione Pubblica."),
     "publish": Rule(
         (RESPONSIBLE,), "L'obiettivo {objective} è stato pubblicato in Amministrazione Trasparente."
+    ),
+    # The delivery of an HTTP transmission (flows.services.transmission), told by the system itself.
+    "transmission_delivered": Rule(
+        (RESPONSIBLE, SEGRETERIA),
+        "La trasmissione a Funzione Pubblica dell'obiettivo {objective} è stata consegnata: "
+        "si può pubblicare.",
+        comment="none",
+    ),
+    "transmission_failed": Rule(
+        (SEGRETERIA,),
+        "La trasmissione a Funzione Pubblica dell'obiettivo {objective} non è stata consegnata: "
+        "i tentativi sono esauriti. Ritentala dalla pagina dell'obiettivo.",
+        comment="reason",
     ),
     "withdraw": Rule(
         (RESPONSIBLE, DELEGATES), "{actor} ha ritirato l'obiettivo {objective}.", comment="reason"

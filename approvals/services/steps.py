@@ -15,6 +15,7 @@ from ..models import (
     StepRecord,
 )
 from ..selectors.steps import signer_capacities
+from ..selectors.transmission import latest_transmission
 
 
 def step_record(
@@ -80,6 +81,10 @@ def publication_record(*, objective, step, published_on, url) -> PublishedRevisi
     act = AdoptionAct.objects.filter(pk=adopt.data.get("act_id")).first() if adopt else None
     transmit = _last_step(objective, "transmit")
     receipt = transmit.data if transmit else {}
+    last = latest_transmission(objective)
+    if not receipt.get("receipt_reference") and last is not None and last.receipt_reference:
+        # sent through an intermediary: the receipt is the one its answer carried
+        receipt = {"receipt_reference": last.receipt_reference, "receipt_date": last.receipt_date}
     # The PDF signed for this very revision (the last document frozen for it, with its signatures).
     item = (
         SignedDocumentObjective.objects.filter(objective=objective, revision=objective.revision)

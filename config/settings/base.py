@@ -142,3 +142,13 @@ LOGGING = {
     # Django's default config gives "django" a console handler of its own: records would print twice.
     "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
+
+# Transmission to Funzione Pubblica through an intermediary (bodies whose transmitter is "http"): one POST
+# waits at most TRANSMISSION_HTTP_TIMEOUT seconds; a failed attempt is tried again after 60 s, 120 s,
+# 240 s... (at most TRANSMISSION_RETRY_MAX_SECONDS), TRANSMISSION_MAX_ATTEMPTS times in all. The first
+# attempt follows the commit of the step; `manage.py send_transmissions` (cron or --loop) sends the rest.
+TRANSMISSION_HTTP_TIMEOUT = float(os.environ.get("TRANSMISSION_HTTP_TIMEOUT", "20"))
+TRANSMISSION_MAX_ATTEMPTS = int(os.environ.get("TRANSMISSION_MAX_ATTEMPTS", "6"))
+TRANSMISSION_RETRY_BASE_SECONDS = float(os.environ.get("TRANSMISSION_RETRY_BASE_SECONDS", "60"))
+TRANSMISSION_RETRY_MAX_SECONDS = float(os.environ.get("TRANSMISSION_RETRY_MAX_SECONDS", "3600"))
+TRANSMISSION_SEND_ON_COMMIT = os.environ.get("TRANSMISSION_SEND_ON_COMMIT", "1") == "1"

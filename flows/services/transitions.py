@@ -19,6 +19,7 @@ from workflow.models import Objective
 from .. import errors
 from ..forms import TRANSITION_FORMS
 from ..objective_flow import TRANSITION_NAMES, ObjectiveFlow, transition_label
+from . import transmission
 from .common import check_fresh, lock_objective, save_with_history
 from .content import restore_content
 
@@ -217,6 +218,10 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
 def _after_all(name, *, objectives: list[Objective], by, cleaned, context: StepContext) -> None:
     """What one call leaves for all the objectives it moved together, once each has been moved (still
     inside the transaction): e.g. one PDF to sign for a batch entering ``signature``."""
+    if name == "transmit" and objectives:  # one package and one transmission record for all of them
+        context.transmission = transmission.transmission_record(
+            objectives=objectives, by=by, cleaned=cleaned, context=context
+        )
 
 
 def _forbidden_message(name, objective, by, label) -> str:
@@ -243,8 +248,10 @@ def _step_data(name, cleaned, act: AdoptionAct | None) -> dict:
             "act_date": act.date.isoformat(),
         }
     if name == "transmit":
+        if not (cleaned.get("receipt_reference") and cleaned.get("receipt_date")):
+            return {}  # sent through an intermediary: the receipt comes back on the transmission's record
         return {
-            "receipt_reference": cleaned["receipt_reference"],
+            "receipt_reference": cleaned["receipt_reference"].strip(),
             "receipt_date": cleaned["receipt_date"].isoformat(),
         }
     if name == "publish":

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from flows import errors
-from flows.forms import TRANSITION_FORMS
+from flows.forms import transition_form
 from flows.objective_flow import TRANSITION_NAMES, ObjectiveFlow, transition_label
 from flows.services.transitions import objective_transition, objectives_batch_transition
 from workflow import access, selectors
@@ -50,7 +50,9 @@ def objective_transition_view(request, pk: int, name: str):
     if lock_version is None:
         messages.error(request, "Richiesta incompleta: ricarica la pagina e riprova.")
         return redirect("workflow:objective_detail", pk=pk)
-    form = TRANSITION_FORMS[name](request.POST, request.FILES, auto_id=action_auto_id(name))
+    form = transition_form(
+        name, request.POST, request.FILES, body=objective.plan.body, auto_id=action_auto_id(name)
+    )
     if not form.is_valid():
         context = detail_context(request, objective, open_action=name, bound_form=form)
         if not any(a["name"] == name for a in context["actions"]):
@@ -102,7 +104,11 @@ def batch(request):
     refused = request.method == "POST" and requested != name
     objectives = selectors.objective_list(request.user, body, plan=plan, state=source)
     bound = request.method == "POST" and not refused
-    form = TRANSITION_FORMS[name](request.POST if bound else None, request.FILES or None) if name else None
+    form = (
+        transition_form(name, request.POST if bound else None, request.FILES or None, body=body)
+        if name
+        else None
+    )
     selected = set(request.POST.getlist("obiettivi"))
     status = 200
     if refused:

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from approvals.selectors import deadlines as deadline_selectors
 from approvals.selectors import missing_signatures, signer_capacities, timeline, valid_signatures
+from approvals.selectors.transmission import transmission_panel
 from audit import selectors as audit_selectors
-from flows.forms import TRANSITION_FORMS
+from flows.forms import transition_form
 from flows.objective_flow import available_transitions, information_period_end, transition_label
 from workflow import access, selectors
 from workflow.forms import DelegateForm, ObjectiveFilterForm, ResponsibleForm
@@ -172,7 +173,7 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
         form = (
             bound_form
             if name == open_action and bound_form is not None
-            else TRANSITION_FORMS[name](auto_id=action_auto_id(name))
+            else transition_form(name, body=objective.plan.body, auto_id=action_auto_id(name))
         )
         actions.append(
             {"name": name, "label": transition_label(name), "form": form, "open": name == open_action}
@@ -215,6 +216,7 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
         "acts": list(objective.adoption_acts.all()),
         "publications": list(objective.published_revisions.all()),
         "can_see_versions": audit_selectors.may_read_history(user, objective.plan.body_id),
+        "transmission_panel": transmission_panel(objective, user),
     }
 
 

@@ -1,0 +1,226 @@
+"""The transmission to Funzione Pubblica: the record the ``transmit`` step leaves, the package download,
+and the delivery of the HTTP outbox (after commit, by ``send_transmissions``, with retries and backoff).
+
+Delivery, one attempt (``transmission_deliver``):
+1. claim the due row (compare-and-set, SKIP LOCKED on PostgreSQL): two workers never send it at once;
+2. POST the package outside any transaction, with the row's idempotency key;
+3. in one transaction: the attempt's log row, the row's new status (delivered / retrying at
+   now + backoff / failed), the audit entry, and on a final failure the Segreteria's notifications.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+import audit.services as audit
+from approvals.models import Transmission, TransmissionStatus
+from approvals.selectors.transmission import PackageError, package_for, transmissions_due
+from approvals.services import transmission as records
+from approvals.transmission import Delivery, transmitter_for
+from notifications.services import notify_transition
+from workflow import access
+from workflow.models import TransmitterMode
+
+from .. import errors
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "TRANSMISSION_HTTP_TIMEOUT": 20.0,  # seconds for one POST to the intermediary
+    "TRANSMISSION_MAX_ATTEMPTS": 6,  # then the row fails and the Segreteria is told
+    "TRANSMISSION_RETRY_BASE_SECONDS": 60.0,  # wait after the 1st failure; doubled after each next one
+    "TRANSMISSION_RETRY_MAX_SECONDS": 3600.0,
+    "TRANSMISSION_SEND_ON_COMMIT": True,  # False: only send_transmissions delivers (a worker or cron)
+}
+FAILED_EVENT = "transmission_failed"
+DELIVERED_EVENT = "transmission_delivered"
+
+
+def setting(name: str):
+    return getattr(settings, name, DEFAULTS[name])
+
+
+def transmission_record(*, objectives, by, cleaned, context) -> Transmission:
+    """The record of one ``transmit`` call (all its objectives): the package as stored, and the receipt
+    typed in (manual upload) or an outbox row to deliver after commit (HTTP). Inside the step's
+    transaction: if anything here fails, no objective has moved."""
+    if len({o.plan_id for o in objectives}) != 1:
+        raise errors.InvalidInput(errors.TRANSMISSION_MIXED)
+    try:
+        package = package_for(list(objectives))
+    except PackageError as exc:
+        raise errors.InvalidInput(exc.message, problems=exc.problems) from exc
+    body = objectives[0].plan.body
+    transmitter = transmitter_for(body)
+    receipt = cleaned.get("receipt_file") if transmitter.asks_receipt else None
+    now = timezone.now()
+    transmission = records.transmission_create(
+        body=body,
+        objectives=objectives,
+        kind=transmitter.kind,
+        package=package,
+        by=by,
+        at=now,
+        batch=context.batch,
+        endpoint=body.transmitter_url,
+        receipt_reference=(cleaned.get("receipt_reference") or "").strip(),
+        receipt_date=cleaned.get("receipt_date"),
+        receipt_file=(receipt.name, receipt.content, receipt.content_type) if receipt else None,
+    )
+    context.transmission = transmission
+    manual = transmitter.kind == TransmitterMode.MANUAL
+    audit.record(
+        action="transmission.recorded" if manual else "transmission.queued",
+        by=by,
+        obj=transmission,
+        body_id=body.pk,
+        data={
+            "kind": transmitter.kind,
+            "objectives": [[o.code, o.revision] for o in sorted(objectives, key=lambda o: o.code)],
+            "package_sha256": package.sha256,
+            "package_size": package.size,
+            "idempotency_key": str(transmission.idempotency_key),
+            "receipt_reference": transmission.receipt_reference,
+            "receipt_file_sha256": transmission.receipt_file.sha256 if transmission.receipt_file else None,
+            "missing_signed_documents": package.manifest["missing_signed_documents"],
+        },
+    )
+    if transmitter.kind == TransmitterMode.HTTP and setting("TRANSMISSION_SEND_ON_COMMIT"):
+        pk = transmission.pk
+        transaction.on_commit(lambda: deliver_quietly(pk))
+    return transmission
+
+
+def package_download(*, objectives, by):
+    """The package of ``objectives`` for the Segreteria to upload by hand, with its evidence entry.
+    ``objectives`` come from a permission-filtered selector; each must be in ``transmission``."""
+    bodies = {o.plan.body_id for o in objectives}
+    if not objectives or any(not access.is_segreteria(by, b) for b in bodies):
+        raise errors.Forbidden(errors.TRANSMISSION_FORBIDDEN)
+    try:
+        package = package_for(list(objectives))
+    except PackageError as exc:
+        raise errors.InvalidInput(exc.message, problems=exc.problems) from exc
+    with transaction.atomic():
+        audit.record(
+            action="transmission.package_download",
+            by=by,
+            body_id=bodies.pop(),
+            data={
+                "objectives": [[o.code, o.revision] for o in sorted(objectives, key=lambda o: o.code)],
+                "package_sha256": package.sha256,
+                "package_size": package.size,
+                "missing_signed_documents": package.manifest["missing_signed_documents"],
+            },
+        )
+    return package
+
+
+def stored_package_download(*, transmission, by):
+    """The package stored with a transmission (Segreteria and auditors), with its evidence entry."""
+    with transaction.atomic():
+        audit.record(
+            action="transmission.package_download",
+            by=by,
+            obj=transmission,
+            body_id=transmission.body_id,
+            data={"transmission": transmission.pk, "package_sha256": transmission.package.sha256},
+        )
+    return transmission.package
+
+
+def transmission_deliver(*, pk: int, now: dt.datetime | None = None) -> Transmission | None:
+    """One delivery attempt of outbox row ``pk`` if it is due and nobody else is sending it; None
+    otherwise. Never raises for what the intermediary does: every outcome is recorded."""
+    clock = now
+    now = now or timezone.now()
+    timeout = float(setting("TRANSMISSION_HTTP_TIMEOUT"))
+    lease = dt.timedelta(seconds=timeout + 60)
+    row = records.transmission_claim(pk=pk, now=now, lease=lease)
+    if row is None:
+        return None
+    delivery = Delivery(
+        endpoint=row.endpoint,
+        content=bytes(row.package.content),
+        sha256=row.package.sha256,
+        idempotency_key=str(row.idempotency_key),
+        ipa_code=row.body.ipa_code,
+    )
+    result = transmitter_for(row.body).deliver(delivery, timeout=timeout)
+    finished = timezone.now() if clock is None else clock  # a caller's clock (the tests') is kept
+    with transaction.atomic():
+        row = Transmission.objects.select_for_update().select_related("body").get(pk=pk)
+        attempt = records.transmission_outcome(
+            transmission=row,
+            result=result,
+            at=finished,
+            max_attempts=int(setting("TRANSMISSION_MAX_ATTEMPTS")),
+            base=float(setting("TRANSMISSION_RETRY_BASE_SECONDS")),
+            cap=float(setting("TRANSMISSION_RETRY_MAX_SECONDS")),
+        )
+        audit.record(
+            action=f"transmission.{row.status}",
+            obj=row,
+            body_id=row.body_id,
+            data={
+                "attempt": attempt.number,
+                "status_code": result.status_code,
+                "outcome": result.outcome,
+                "idempotency_key": str(row.idempotency_key),
+                "receipt_reference": row.receipt_reference,
+                "next_attempt_at": row.next_attempt_at.isoformat() if row.next_attempt_at else None,
+            },
+        )
+        if row.status in (TransmissionStatus.FAILED, TransmissionStatus.DELIVERED):
+            event = FAILED_EVENT if row.status == TransmissionStatus.FAILED else DELIVERED_EVENT
+            for objective in row.objectives.select_related("plan").order_by("code"):
+                notify_transition(objective=objective, transition=event, by=None, comment=result.outcome)
+    return row
+
+
+def deliver_quietly(pk: int) -> None:
+    """The attempt that follows the commit of a ``transmit`` step: whatever happens, the step stands
+    (a failure is recorded on the row and retried by ``send_transmissions``)."""
+    try:
+        transmission_deliver(pk=pk)
+    except Exception:  # the row stays due and send_transmissions tries again
+        logger.exception("Transmission %s: attempt after commit failed", pk)
+
+
+def transmissions_send_due(*, now: dt.datetime | None = None) -> list[Transmission]:
+    """One attempt for every outbox row due at ``now`` (what ``send_transmissions`` runs)."""
+    done = []
+    for pk in transmissions_due(now):
+        row = transmission_deliver(pk=pk, now=now)
+        if row is not None:
+            done.append(row)
+    return done
+
+
+def transmission_retry(*, pk: int, by) -> Transmission:
+    """The Segreteria sends again a delivery that failed (a new round of attempts, the same key)."""
+    with transaction.atomic():
+        row = Transmission.objects.select_for_update().filter(pk=pk).first()
+        if row is None or not (access.is_segreteria(by, row.body_id) or access.is_revisore(by, row.body_id)):
+            raise errors.InvalidInput(errors.TRANSMISSION_NOT_FOUND)
+        if not access.is_segreteria(by, row.body_id):
+            raise errors.Forbidden(errors.TRANSMISSION_FORBIDDEN)
+        if row.kind != TransmitterMode.HTTP or row.status != TransmissionStatus.FAILED:
+            raise errors.TransitionNotAvailable(errors.TRANSMISSION_NOT_FAILED)
+        now = timezone.now()
+        records.transmission_requeue(transmission=row, at=now)
+        audit.record(
+            action="transmission.requeued",
+            by=by,
+            obj=row,
+            body_id=row.body_id,
+            data={"idempotency_key": str(row.idempotency_key)},
+        )
+        if setting("TRANSMISSION_SEND_ON_COMMIT"):
+            transaction.on_commit(lambda: deliver_quietly(pk))
+    return row

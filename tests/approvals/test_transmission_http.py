@@ -1,0 +1,238 @@
+"""The HTTP transmitter and its outbox against a stub intermediary on 127.0.0.1: retries after a failure
+and after a timeout, exactly one upload per idempotency key, backoff on a frozen clock, failure after
+the last attempt (the Segreteria told), a new round on request, and one sender per row."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from approvals.models import Transmission, TransmissionStatus
+from approvals.services.transmission import backoff, transmission_claim
+from audit.models import AuditEntry
+from flows import errors
+from flows.services.transmission import (
+    FAILED_EVENT,
+    transmission_deliver,
+    transmission_retry,
+    transmissions_send_due,
+)
+from notifications.models import Notification
+from tests.approvals.receiver import Receiver
+from tests.factories import ObjectiveFactory, PlanFactory, Role, ensure_role_groups, member
+from tests.helpers import COMMENT, act, walk_to
+from workflow.models import State, TransmitterMode
+
+T0 = dt.datetime(2023, 3, 4, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def outbox(settings):
+    settings.TRANSMISSION_SEND_ON_COMMIT = False  # the tests drive every attempt with their own clock
+    settings.TRANSMISSION_HTTP_TIMEOUT = 0.5
+    settings.TRANSMISSION_RETRY_BASE_SECONDS = 60
+    settings.TRANSMISSION_RETRY_MAX_SECONDS = 3600
+    settings.TRANSMISSION_MAX_ATTEMPTS = 4
+
+    def queue(objective, people, url):
+        body = objective.plan.body
+        body.transmitter, body.transmitter_url = TransmitterMode.HTTP, url
+        body.save()
+        act(walk_to(objective, State.TRANSMISSION, people), "transmit", people["segreteria"], data={})
+        row = Transmission.objects.get()
+        Transmission.objects.filter(pk=row.pk).update(next_attempt_at=T0)
+        return row
+
+    return queue
+
+
+def _outcomes(row):
+    return [(a.number, a.status_code, a.outcome) for a in row.attempt_log.order_by("number")]
+
+
+@pytest.mark.django_db
+def test_a_failure_then_a_timeout_then_success_make_exactly_one_upload(draft, people, outbox):
+    with Receiver(["fail", "slow", "ok"], slow_seconds=1.5) as receiver:
+        row = outbox(draft, people, receiver.url)
+        key = str(row.idempotency_key)
+
+        first = transmission_deliver(pk=row.pk, now=T0)
+        assert (first.status, first.attempts) == (TransmissionStatus.RETRYING, 1)
+        assert first.next_attempt_at == T0 + dt.timedelta(seconds=60)
+        assert first.last_error == "Risposta HTTP 500 dall'intermediario."
+
+        second = transmission_deliver(pk=row.pk, now=T0 + dt.timedelta(seconds=60))
+        assert (second.status, second.attempts) == (TransmissionStatus.RETRYING, 2)
+        assert second.next_attempt_at == T0 + dt.timedelta(seconds=60 + 120)
+        assert second.last_error == "Nessuna risposta entro 0.5 secondi."
+
+        third = transmission_deliver(pk=row.pk, now=T0 + dt.timedelta(seconds=180))
+
+    assert third.status == TransmissionStatus.DELIVERED
+    assert third.delivered_at == T0 + dt.timedelta(seconds=180) and third.next_attempt_at is None
+    # the receipt of the one upload the intermediary accepted (during the try that timed out)
+    assert (third.receipt_reference, third.receipt_date) == ("DFP-2023-0001", dt.date(2023, 3, 4))
+    assert [r["step"] for r in receiver.requests] == ["fail", "slow", "ok"]  # three raw requests...
+    assert {r["key"] for r in receiver.requests} == {key}  # ...all under the same key...
+    assert list(receiver.uploads) == [key]  # ...and one upload
+    assert receiver.uploads[key]["sha256"] == row.package.sha256
+    assert _outcomes(third) == [
+        (1, 500, "Risposta HTTP 500 dall'intermediario."),
+        (2, None, "Nessuna risposta entro 0.5 secondi."),
+        (3, 201, "Consegnato: protocollo DFP-2023-0001."),
+    ]
+    assert list(
+        AuditEntry.objects.filter(action__startswith="transmission.")
+        .order_by("sequence")
+        .values_list("action", flat=True)
+    ) == ["transmission.queued", "transmission.retrying", "transmission.retrying", "transmission.delivered"]
+    told = Notification.objects.filter(transition="transmission_delivered")
+    assert {n.recipient.username for n in told} >= {"dirigente_satta", "segreteria"}
+
+
+@pytest.mark.django_db
+def test_backoff_doubles_on_a_frozen_clock_and_the_last_failure_tells_the_segreteria(
+    draft, people, outbox, settings
+):
+    settings.TRANSMISSION_RETRY_MAX_SECONDS = 200
+    with Receiver(["fail"] * 10) as receiver:
+        row = outbox(draft, people, receiver.url)
+        now = T0
+        waits = []
+        for number in range(1, 5):
+            early = now - dt.timedelta(seconds=1)
+            if number > 1:
+                assert transmission_deliver(pk=row.pk, now=early) is None  # not due yet: not sent
+                assert transmissions_send_due(now=early) == []
+            row = transmission_deliver(pk=row.pk, now=now)
+            assert row.attempts == number and len(receiver.requests) == number
+            if row.next_attempt_at:
+                waits.append((row.next_attempt_at - now).total_seconds())
+                now = row.next_attempt_at
+    assert waits == [60, 120, 200]  # 60 s, doubled, then capped
+    assert (row.status, row.next_attempt_at) == (TransmissionStatus.FAILED, None)
+    assert transmission_deliver(pk=row.pk, now=now + dt.timedelta(days=1)) is None  # failed: never again
+    told = Notification.objects.filter(transition=FAILED_EVENT)
+    assert {n.recipient.username for n in told} == {"segreteria", "segretario"}
+    assert "Risposta HTTP 500" in told.first().message
+    assert AuditEntry.objects.filter(action="transmission.failed").count() == 1
+
+
+def test_backoff_schedule():
+    assert [backoff(n, base=60, cap=3600).total_seconds() for n in range(1, 9)] == [
+        60,
+        120,
+        240,
+        480,
+        960,
+        1920,
+        3600,
+        3600,
+    ]
+
+
+@pytest.mark.django_db
+def test_a_refusal_fails_at_once_without_retries(draft, people, outbox):
+    with Receiver(["refuse"]) as receiver:
+        row = outbox(draft, people, receiver.url)
+        row = transmission_deliver(pk=row.pk, now=T0)
+    assert (row.status, row.attempts, row.next_attempt_at) == (TransmissionStatus.FAILED, 1, None)
+    assert row.last_error == "Risposta HTTP 422 dall'intermediario."
+    assert receiver.uploads == {} and len(receiver.requests) == 1
+    assert Notification.objects.filter(transition=FAILED_EVENT).exists()
+
+
+@pytest.mark.django_db
+def test_the_segreteria_sends_a_failed_transmission_again_under_the_same_key(draft, people, outbox, settings):
+    settings.TRANSMISSION_MAX_ATTEMPTS = 1
+    with Receiver(["fail", "ok"]) as receiver:
+        row = outbox(draft, people, receiver.url)
+        row = transmission_deliver(pk=row.pk, now=T0)
+        assert row.status == TransmissionStatus.FAILED
+        with pytest.raises(errors.Forbidden):
+            transmission_retry(pk=row.pk, by=people["revisore"])
+        with pytest.raises(errors.InvalidInput):
+            transmission_retry(pk=row.pk, by=people["dirigente_satta"])
+        transmission_retry(pk=row.pk, by=people["segreteria"])
+        row.refresh_from_db()
+        assert (row.status, row.attempts) == (TransmissionStatus.PENDING, 0)
+        with pytest.raises(errors.TransitionNotAvailable):
+            transmission_retry(pk=row.pk, by=people["segreteria"])
+        row = transmissions_send_due(now=timezone.now() + dt.timedelta(seconds=1))[0]
+    assert row.status == TransmissionStatus.DELIVERED
+    assert [n for n, _, _ in _outcomes(row)] == [1, 2]
+    assert {r["key"] for r in receiver.requests} == {str(row.idempotency_key)}
+
+
+@pytest.mark.django_db
+def test_a_row_claimed_by_one_worker_is_not_due_for_another(draft, people, outbox):
+    row = outbox(draft, people, "http://127.0.0.1:9/pacchetti")
+    lease = dt.timedelta(seconds=60)
+    assert transmission_claim(pk=row.pk, now=T0, lease=lease) is not None
+    assert transmission_claim(pk=row.pk, now=T0, lease=lease) is None
+    assert transmission_claim(pk=row.pk, now=T0 + lease, lease=lease) is not None  # the first one died
+
+
+@pytest.mark.django_db
+def test_send_transmissions_delivers_what_is_due(draft, people, outbox, capsys):
+    with Receiver() as receiver:
+        outbox(draft, people, receiver.url)
+        call_command("send_transmissions")
+    assert "consegnate: 1" in capsys.readouterr().out
+    assert Transmission.objects.get().status == TransmissionStatus.DELIVERED
+    assert len(receiver.requests) == 1
+
+
+# -- real commits -------------------------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_after_a_real_commit_the_first_attempt_runs_at_once(body, settings):
+    ensure_role_groups()
+    settings.TRANSMISSION_HTTP_TIMEOUT = 2
+    people = {
+        "dirigente_satta": member("dirigente_satta", body, Role.DIRIGENTE, center="SETTORE"),
+        "segreteria": member("segreteria", body, Role.SEGRETERIA),
+        "segretario": member("segretario", body, Role.SEGRETARIO),
+    }
+    draft = ObjectiveFactory(plan=PlanFactory(body=body), responsible=people["dirigente_satta"])
+    with Receiver() as receiver:
+        o = walk_to(draft, State.TRANSMISSION, people)
+        body.transmitter, body.transmitter_url = TransmitterMode.HTTP, receiver.url
+        body.save()
+        act(o, "transmit", people["segreteria"], data={"comment": COMMENT})
+        assert len(receiver.requests) == 1
+    assert Transmission.objects.get().status == TransmissionStatus.DELIVERED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: concurrent connections")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_send_the_same_row(body, settings):
+    ensure_role_groups()
+    settings.TRANSMISSION_SEND_ON_COMMIT = False
+    settings.TRANSMISSION_HTTP_TIMEOUT = 3
+    people = {
+        "dirigente_satta": member("dirigente_satta", body, Role.DIRIGENTE, center="SETTORE"),
+        "segreteria": member("segreteria", body, Role.SEGRETERIA),
+        "segretario": member("segretario", body, Role.SEGRETARIO),
+    }
+    draft = ObjectiveFactory(plan=PlanFactory(body=body), responsible=people["dirigente_satta"])
+    with Receiver(["slow"], slow_seconds=0.5) as receiver:
+        o = walk_to(draft, State.TRANSMISSION, people)
+        body.transmitter, body.transmitter_url = TransmitterMode.HTTP, receiver.url
+        body.save()
+        act(o, "transmit", people["segreteria"], data={})
+        results = []
+
+        def worker():
+            results.append(transmissions_send_due())
+            connection.close()
+
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert len(receiver.requests) == 1
+    assert sum(len(r) for r in results) == 1
