@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from workflow.admin import ReadOnlyMixin
 
-from .models import AdoptionAct, PublishedRevision, Signature, StepRecord
+from .models import (
+    AdoptionAct,
+    PublishedRevision,
+    Signature,
+    StepRecord,
+    Transmission,
+    TransmissionAttempt,
+)
 
 
 @admin.register(StepRecord)
@@ -25,3 +32,15 @@ class AdoptionActAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(PublishedRevision)
 class PublishedRevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("objective", "revision", "published_on", "url")
+
+
+@admin.register(Transmission)
+class TransmissionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("pk", "body", "kind", "status", "attempts", "receipt_reference", "created_at")
+    list_filter = ("kind", "status")
+    search_fields = ("receipt_reference", "idempotency_key")
+
+
+@admin.register(TransmissionAttempt)
+class TransmissionAttemptAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("transmission", "number", "at", "status_code", "outcome")
