@@ -21,6 +21,11 @@ ACTION_LABELS = {
     "auth.login": "Accesso",
     "auth.logout": "Uscita",
     "auth.login_failed": "Accesso non riuscito",
+    "consultation.information": "Informazione sindacale inviata",
+    "consultation.request": "Richiesta di confronto sindacale",
+    "consultation.meeting": "Incontro di confronto registrato",
+    "consultation.observation": "Osservazione sindacale",
+    "consultation.answer": "Risposta a un'osservazione sindacale",
 }
 
 # Families of actions the change log can be filtered by, as a whole (the value ends in a dot).
@@ -30,4 +35,5 @@ FAMILIES = [
     ("permission.", "Tutti i permessi e i ruoli"),
     ("plan.", "Piani: creazioni, importazioni ed esportazioni"),
     ("auth.", "Tutti gli accessi"),
+    ("consultation.", "Tutta la consultazione sindacale"),
 ]

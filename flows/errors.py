@@ -40,6 +40,14 @@ CONSULTATION_TOO_EARLY = (
     "che sarà evidenziata ai revisori."
 )
 SUMMARY_REQUIRED = "Dopo un confronto con i sindacati serve la sintesi delle posizioni emerse."
+OUTCOME_REQUIRED = (
+    "Un sindacato ha chiesto il confronto: indica l'esito (accordo o posizioni divergenti) "
+    "e la sintesi delle posizioni emerse."
+)
+NO_CONFRONTO_REQUESTED = (
+    "Nessun sindacato ha chiesto il confronto: l'esito è «Nessuna richiesta di confronto», "
+    "non un confronto concluso."
+)
 RECEIPT_REQUIRED = (
     "Per registrare la trasmissione indica il protocollo e la data della ricevuta del portale della "
     "Funzione Pubblica."

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils import timezone
 
-from approvals.models import ActType
+from approvals.models import ActType, ConsultationOutcome
 from workflow.models import TransmitterMode
 
 
@@ -31,11 +31,23 @@ class ReasonForm(forms.Form):
 
 
 class CloseConsultationForm(forms.Form):
-    confronto = forms.BooleanField(
-        label="Si è svolto un confronto con le organizzazioni sindacali", required=False
+    """Whether a confronto took place is not asked: the flow reads it from the records (a request for
+    confronto on the objective's information). With one, the outcome and the summary are required;
+    without one the outcome is "no request" and an early closing needs the reason."""
+
+    outcome = forms.ChoiceField(
+        label="Esito del confronto (solo se un sindacato lo ha chiesto)",
+        required=False,
+        choices=[
+            ("", "Nessuna richiesta di confronto"),
+            (ConsultationOutcome.AGREEMENT.value, ConsultationOutcome.AGREEMENT.label),
+            (ConsultationOutcome.DIVERGENT.value, ConsultationOutcome.DIVERGENT.label),
+        ],
     )
     summary = forms.CharField(
-        label="Sintesi delle posizioni emerse", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Sintesi delle posizioni emerse (obbligatoria dopo un confronto)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     early_reason = forms.CharField(
         label="Motivazione della chiusura anticipata (solo prima della fine del periodo di informazione)",
@@ -43,14 +55,6 @@ class CloseConsultationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     comment = forms.CharField(label="Commento (facoltativo)", required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("confronto") and not (data.get("summary") or "").strip():
-            self.add_error(
-                "summary", "Dopo un confronto con i sindacati serve la sintesi delle posizioni emerse."
-            )
-        return data
 
 
 class SignForm(forms.Form):

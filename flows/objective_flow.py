@@ -16,7 +16,8 @@ import datetime as dt
 from django.utils import timezone
 from viewflow.fsm.base import State as FsmState
 
-from approvals.selectors import last_publication, missing_signatures, signer_capacities
+from approvals.models import ConsultationOutcome
+from approvals.selectors import consultation, last_publication, missing_signatures, signer_capacities
 from approvals.selectors.transmission import http_delivery_pending
 from workflow import access
 from workflow.models import SignatureMode, State, TransmitterMode
@@ -53,12 +54,28 @@ def _content_complete(flow):
 
 
 def _consultation_may_close(flow):
+    """Whether a confronto took place comes from the records: a request for confronto on the objective's
+    current information. With one: the outcome (agreement or divergent) and the summary of positions.
+    Without one: the outcome is "no request", and closing before the information period has passed needs
+    the Segreteria's written reason (recorded, and highlighted to the auditors)."""
     data = flow.data
-    if data.get("confronto"):
+    information = consultation.current_information(flow.objective)
+    requested = consultation.confronto_requested(information)
+    outcome = data.get("outcome") or ""
+    flow.step_data = {
+        "information": information.pk if information else None,
+        "confronto": requested,
+        "outcome": outcome if requested else ConsultationOutcome.NO_REQUEST.value,
+    }
+    if requested:
+        if outcome not in (ConsultationOutcome.AGREEMENT, ConsultationOutcome.DIVERGENT):
+            return FsmState.CONDITION(False, errors.OUTCOME_REQUIRED)
         ok = bool((data.get("summary") or "").strip())
         return FsmState.CONDITION(ok, errors.SUMMARY_REQUIRED)
+    if outcome and outcome != ConsultationOutcome.NO_REQUEST:
+        return FsmState.CONDITION(False, errors.NO_CONFRONTO_REQUESTED)
     until = information_period_end(flow.objective)
-    if timezone.now() >= until or (data.get("early_reason") or "").strip():
+    if timezone.now() > until or (data.get("early_reason") or "").strip():
         return FsmState.CONDITION(True)
     local = timezone.localtime(until)
     return FsmState.CONDITION(
@@ -104,8 +121,14 @@ def _transmission_delivered(flow):
 
 
 def information_period_end(objective) -> dt.datetime:
+    """The end of the information period of the objective's consultation (see
+    approvals.selectors.consultation for how the days are counted)."""
+    information = consultation.current_information(objective)
+    if information is not None:
+        return consultation.information_period_end(information)
+    # A consultation opened before the information was recorded: counted from entering the state.
     started = objective.state_entered_at or timezone.now()
-    return started + dt.timedelta(days=objective.plan.body.union_information_days)
+    return consultation.end_of_day_after(started, objective.plan.body.union_information_days)
 
 
 def _after_signature(flow, *args, **kwargs):
@@ -122,6 +145,7 @@ class ObjectiveFlow:
         self.by = by
         self.data = data or {}
         self.problems: list[str] = []
+        self.step_data: dict = {}  # what the conditions found that the step record keeps
 
     @state.setter()
     def _set_state(self, value):

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from . import rules
 from .models import EmailMode, EmailPreference, Notification
 
 logger = logging.getLogger(__name__)
@@ -29,14 +30,18 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def _link_name(n) -> str:
+    if rules.leads_to_information(n):
+        return "approvals:objective_information"  # the union information letter on the objective
+    return "workflow:objective_detail"
+
+
 def compose(user, notifications: list[Notification], *, digest: bool = False) -> EmailMessage:
     items = [
         {
             "when": timezone.localtime(n.created),
             "message": n.message,
-            "url": _absolute(reverse("workflow:objective_detail", args=[n.objective_id]))
-            if n.objective_id
-            else "",
+            "url": _absolute(reverse(_link_name(n), args=[n.objective_id])) if n.objective_id else "",
         }
         for n in notifications
     ]

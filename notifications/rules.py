@@ -16,6 +16,9 @@
 | delegation_granted/_revoked | the delegate                                   | you may (no longer) edit it |
 | responsible_assigned        | the new responsible dirigente                  | you are responsible now     |
 | update (content edit)       | nobody: the objective's open pages refresh     | –                           |
+| confronto_request           | the Segreteria Generale of the body            | a union asks for confronto  |
+| observation_posted          | responsible dirigente, Segreteria Generale     | a union observation + text  |
+| observation_answered        | the union representative answered              | the answer + text           |
 
 The acting user is never told of their own action, and inactive accounts are never told anything. Every
 event, with recipients or not, also reaches the open pages of the objective (``objective.<id>`` group).
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from workflow.access import SEGRETERIA_ROLES, segretari_of
-from workflow.models import Objective, Role, State
+from workflow.models import Membership, Objective, Role, State
 from workflow.selectors import delegates_of
 
 # Audiences: who "the responsible dirigente" or "the unions" are for one objective.
@@ -40,6 +43,7 @@ SIGNERS = "signers"
 SUBJECT = "subject"  # the person the event is about: the delegate, the newly assigned responsible
 
 SIGN_COMPLETED = "sign_completed"  # the event of the signature that moves the objective to deliberation
+CONFRONTO_REQUEST = "confronto_request"  # a union representative asks for a confronto on an information
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,20 @@ RULES: dict[str, Rule] = {
         comment="none",
     ),
     "update": Rule(()),
+    # The union consultation (flows.services.consultation).
+    CONFRONTO_REQUEST: Rule(
+        (SEGRETERIA,),
+        "{actor} ha chiesto il confronto sull'informazione sindacale che comprende l'obiettivo {objective}.",
+        comment="reason",
+    ),
+    "observation_posted": Rule(
+        (RESPONSIBLE, SEGRETERIA),
+        "{actor} ha lasciato un'osservazione sindacale sull'obiettivo {objective}.",
+        comment="text",
+    ),
+    "observation_answered": Rule(
+        (SUBJECT,), "{actor} ha risposto alla tua osservazione sull'obiettivo {objective}.", comment="text"
+    ),
 }
 
 TITLE_LENGTH = 80
@@ -192,6 +210,22 @@ def message(event: str, objective: Objective, *, by, comment: str = "") -> str:
     comment = (comment or "").strip()
     if comment and rule.comment == "reason":
         text += f" Motivazione: {comment}"
+    elif comment and rule.comment == "text":
+        text += f" Testo: {comment}"
     elif comment and rule.comment == "comment":
         text += f" Commento: {comment}"
     return text
+
+
+def leads_to_information(notification) -> bool:
+    """Whether the notification's link opens the union information on its objective rather than the
+    objective's page: a request for confronto, and the opening of the consultation for the unions."""
+    if notification.transition == CONFRONTO_REQUEST:
+        return True
+    if notification.transition != "approve" or notification.objective_id is None:
+        return False
+    return Membership.objects.filter(
+        user_id=notification.recipient_id,
+        role=Role.SINDACATO,
+        body_id__in=Objective.objects.filter(pk=notification.objective_id).values("plan__body_id"),
+    ).exists()

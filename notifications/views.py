@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from workflow.models import Role
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import EmailPreferenceForm
 from .models import Notification
 
@@ -26,10 +26,17 @@ def _with_links(user, notifications):
     """Each notification with the link to its objective, when the user may still open it."""
     visible = selectors.visible_objective_ids(user, {n.objective_id for n in notifications})
     for n in notifications:
-        n.url = (
-            reverse("workflow:objective_detail", args=[n.objective_id]) if n.objective_id in visible else ""
-        )
+        n.url, n.link_label = "", ""
+        if n.objective_id in visible:
+            n.url, n.link_label = _link(n)
     return notifications
+
+
+def _link(n) -> tuple[str, str]:
+    if rules.leads_to_information(n):
+        url = reverse("approvals:objective_information", args=[n.objective_id])
+        return url, "Apri l'informazione sindacale"
+    return reverse("workflow:objective_detail", args=[n.objective_id]), ""
 
 
 @login_required

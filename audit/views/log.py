@@ -158,6 +158,17 @@ def describe(entry: AuditEntry, steps: dict[int, StepRecord]) -> dict:
         details = f"nome utente provato: «{data.get('username', '')}»"
     elif action.startswith("auth."):
         details = f"indirizzo {data.get('ip')}" if data.get("ip") else ""
+    elif action in ("consultation.observation", "consultation.answer", "consultation.request"):
+        reason = data.get("text") or ""
+        if data.get("objectives"):
+            details = "obiettivi " + ", ".join(data["objectives"])
+    elif action == "consultation.information":
+        details = f"obiettivi {', '.join(data.get('objectives') or [])}; destinatari: " + (
+            ", ".join(data.get("recipients") or []) or "nessuno"
+        )
+    elif action == "consultation.meeting":
+        held_on = str(data.get("held_on", ""))[:10]
+        details = f"incontro del {held_on}; partecipanti: {data.get('participants', '')}"
     elif action in ("plan.create", "strategic_objective.create"):
         details = str(data.get("code") or data.get("year") or "")
 

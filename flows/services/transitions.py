@@ -19,7 +19,7 @@ from workflow.models import Objective
 from .. import errors
 from ..forms import TRANSITION_FORMS
 from ..objective_flow import TRANSITION_NAMES, ObjectiveFlow, transition_label
-from . import transmission
+from . import consultation, transmission
 from .common import check_fresh, lock_objective, save_with_history
 from .content import restore_content
 
@@ -190,7 +190,7 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
         by=by,
         at=now,
         comment=comment,
-        data=_step_data(name, cleaned, act),
+        data=_step_data(name, cleaned, act) | flow.step_data,
         batch=context.batch,
         # an early closing of the union consultation is pointed out to the auditors
         highlighted=name == "close_consultation" and bool((cleaned.get("early_reason") or "").strip()),
@@ -218,6 +218,8 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
 def _after_all(name, *, objectives: list[Objective], by, cleaned, context: StepContext) -> None:
     """What one call leaves for all the objectives it moved together, once each has been moved (still
     inside the transaction): e.g. one PDF to sign for a batch entering ``signature``."""
+    if name == "approve" and objectives:  # one information to the unions for all of them
+        context.information = consultation.information_send(objectives=objectives, by=by, batch=context.batch)
     if name == "transmit" and objectives:  # one package and one transmission record for all of them
         context.transmission = transmission.transmission_record(
             objectives=objectives, by=by, cleaned=cleaned, context=context
@@ -236,10 +238,8 @@ def _comment(cleaned) -> str:
 
 
 def _step_data(name, cleaned, act: AdoptionAct | None) -> dict:
-    if name == "close_consultation":
-        return {k: cleaned.get(k) or "" for k in ("summary", "early_reason")} | {
-            "confronto": bool(cleaned.get("confronto"))
-        }
+    if name == "close_consultation":  # the outcome and the confronto come from the flow's records
+        return {k: (cleaned.get(k) or "").strip() for k in ("summary", "early_reason")}
     if name == "adopt":
         return {
             "act_id": act.pk,

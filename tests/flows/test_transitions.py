@@ -6,9 +6,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from approvals.models import AdoptionAct, PublishedRevision, Signature, StepRecord
+from approvals.models import AdoptionAct, PublishedRevision, Signature, StepRecord, UnionInformation
+from approvals.selectors.consultation import current_information, end_of_day_after, request_deadline
 from flows import errors
 from flows.objective_flow import transition_label
+from flows.services.consultation import confronto_request
 from flows.services.content import objective_delegate, objective_update
 from flows.services.memberships import membership_revoke
 from tests.factories import ObjectiveFactory, Role, member, superuser
@@ -39,7 +41,13 @@ def _prepare(draft, people, start, revision_in_progress=False):
 
 def _expected_data(name, objective):
     if name == "close_consultation":
-        return {"summary": "", "early_reason": VALID_INPUT[name]["early_reason"], "confronto": False}
+        return {
+            "summary": "",
+            "early_reason": VALID_INPUT[name]["early_reason"],
+            "confronto": False,
+            "outcome": "no_request",
+            "information": current_information(objective).pk,
+        }
     if name == "sign":
         return {"method": "login"}
     if name == "adopt":
@@ -503,21 +511,26 @@ def test_stale_message_names_who_changed_it(draft, people):
 
 
 # -- close_consultation: the information period ------------------------------------------------------
-def _entered_days_ago(o, days, minutes=0):
-    # Test setup: pretend the consultation started earlier.
-    at = timezone.now() - dt.timedelta(days=days, minutes=minutes)
-    Objective.objects.filter(pk=o.pk).update(state_entered_at=at)
+# The period's rules, the request window and the outcome are tested in tests/approvals/test_consultation.py.
+def _sent_days_ago(o, days):
+    # Test setup: pretend the information was sent ``days`` calendar days ago.
+    information = current_information(o)
+    at = information.sent_at - dt.timedelta(days=days)
+    UnionInformation.objects.filter(pk=information.pk).update(
+        sent_at=at, request_until=request_deadline(at, information.body)
+    )
     return at
 
 
 def test_close_consultation_refused_before_the_period_without_a_reason(draft, people):
     o = walk_to(draft, UC, people)
-    started = _entered_days_ago(o, 4, minutes=23 * 60)  # 4 days 23 hours: one hour short
+    sent = _sent_days_ago(o, 4)
     before = snapshot(o)
     with pytest.raises(errors.ConditionsUnmet) as exc:
         act(o, "close_consultation", people["segreteria"], data={"comment": "chiudo"})
-    until = timezone.localtime(started + dt.timedelta(days=5))
+    until = end_of_day_after(sent, 5)
     assert exc.value.message == errors.CONSULTATION_TOO_EARLY.format(until=f"{until:%d/%m/%Y alle %H:%M}")
+    assert "alle 23:59" in exc.value.message
     assert snapshot(o) == before
 
 
@@ -527,24 +540,36 @@ def test_close_consultation_early_with_a_reason_is_highlighted(draft, people):
     step = last_step(o)
     assert fresh(o).state == SIG
     assert step.highlighted is True
-    assert step.data == {"summary": "", "early_reason": "Scadenza del 31 gennaio", "confronto": False}
+    assert step.data == {
+        "summary": "",
+        "early_reason": "Scadenza del 31 gennaio",
+        "confronto": False,
+        "outcome": "no_request",
+        "information": current_information(o).pk,
+    }
 
 
 def test_close_consultation_after_the_period_needs_no_reason(draft, people):
     o = walk_to(draft, UC, people)
-    _entered_days_ago(o, 6)
+    _sent_days_ago(o, 6)
     act(o, "close_consultation", people["segreteria"], data={})
     step = last_step(o)
     assert fresh(o).state == SIG
     assert step.highlighted is False
-    assert step.data == {"summary": "", "early_reason": "", "confronto": False}
+    assert step.data == {
+        "summary": "",
+        "early_reason": "",
+        "confronto": False,
+        "outcome": "no_request",
+        "information": current_information(o).pk,
+    }
 
 
 def test_close_consultation_follows_the_bodys_information_days(draft, people, body):
     body.union_information_days = 10
     body.save()
     o = walk_to(draft, UC, people)
-    _entered_days_ago(o, 6)
+    _sent_days_ago(o, 6)
     with pytest.raises(errors.ConditionsUnmet):
         act(o, "close_consultation", people["segreteria"], data={})
     assert fresh(o).state == UC
@@ -552,21 +577,25 @@ def test_close_consultation_follows_the_bodys_information_days(draft, people, bo
 
 def test_close_consultation_after_a_confronto_needs_the_summary(draft, people):
     o = walk_to(draft, UC, people)
-    _entered_days_ago(o, 6)
+    information = current_information(o)
+    confronto_request(information_id=information.pk, text="Chiediamo il confronto", by=people["sindacato"])
+    _sent_days_ago(o, 6)
     before = snapshot(o)
-    with pytest.raises(errors.InvalidInput) as exc:
-        act(o, "close_consultation", people["segreteria"], data={"confronto": True, "summary": "  "})
-    assert errors.SUMMARY_REQUIRED in exc.value.message
+    with pytest.raises(errors.ConditionsUnmet) as exc:
+        act(o, "close_consultation", people["segreteria"], data={"outcome": "agreement", "summary": "  "})
+    assert exc.value.message == errors.SUMMARY_REQUIRED
     assert snapshot(o) == before
 
 
 def test_close_consultation_after_a_confronto_with_summary(draft, people):
     o = walk_to(draft, UC, people)  # still within the information period: the confronto took place
+    information = current_information(o)
+    confronto_request(information_id=information.pk, text="Chiediamo il confronto", by=people["sindacato"])
     act(
         o,
         "close_consultation",
         people["segreteria"],
-        data={"confronto": True, "summary": "La RSU chiede un indicatore in più."},
+        data={"outcome": "divergent", "summary": "La RSU chiede un indicatore in più."},
     )
     step = last_step(o)
     assert fresh(o).state == SIG
@@ -575,6 +604,8 @@ def test_close_consultation_after_a_confronto_with_summary(draft, people):
         "summary": "La RSU chiede un indicatore in più.",
         "early_reason": "",
         "confronto": True,
+        "outcome": "divergent",
+        "information": current_information(o).pk,
     }
 
 

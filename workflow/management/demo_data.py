@@ -91,6 +91,17 @@ CONSULTATION_SUMMARY = (
     "impegna a una verifica semestrale. Posizioni convergenti."
 )
 EARLY_CLOSE_REASON = "Chiusura anticipata per rispettare il termine di adozione del PIAO."
+# The confronto on the information of the batch (2023_5801 is the objective the union comments on).
+OBSERVED = "2023_5801"
+CONFRONTO_REQUEST = (
+    "La RSU chiede il confronto sugli obiettivi che incidono sui carichi di lavoro del personale."
+)
+OBSERVATION = "Chiediamo di indicare come saranno misurati i carichi di lavoro del personale coinvolto."
+ANSWER = "Aggiungeremo un indicatore semestrale sui carichi di lavoro, condiviso con la RSU."
+MEETING_PARTICIPANTS = "Giulia Verdi (Segreteria Generale); Carlo Galli (RSU)"
+MEETING_MINUTES = (
+    "Esaminati gli obiettivi in consultazione; concordata una verifica semestrale dei carichi di lavoro."
+)
 ACT = {"act_type": "decreto_presidente", "act_number": "27", "act_date": dt.date(2023, 3, 30)}
 RECEIPT = {"receipt_reference": "DFP-PIAO-2023-000123", "receipt_date": dt.date(2023, 4, 5)}
 PUBLICATION = {

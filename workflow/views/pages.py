@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from approvals.selectors import deadlines as deadline_selectors
 from approvals.selectors import missing_signatures, signer_capacities, timeline, valid_signatures
+from approvals.selectors.consultation import consultation_panel, sees_internal
 from approvals.selectors.transmission import transmission_panel
 from audit import selectors as audit_selectors
 from flows.forms import transition_form
@@ -179,6 +180,7 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
             {"name": name, "label": transition_label(name), "form": form, "open": name == open_action}
         )
     body = objective.plan.body
+    internal = sees_internal(user, body.pk)
     delegates = selectors.delegates_of(objective)
     can_delegate = access.can_delegate(user, objective)
     funzionari = selectors.users_with_role(body, Role.FUNZIONARIO).exclude(pk__in=[u.pk for u in delegates])
@@ -192,8 +194,13 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
         "indicators": list(objective.indicators.all()),
         "dup_links": list(objective.dup_links.all()),
         "actions": actions,
-        "steps": [_labelled(step) for step in timeline(objective)],
-        "history": list(objective.history.select_related("history_user").order_by("-history_date")[:50]),
+        # A union representative reads no internal comment: no step comments, no history of saves.
+        "steps": [_labelled(step, internal=internal) for step in timeline(objective)],
+        "history": list(objective.history.select_related("history_user").order_by("-history_date")[:50])
+        if internal
+        else [],
+        "sees_internal": internal,
+        "consultation": consultation_panel(user, objective),
         "signatures": list(valid_signatures(objective))
         if objective.state in (State.SIGNATURE, State.DELIBERATION)
         else [],
@@ -220,8 +227,10 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
     }
 
 
-def _labelled(step):
+def _labelled(step, *, internal=True):
     step.label = transition_label(step.transition)
+    if not internal:
+        step.comment = ""  # shown only, never saved
     return step
 
 

@@ -12,7 +12,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from approvals.selectors.consultation import current_information
+from flows.services.consultation import confronto_request, meeting_record, observation_post
 from flows.services.content import objective_delegate
 from flows.services.interchange import plan_import
 from flows.services.memberships import membership_grant
@@ -149,11 +152,12 @@ class Command(BaseCommand):
             by=segreteria,
             data={"early_reason": demo.EARLY_CLOSE_REASON},
         )
-        objectives_batch_transition(  # the others after a confronto with the unions
+        self._confronto(objectives[demo.OBSERVED], people)
+        objectives_batch_transition(  # the others after the confronto the unions asked for
             objective_ids=[pk for pk in ids("signature") if pk != early],
             name="close_consultation",
             by=segreteria,
-            data={"confronto": True, "summary": demo.CONSULTATION_SUMMARY},
+            data={"outcome": "agreement", "summary": demo.CONSULTATION_SUMMARY},
         )
         for pk in ids("signature"):
             responsible = Objective.objects.get(pk=pk).responsible
@@ -180,6 +184,23 @@ class Command(BaseCommand):
         delegated = one("delegated")
         objective_delegate(
             objective_id=delegated.pk, by=delegated.responsible, delegate=people["funzionario_bianchi"]
+        )
+
+    def _confronto(self, observed, people):
+        """The union asks for a confronto, observes one objective and gets an answer; one meeting."""
+        union, segreteria = people["sindacato"], people["segreteria"]
+        information = current_information(observed)
+        confronto_request(information_id=information.pk, text=demo.CONFRONTO_REQUEST, by=union)
+        observation = observation_post(objective_id=observed.pk, text=demo.OBSERVATION, by=union)
+        observation_post(
+            objective_id=observed.pk, text=demo.ANSWER, by=observed.responsible, reply_to_id=observation.pk
+        )
+        meeting_record(
+            information_id=information.pk,
+            held_on=timezone.now(),
+            participants=demo.MEETING_PARTICIPANTS,
+            minutes=demo.MEETING_MINUTES,
+            by=segreteria,
         )
 
     # -- output -----------------------------------------------------------------------------------------
