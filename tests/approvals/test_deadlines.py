@@ -41,7 +41,7 @@ def test_deadline_level(today, expected):
 def test_information_end_counts_calendar_days_and_waits_for_the_request_window():
     sent = at(dt.date(2023, 4, 3), 10)  # Monday
     assert d.information_end(sent, 5, None) == timezone.make_aware(
-        dt.datetime(2023, 4, 8, 23, 59, 59, 999999)
+        dt.datetime.combine(dt.date(2023, 4, 8), dt.time.max)
     )
     later = at(dt.date(2023, 4, 12), 12)
     assert d.information_end(sent, 5, later) == later

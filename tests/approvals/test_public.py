@@ -129,8 +129,10 @@ def test_unknown_or_unpublished_addresses_are_404(client, published, draft, othe
     assert client.get(_url("revision", "p_cr", 2023, draft.code, 2)).status_code == 404
     assert client.get(_url("open_data_json", "p_cr", 2024)).status_code == 404
     assert client.get(_url("open_data_csv", "p_cr", 2023, "segreti")).status_code == 404
-    assert client.get(_url("signed_pdf", "p_cr", 2023, draft.code, 1)).status_code == 404  # none signed
-    assert client.get(_url("act_pdf", "p_cr", 2023, draft.code, 1)).status_code == 404  # act without PDF
+    assert client.get(_url("signed_pdf", "p_cr", 2023, draft.code, 2)).status_code == 404  # not published
+    assert client.get(_url("act_pdf", "p_cr", 2023, draft.code, 2)).status_code == 404
+    AdoptionAct.objects.filter(objectives=draft).update(file=None)  # an act registered without its PDF
+    assert client.get(_url("act_pdf", "p_cr", 2023, draft.code, 1)).status_code == 404
     # a published objective of one body is not reachable under another body's code
     PlanFactory(body=other_body)
     member("segreteria_crema", other_body, Role.SEGRETERIA)
@@ -225,8 +227,20 @@ def test_signed_pdf_and_act_pdf_downloads(client, draft, people):
     assert _url("act_pdf", "p_cr", 2023, objective.code, 1) in page
 
 
-def test_publication_without_signed_document_has_no_pdf(published):
-    assert PublishedRevision.objects.get(objective=published).signed_pdf_id is None
+def test_each_revision_keeps_the_pdf_signed_for_it(published, people):
+    act(published, "revise", people["segreteria"])
+    walk_to(published, State.SIGNATURE, people)
+    stored = _sign_document(fresh(published), people["segreteria"])
+    walk_on(published, State.PUBLISHED, people)
+    first, second = PublishedRevision.objects.filter(objective=published).order_by("revision")
+    assert second.signed_pdf_id == stored.pk
+    frozen = SignedDocumentObjective.objects.filter(objective=published, revision=1).select_related(
+        "document"
+    )
+    # revision 1 keeps its own document (one frozen when it entered signature), or none without one
+    assert first.signed_pdf_id == (
+        frozen.order_by("-document__created_at").first().document.current_id if frozen else None
+    )
 
 
 def test_open_data_json_validates_and_csv_has_the_rows(client, published, plan, people):

@@ -70,7 +70,7 @@ def test_nobody_is_reminded_long_before_the_deadline(scene):
 
 def test_signers_reminded_after_some_days_in_signature_even_far_from_the_deadline(scene, people):
     scene["signing"].__class__.objects.filter(pk=scene["signing"].pk).update(
-        state_entered_at=timezone.make_aware(dt.datetime(2022, 10, 20, 9))
+        state_entered_at=timezone.make_aware(dt.datetime.combine(dt.date(2022, 10, 20), dt.time(9)))
     )
     run("--data", "2022-11-01")
     assert reminders() == {("segretario", "signature"), ("dirigente_satta", "signature")}
