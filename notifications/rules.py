@@ -193,6 +193,13 @@ def recipients(event: str, objective: Objective, *, by, subject=None) -> list:
     return list(seen.values())
 
 
+def union_recipients(event: str, objective: Objective) -> set[int]:
+    """The ids of the union representatives ``event`` tells: they are not shown internal comments."""
+    if UNIONS not in rule_for(event).recipients:
+        return set()
+    return {u.pk for u in audience(UNIONS, objective)}
+
+
 def _name(user) -> str:
     if user is None:
         return "Il sistema"

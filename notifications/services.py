@@ -33,10 +33,18 @@ def notify_transition(
     created: list[Notification] = []
     if people:
         text = rules.message(event, objective, by=by, comment=comment)
+        # The union representatives read no internal comment: their text is the one without it.
+        unions = rules.union_recipients(event, objective) if comment else set()
+        bare = rules.message(event, objective, by=by) if unions else text
         now = timezone.now()
         created = Notification.objects.bulk_create(
             Notification(
-                recipient=user, actor=by, objective=objective, transition=event, message=text, created=now
+                recipient=user,
+                actor=by,
+                objective=objective,
+                transition=event,
+                message=bare if user.pk in unions else text,
+                created=now,
             )
             for user in people
         )
