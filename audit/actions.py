@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "permission.role_revoke": "Ruolo revocato",
     "body.create": "Creazione dell'ente",
     "plan.create": "Creazione del piano",
+    "plan.deadline": "Scadenza di adozione del piano",
     "strategic_objective.create": "Nuovo obiettivo strategico",
     "plan.import": "Importazione del piano",
     "plan.export": "Esportazione del piano",
