@@ -169,6 +169,8 @@ def describe(entry: AuditEntry, steps: dict[int, StepRecord]) -> dict:
     elif action == "consultation.meeting":
         held_on = str(data.get("held_on", ""))[:10]
         details = f"incontro del {held_on}; partecipanti: {data.get('participants', '')}"
+    elif action == "plan.deadline":
+        details = f"da {data.get('from') or '31 gennaio'} a {data.get('to') or '31 gennaio'}"
     elif action in ("plan.create", "strategic_objective.create"):
         details = str(data.get("code") or data.get("year") or "")
 

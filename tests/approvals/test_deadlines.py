@@ -193,6 +193,8 @@ def test_segreteria_moves_the_deadline_with_an_audit_entry(client, plan, people)
     assert entry.payload["data"]["from"] == "2023-01-31" and entry.payload["data"]["to"] == "2023-04-30"
     page = client.get(reverse("workflow:plan_detail", args=[plan.year])).content.decode()
     assert "30/04/2023" in page
+    log = client.get(reverse("audit:change_log")).content.decode()
+    assert "Scadenza di adozione del piano" in log and "da 2023-01-31 a 2023-04-30" in log
 
     response = client.post(url, {"deadline": "non una data"})
     assert response.status_code == 400

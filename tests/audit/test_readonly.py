@@ -46,6 +46,7 @@ WRITES = {
     "workflow:objective_delegation",
     "workflow:objective_transition",
     "workflow:plan_create",
+    "workflow:plan_deadline",
     "workflow:plan_import",
     "workflow:plan_import_confirm",
     "workflow:plan_detail",
@@ -138,6 +139,7 @@ def _posts(objective, version, plan, people):
             {"lock_version": o.lock_version, **FORM_DATA[name]},
         )
     yield "plan_create", reverse("workflow:plan_create"), {"year": 2030, "triennium": "2030-2032"}
+    yield "plan_deadline", reverse("workflow:plan_deadline", args=[plan.year]), {"deadline": "2023-04-30"}
     yield (
         "plan_import",
         reverse("workflow:plan_import"),
