@@ -27,6 +27,9 @@ ACTION_LABELS = {
     "consultation.meeting": "Incontro di confronto registrato",
     "consultation.observation": "Osservazione sindacale",
     "consultation.answer": "Risposta a un'osservazione sindacale",
+    "signature.document": "Documento da firmare generato",
+    "signature.upload": "Firma digitale caricata e verificata",
+    "body.settings": "Impostazioni dell'ente modificate",
 }
 
 # Families of actions the change log can be filtered by, as a whole (the value ends in a dot).
@@ -37,4 +40,5 @@ FAMILIES = [
     ("plan.", "Piani: creazioni, importazioni ed esportazioni"),
     ("auth.", "Tutti gli accessi"),
     ("consultation.", "Tutta la consultazione sindacale"),
+    ("signature.", "Documenti da firmare e firme caricate"),
 ]

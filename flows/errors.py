@@ -31,8 +31,8 @@ NO_REVISION_IN_PROGRESS = (
 NOT_A_SIGNER = "Non sei tra i firmatari richiesti per questo obiettivo."
 ALREADY_SIGNED = "Hai già firmato questo obiettivo."
 QUALIFIED_SIGNATURE_REQUIRED = (
-    "Questo ente richiede la firma digitale qualificata (PAdES) del documento: il caricamento del file "
-    "firmato non è ancora disponibile, quindi la firma con accesso autenticato non è ammessa."
+    "Questo ente richiede la firma digitale qualificata (PAdES): scarica il documento da firmare, firmalo "
+    "con il tuo strumento di firma e carica il PDF firmato; la firma con accesso autenticato non è ammessa."
 )
 NO_SIGNER_AVAILABLE = "Nell'ente non c'è un Segretario Generale che possa firmare."
 CONSULTATION_TOO_EARLY = (
@@ -66,7 +66,6 @@ TRANSMISSION_NOT_FAILED = "Si può ritentare solo una trasmissione non consegnat
 TRANSMISSION_FORBIDDEN = (
     "Solo la Segreteria Generale dell'ente può gestire la trasmissione a Funzione Pubblica."
 )
-
 
 
 class WorkflowError(Exception):

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from approvals.models import ActType, ConsultationOutcome
-from workflow.models import TransmitterMode
+from workflow.models import SignatureMode, TransmitterMode
 
 
 class CommentForm(forms.Form):
@@ -57,19 +57,82 @@ class CloseConsultationForm(forms.Form):
     comment = forms.CharField(label="Commento (facoltativo)", required=False)
 
 
+SIGN_CONFIRM_REQUIRED = "Conferma l'approvazione per firmare."
+SIGNED_PDF_REQUIRED = "Carica il PDF firmato digitalmente."
+SIGNED_PDF_HELP = (
+    "Scarica il documento da firmare (il link è in questa pagina, «Documento da firmare»), firmalo con il "
+    "tuo strumento di firma digitale in formato PAdES (PDF firmato, non .p7m) senza modificarlo, poi "
+    "caricalo qui. Il sistema verifica che sia proprio quel documento, integro, con la tua firma."
+)
+
+
 class SignForm(forms.Form):
+    """Approval by login (``confirm``) or the uploaded PAdES file (``signed_pdf``), as the body's
+    ``signature_mode`` asks: shown for a body, the form keeps only its field; without one (the transition
+    service) it takes either, and the flow's condition checks the body's mode."""
+
     confirm = forms.BooleanField(
         label="Confermo di approvare il contenuto dell'obiettivo (approvazione con accesso autenticato)",
-        error_messages={"required": "Conferma l'approvazione per firmare."},
+        required=False,
+    )
+    signed_pdf = forms.FileField(
+        label="PDF firmato digitalmente (PAdES)",
+        required=False,
+        help_text=SIGNED_PDF_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={"required": SIGNED_PDF_REQUIRED},
     )
     comment = forms.CharField(label="Commento (facoltativo)", required=False)
+
+    def __init__(self, *args, signature_mode: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if signature_mode == SignatureMode.QUALIFIED:
+            del self.fields["confirm"]
+            self.fields["signed_pdf"].required = True
+        elif signature_mode == SignatureMode.LOGIN:
+            del self.fields["signed_pdf"]
+
+    def clean(self):
+        data = super().clean()
+        if "confirm" in self.fields and not data.get("confirm") and not data.get("signed_pdf"):
+            self.add_error("confirm", SIGN_CONFIRM_REQUIRED)
+        return data
+
+
+ACT_FILE_REQUIRED = "Carica il PDF dell'atto di adozione."
+ACT_FILE_NOT_PDF = "Il file dell'atto deve essere un PDF: quello caricato non lo è."
+ACT_FILE_TOO_BIG = "Il PDF dell'atto supera la dimensione massima di {mb} MB."
+ACT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ActFile:
+    name: str
+    content: bytes
 
 
 class AdoptForm(forms.Form):
     act_type = forms.ChoiceField(label="Tipo di atto", choices=ActType.choices)
     act_number = forms.CharField(label="Numero dell'atto", max_length=30)
     act_date = forms.DateField(label="Data dell'atto", widget=forms.DateInput(attrs={"type": "date"}))
+    act_file = forms.FileField(
+        label="PDF dell'atto",
+        help_text="L'atto adottato (decreto o delibera) in PDF, al massimo 20 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={"required": ACT_FILE_REQUIRED, "empty": ACT_FILE_REQUIRED},
+    )
     comment = forms.CharField(label="Commento (facoltativo)", required=False)
+
+    def clean_act_file(self):
+        upload = self.cleaned_data["act_file"]
+        if upload.size > ACT_MAX_BYTES:
+            raise forms.ValidationError(ACT_FILE_TOO_BIG.format(mb=ACT_MAX_BYTES // (1024 * 1024)))
+        upload.seek(0)
+        content = upload.read()
+        upload.seek(0)  # the page validates the upload, then the transition service reads it again
+        if not content.startswith(b"%PDF-"):
+            raise forms.ValidationError(ACT_FILE_NOT_PDF)
+        return ActFile(name=(upload.name or "atto.pdf")[:200], content=content)
 
     def clean_act_date(self):
         value = self.cleaned_data["act_date"]
@@ -184,4 +247,6 @@ def transition_form(name: str, *args, body=None, **kwargs) -> forms.Form:
     """The form of transition ``name`` as shown for ``body`` (the fields its settings ask for)."""
     if name == "transmit" and body is not None:
         kwargs["transmitter"] = body.transmitter
+    if name == "sign" and body is not None:
+        kwargs["signature_mode"] = body.signature_mode
     return TRANSITION_FORMS[name](*args, **kwargs)

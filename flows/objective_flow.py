@@ -92,8 +92,11 @@ def _revision_in_progress(flow):
 
 
 def _login_signature_allowed(flow):
+    """Approval by login in a body that allows it; in a body with qualified signatures only the verified
+    upload that flows.services.signatures passes in (``pades``)."""
     body = flow.objective.plan.body
-    return FsmState.CONDITION(body.signature_mode == SignatureMode.LOGIN, errors.QUALIFIED_SIGNATURE_REQUIRED)
+    ok = body.signature_mode == SignatureMode.LOGIN or bool(flow.data.get("pades"))
+    return FsmState.CONDITION(ok, errors.QUALIFIED_SIGNATURE_REQUIRED)
 
 
 def _signers_exist(flow):

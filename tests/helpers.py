@@ -32,6 +32,29 @@ VALID_INPUT = {
     "discard_revision": {"comment": COMMENT},
 }
 
+# A small file the act's PDF field accepts (a PDF header is what the form checks).
+SMALL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def pdf_upload(name: str = "atto.pdf", content: bytes = SMALL_PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+# The uploads each transition needs, made fresh for every call (an upload is read once).
+VALID_FILES = {
+    "adopt": lambda: {"act_file": pdf_upload()},
+}
+
+
+def files_for(name: str) -> dict:
+    return VALID_FILES[name]() if name in VALID_FILES else {}
+
+
 # The normal path: (transition, who). "responsible" stands for the objective's responsible dirigente.
 PATH = [
     ("submit", "responsible"),
@@ -49,13 +72,14 @@ def fresh(objective: Objective) -> Objective:
     return Objective.objects.get(pk=objective.pk)
 
 
-def act(objective, name, by, *, data=None, lock_version="current", **extra) -> Objective:
-    """Apply ``name`` through the real service with the lock version currently stored (unless given)."""
+def act(objective, name, by, *, data=None, lock_version="current", files=None, **extra) -> Objective:
+    """Apply ``name`` through the real service with the lock version currently stored (unless given),
+    with fresh valid uploads where the transition needs one (unless ``files`` says otherwise)."""
     if lock_version == "current":
         lock_version = fresh(objective).lock_version
     payload = VALID_INPUT[name] if data is None else data
     return objective_transition(objective_id=objective.pk, name=name, by=by, lock_version=lock_version,
-                                data={**payload, **extra})
+                                data={**payload, **extra}, files=files_for(name) if files is None else files)
 
 
 def walk_to(objective, state, people, *, revision_in_progress=False) -> Objective:

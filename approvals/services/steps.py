@@ -16,6 +16,7 @@ from ..models import (
 )
 from ..selectors.steps import signer_capacities
 from ..selectors.transmission import latest_transmission
+from .signatures import stored_file_create
 
 
 def step_record(
@@ -36,7 +37,8 @@ def step_record(
     )
 
 
-def signature_record(*, objective, signer, step, method=SignatureMethod.LOGIN) -> Signature:
+def signature_record(*, objective, signer, step, method=SignatureMethod.LOGIN, **pades) -> Signature:
+    """``pades``: for a signature by upload, the document, the accepted file and the certificate_* fields."""
     return Signature.objects.create(
         objective=objective,
         revision=objective.revision,
@@ -45,6 +47,7 @@ def signature_record(*, objective, signer, step, method=SignatureMethod.LOGIN) -
         method=method,
         signed_at=step.at,
         step=step,
+        **pades,
     )
 
 
@@ -63,9 +66,15 @@ def signatures_void(*, objective, step) -> int:
     return n
 
 
-def act_create(*, body_id, act_type, number, date, by) -> AdoptionAct:
+def act_create(*, body_id, act_type, number, date, by, file_name="", file_content=None) -> AdoptionAct:
+    """The act, with its PDF stored once (one act may cover a whole batch)."""
+    stored = (
+        stored_file_create(name=file_name or "atto.pdf", content=file_content, by=by)
+        if file_content
+        else None
+    )
     return AdoptionAct.objects.create(
-        body_id=body_id, act_type=act_type, number=number, date=date, created_by=by
+        body_id=body_id, act_type=act_type, number=number, date=date, created_by=by, file=stored
     )
 
 

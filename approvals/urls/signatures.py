@@ -1,3 +1,15 @@
 """URLs of the signatures pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from approvals.views import signatures
+
+urlpatterns: list = [
+    path(
+        "obiettivi/<int:pk>/documenti/<int:document_id>/<str:which>.pdf",
+        signatures.document_file,
+        name="document_file",
+    ),
+    path("obiettivi/<int:pk>/atti/<int:act_id>.pdf", signatures.act_file, name="act_file"),
+    path("ente/impostazioni/", signatures.body_settings, name="body_settings"),
+]

@@ -11,7 +11,7 @@ from viewflow.fsm.base import NoTransition, TransitionConditionsUnmet
 
 import audit.services as audit
 from approvals import services as approvals
-from approvals.models import AdoptionAct
+from approvals.models import AdoptionAct, SignatureMethod
 from approvals.selectors import last_publication, valid_signatures
 from notifications.services import notify_transition
 from workflow.models import Objective
@@ -19,7 +19,7 @@ from workflow.models import Objective
 from .. import errors
 from ..forms import TRANSITION_FORMS
 from ..objective_flow import TRANSITION_NAMES, ObjectiveFlow, transition_label
-from . import consultation, transmission
+from . import consultation, signatures, transmission
 from .common import check_fresh, lock_objective, save_with_history
 from .content import restore_content
 
@@ -62,6 +62,14 @@ def objective_transition(
     files: dict | None = None,
 ) -> Objective:
     """Apply transition ``name`` to one objective: all of it, or nothing."""
+    if name == "sign" and (files or {}).get("signed_pdf"):  # a PAdES upload: checked, then signed
+        return signatures.signature_upload(
+            objective_id=objective_id,
+            by=by,
+            upload=files["signed_pdf"],
+            lock_version=lock_version,
+            comment=(data or {}).get("comment") or "",
+        )[0]
     cleaned = validate_input(name, data, files)
     with transaction.atomic():
         context = StepContext()
@@ -148,6 +156,8 @@ def _adoption_act(objective, cleaned, by, context: StepContext) -> AdoptionAct:
             number=cleaned["act_number"],
             date=cleaned["act_date"],
             by=by,
+            file_name=cleaned["act_file"].name if cleaned.get("act_file") else "",
+            file_content=cleaned["act_file"].content if cleaned.get("act_file") else None,
         )
     elif context.act.body_id != objective.plan.body_id:
         raise errors.InvalidInput(errors.BATCH_MIXED_BODIES)
@@ -220,10 +230,35 @@ def _after_all(name, *, objectives: list[Objective], by, cleaned, context: StepC
     inside the transaction): e.g. one PDF to sign for a batch entering ``signature``."""
     if name == "approve" and objectives:  # one information to the unions for all of them
         context.information = consultation.information_send(objectives=objectives, by=by, batch=context.batch)
+    if name == "close_consultation" and objectives:  # one PDF to sign for all of them, never regenerated
+        context.document = signatures.document_freeze(objectives=objectives, by=by, batch=context.batch)[0]
     if name == "transmit" and objectives:  # one package and one transmission record for all of them
         context.transmission = transmission.transmission_record(
             objectives=objectives, by=by, cleaned=cleaned, context=context
         )
+
+
+def check_may_apply(objective, name, by) -> None:
+    """Refuse as ``_apply`` does before any work: the state, then the permission (not the conditions)."""
+    method = getattr(ObjectiveFlow(objective, by=by), name)
+    label = transition_label(name)
+    if not method.can_proceed(check_conditions=False):
+        raise errors.TransitionNotAvailable(
+            errors.NOT_AVAILABLE.format(action=label, state=objective.get_state_display())
+        )
+    if not method.has_perm(by):
+        raise errors.Forbidden(_forbidden_message(name, objective, by, label))
+
+
+apply_one = _apply  # for the services that move objectives with input they checked themselves (signatures)
+
+
+def _pades(cleaned) -> dict:
+    """The PAdES details of a signature by upload (flows.services.signatures), none for one by login."""
+    pades = cleaned.get("pades")
+    if not pades:
+        return {}
+    return {"method": SignatureMethod.PADES, **pades}
 
 
 def _forbidden_message(name, objective, by, label) -> str:
@@ -257,13 +292,21 @@ def _step_data(name, cleaned, act: AdoptionAct | None) -> dict:
     if name == "publish":
         return {"published_on": cleaned["published_on"].isoformat(), "url": cleaned["url"]}
     if name == "sign":
+        pades = cleaned.get("pades")
+        if pades:
+            return {
+                "method": "pades",
+                "document": pades["document"].pk,
+                "file_sha256": pades["file"].sha256,
+                "certificate_subject": pades["certificate_subject"],
+            }
         return {"method": "login"}
     return {}
 
 
 def _leave_behind(name, *, objective, by, step, cleaned, act) -> None:
     if name == "sign":
-        approvals.signature_record(objective=objective, signer=by, step=step)
+        approvals.signature_record(objective=objective, signer=by, step=step, **_pades(cleaned))
     elif name == "return_to_drafting":
         approvals.signatures_void(objective=objective, step=step)
     elif name == "adopt":

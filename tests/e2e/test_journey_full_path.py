@@ -18,6 +18,7 @@ from tests.e2e.browser import (
     open_action,
     switch_user,
 )
+from tests.helpers import SMALL_PDF
 
 pytestmark = pytest.mark.e2e
 
@@ -162,6 +163,9 @@ def test_draft_to_publication(live_server, page, draft):
     adopt.get_by_label("Tipo di atto").select_option("decreto_presidente")
     adopt.get_by_label("Numero dell'atto").fill("12")
     adopt.get_by_label("Data dell'atto").fill("2023-03-01")
+    adopt.get_by_label("PDF dell'atto").set_input_files(
+        files=[{"name": "decreto-12.pdf", "mimeType": "application/pdf", "buffer": SMALL_PDF}]
+    )
     confirm(adopt)
     timeline.append("Giulia Verdi: In deliberazione → In trasmissione a Funzione Pubblica")
     expect_objective(page, state="In trasmissione a Funzione Pubblica", timeline=timeline,

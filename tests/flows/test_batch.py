@@ -8,7 +8,7 @@ from flows import errors
 from flows.objective_flow import transition_label
 from flows.services.transitions import objectives_batch_transition
 from tests.factories import ObjectiveFactory, PlanFactory, Role, member
-from tests.helpers import COMMENT, VALID_INPUT, fresh, snapshot, walk_to
+from tests.helpers import COMMENT, VALID_INPUT, files_for, fresh, snapshot, walk_to
 from workflow.models import Objective, State
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def batch(objectives, name, by, data=None, **kwargs):
         name=name,
         by=by,
         data=VALID_INPUT[name] if data is None else data,
-        **kwargs,
+        **({"files": files_for(name)} | kwargs),
     )
 
 
@@ -211,7 +211,11 @@ def test_one_act_cannot_adopt_the_objectives_of_two_bodies(plan, other_body, peo
     before = [snapshot(mine), snapshot(theirs)]
     with pytest.raises(errors.BatchBlocked) as exc:
         objectives_batch_transition(
-            objective_ids=[mine.pk, theirs.pk], name="adopt", by=segreteria, data=VALID_INPUT["adopt"]
+            objective_ids=[mine.pk, theirs.pk],
+            name="adopt",
+            by=segreteria,
+            data=VALID_INPUT["adopt"],
+            files=files_for("adopt"),
         )
     assert exc.value.message == errors.BATCH_BLOCKED.format(
         code=theirs.code, reason=errors.BATCH_MIXED_BODIES

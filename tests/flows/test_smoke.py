@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from flows.services.transitions import objective_transition
+from tests.helpers import files_for
 from workflow.models import State
 
 
@@ -11,7 +12,9 @@ def test_full_path(draft, people):
     o = draft
 
     def go(name, who, **data):
-        return objective_transition(objective_id=o.pk, name=name, by=people[who], data=data)
+        return objective_transition(
+            objective_id=o.pk, name=name, by=people[who], data=data, files=files_for(name)
+        )
 
     assert go("submit", "dirigente_satta").state == State.SUBMITTED
     assert go("approve", "segreteria").state == State.UNION_CONSULTATION

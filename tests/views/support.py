@@ -92,9 +92,14 @@ def edit_url(objective) -> str:
     return reverse("workflow:objective_edit", args=[objective.pk])
 
 
+def form_data(name) -> dict:
+    """What the action form of ``name`` posts, with fresh uploads where it needs one."""
+    return {**FORM_DATA[name], **helpers.files_for(name)}
+
+
 def transition_post(objective, name, **overrides) -> dict:
     """The POST of the action form on the detail page, with the lock version the page showed."""
-    return {"lock_version": fresh(objective).lock_version, **FORM_DATA[name], **overrides}
+    return {"lock_version": fresh(objective).lock_version, **form_data(name), **overrides}
 
 
 def _value(v) -> str:

@@ -34,6 +34,7 @@ from .support import (
     detail_url,
     edit_post,
     edit_url,
+    form_data,
     fresh,
     snapshot,
     text,
@@ -118,7 +119,7 @@ def _request(client, action, objective, ferri):
     if action == "batch":
         return client.get(reverse("workflow:batch") + "?stato=submitted")
     return client.post(transition_url(objective, action),
-                       {"lock_version": fresh(objective).lock_version, **FORM_DATA[action]})
+                       {"lock_version": fresh(objective).lock_version, **form_data(action)})
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from approvals.selectors import deadlines as deadline_selectors
 from approvals.selectors import missing_signatures, signer_capacities, timeline, valid_signatures
 from approvals.selectors.consultation import consultation_panel, sees_internal
+from approvals.selectors.signatures import signature_panel
 from approvals.selectors.transmission import transmission_panel
 from audit import selectors as audit_selectors
 from flows.forms import transition_form
@@ -201,6 +202,7 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
         else [],
         "sees_internal": internal,
         "consultation": consultation_panel(user, objective),
+        "signature_document": signature_panel(user, objective),
         "signatures": list(valid_signatures(objective))
         if objective.state in (State.SIGNATURE, State.DELIBERATION)
         else [],

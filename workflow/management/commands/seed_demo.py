@@ -10,6 +10,7 @@ plan has none.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -166,7 +167,11 @@ class Command(BaseCommand):
             objective_ids=ids("deliberation"), name="sign", by=segretario, data={"confirm": True}
         )
         objectives_batch_transition(
-            objective_ids=ids("transmission"), name="adopt", by=segreteria, data=demo.ACT
+            objective_ids=ids("transmission"),
+            name="adopt",
+            by=segreteria,
+            data=demo.ACT,
+            files={"act_file": _act_pdf()},
         )
         objectives_batch_transition(
             objective_ids=ids("publication"), name="transmit", by=segreteria, data=demo.RECEIPT
@@ -215,3 +220,20 @@ class Command(BaseCommand):
         self.stdout.write("(un utente che esisteva già conserva la propria password)")
         for username, role in rows:
             self.stdout.write(f"  {username.ljust(width)}  {role}")
+
+
+def _act_pdf() -> SimpleUploadedFile:
+    """A small PDF standing for the demo's adoption act (one act for the whole batch)."""
+    from weasyprint import HTML
+
+    from approvals.models import ActType
+
+    label = ActType(demo.ACT["act_type"]).label
+    html = (
+        "<html lang='it'><body style=\"font-family: 'DejaVu Sans'\">"
+        f"<h1>{label} n. {demo.ACT['act_number']} del {demo.ACT['act_date']:%d/%m/%Y}</h1>"
+        "<p>Approvazione del Piano integrato di attività e organizzazione 2023-2025 "
+        "(dati dimostrativi).</p></body></html>"
+    )
+    content = HTML(string=html).write_pdf()
+    return SimpleUploadedFile("atto-di-adozione.pdf", content, content_type="application/pdf")

@@ -1,0 +1,67 @@
+"""Reads over the documents to sign and their signatures."""
+
+from __future__ import annotations
+
+from workflow.models import SignatureMode, State
+
+from ..models import AdoptionAct, Signature, SignatureMethod, SignedDocument, StoredFile
+from .steps import missing_signatures, signer_capacities
+
+
+def current_document(objective) -> SignedDocument | None:
+    """The latest document frozen for the objective's current revision (``None`` before signature)."""
+    return (
+        SignedDocument.objects.filter(items__objective=objective, items__revision=objective.revision)
+        .select_related("original", "current")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def document_file(objective, document_id: int, which: str) -> StoredFile | None:
+    """The original or current file of a document that covers ``objective`` (any revision of it)."""
+    document = (
+        SignedDocument.objects.filter(pk=document_id, items__objective=objective)
+        .select_related("original", "current")
+        .first()
+    )
+    if document is None:
+        return None
+    return {"originale": document.original, "corrente": document.current}.get(which)
+
+
+def document_objectives(document: SignedDocument):
+    return document.items.select_related("objective").order_by("objective__code")
+
+
+def pades_signatures(document: SignedDocument):
+    return (
+        Signature.objects.filter(document=document, method=SignatureMethod.PADES)
+        .select_related("signer", "objective")
+        .order_by("signed_at", "id")
+    )
+
+
+def act_file(objective, act_id: int) -> StoredFile | None:
+    """The PDF of an adoption act that covers ``objective``."""
+    act = AdoptionAct.objects.filter(pk=act_id, objectives=objective).select_related("file").first()
+    return act.file if act and act.file_id else None
+
+
+def signature_panel(user, objective) -> dict | None:
+    """What the objective page shows about the document to sign: the current document of the objective's
+    revision, the PAdES signatures on it, whether ``user`` is a signer still expected, the body's mode."""
+    document = current_document(objective)
+    if document is None:
+        return None
+    body = objective.plan.body
+    pending = objective.state == State.SIGNATURE and bool(
+        signer_capacities(objective, user) & missing_signatures(objective)
+    )
+    return {
+        "document": document,
+        "codes": [item.objective.code for item in document_objectives(document)],
+        "signatures": list(pades_signatures(document)),
+        "qualified": body.signature_mode == SignatureMode.QUALIFIED,
+        "pending": pending,
+    }

@@ -1,0 +1,79 @@
+"""Changing a body's settings for signatures, union consultation, transmission and publication, and the
+fiscal codes of its signers (matched against qualified certificates)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+
+import audit.services as audit
+from approvals.forms import signers_of
+from workflow import access
+from workflow.models import Body, Identity, Role
+
+from .. import errors
+
+BODY_SETTINGS_FORBIDDEN = (
+    "Le impostazioni dell'ente sono riservate alla Segreteria Generale e all'amministratore dell'ente."
+)
+SETTINGS = (
+    "signature_mode",
+    "trust_roots",
+    "signer_match",
+    "union_information_days",
+    "union_request_days",
+    "union_confronto_days",
+    "transmitter",
+    "transmitter_url",
+    "transparency_subsection",
+)
+
+
+def may_manage_settings(user, body) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    return access.is_segreteria(user, body) or Role.AMMINISTRATORE in access.roles_in(user, body)
+
+
+def _shown(name, value):
+    """Trust roots go in the evidence log as their SHA-256, not the whole PEM text."""
+    if name == "trust_roots":
+        return hashlib.sha256((value or "").encode()).hexdigest() if value else ""
+    return value
+
+
+def body_settings_update(*, body_id: int, by, data: dict) -> Body:
+    """Save the settings in ``data`` (a cleaned BodySettingsForm) and the signers' fiscal codes."""
+    with transaction.atomic():
+        body = Body.objects.select_for_update().get(pk=body_id)
+        if not may_manage_settings(by, body):
+            raise errors.Forbidden(BODY_SETTINGS_FORBIDDEN)
+        changes = {}
+        for name in SETTINGS:
+            if name not in data:
+                continue
+            old, new = getattr(body, name), data[name]
+            if old != new:
+                changes[name] = {"da": _shown(name, old), "a": _shown(name, new)}
+                setattr(body, name, new)
+        if changes:
+            body.save(update_fields=list(changes))
+        codes = {}
+        signers = {u.pk: u for u in signers_of(body)}
+        for user_id, code in (data.get("fiscal_codes") or {}).items():
+            if int(user_id) not in signers:
+                continue  # only the body's own signers
+            identity, _ = Identity.objects.get_or_create(user_id=user_id)
+            if identity.fiscal_code != code:
+                codes[signers[int(user_id)].username] = {"da": identity.fiscal_code, "a": code}
+                identity.fiscal_code = code
+                identity.save(update_fields=["fiscal_code"])
+        if changes or codes:
+            audit.record(
+                action="body.settings",
+                by=by,
+                body_id=body.pk,
+                data={"settings": changes, "fiscal_codes": codes},
+            )
+    return body

@@ -1,0 +1,216 @@
+"""The document to sign and the signatures uploaded on it.
+
+Entering ``signature`` freezes one PDF for the objectives that moved together (``document_freeze``,
+called by the transition service once per call); it is never regenerated. In a body with qualified
+signatures each required signer downloads the document's current file, signs it with their own tool and
+uploads it (``signature_upload``): the upload is checked (approvals.signatures) and, when accepted, the
+``sign`` transition is applied through the transition service to every objective of the document that
+waits for this person's signature, and the upload becomes the file the next signer signs.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+
+import audit.services as audit
+from approvals import signatures as verification
+from approvals.models import SignatureMethod, SignedDocument
+from approvals.pdf import render_objectives_pdf
+from approvals.selectors import missing_signatures, signer_capacities
+from approvals.selectors import signatures as documents
+from approvals.services import signatures as records
+from workflow.models import Identity, Objective, SignatureMode, State
+from workflow.selectors import objectives_visible_to
+
+from .. import errors
+from .common import check_fresh, lock_objective
+
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+UPLOAD_TOO_BIG = "Il file supera la dimensione massima di {mb} MB."
+UPLOAD_MISSING = "Carica il PDF firmato digitalmente."
+NO_DOCUMENT = "Per questo obiettivo non c'è un documento da firmare."
+LOGIN_MODE = (
+    "Questo ente usa l'approvazione con accesso autenticato: conferma l'approvazione invece di caricare "
+    "un file firmato."
+)
+DOCUMENT_NOT_FOUND = "Documento non trovato."
+
+
+def _printable(objective_ids):
+    return (
+        Objective.objects.filter(pk__in=objective_ids)
+        .select_related("plan__body", "strategic_objective", "responsible")
+        .prefetch_related("phases", "indicators", "dup_links")
+        .order_by("code")
+    )
+
+
+def document_freeze(*, objectives, by, batch=None) -> list[SignedDocument]:
+    """One PDF for the objectives that entered signature together (one per body, in practice one)."""
+    by_body: dict[int, list[int]] = {}
+    for o in objectives:
+        by_body.setdefault(o.plan.body_id, []).append(o.pk)
+    made = []
+    for ids in by_body.values():
+        printable = list(_printable(ids))
+        plan = printable[0].plan
+        title = (
+            f"Obiettivo {printable[0].code} – P.I.A.O. sezione 2.2 Performance"
+            if len(printable) == 1
+            else f"Obiettivi di performance – P.I.A.O. sezione 2.2 ({len(printable)} obiettivi)"
+        )
+        pdf = render_objectives_pdf(plan=plan, objectives=printable, title=title)
+        document = records.document_create(
+            body=plan.body,
+            objectives=printable,
+            content=pdf.content,
+            name=pdf.filename,
+            content_hash=pdf.content_hash,
+            by=by,
+            batch=batch,
+        )
+        audit.record(
+            action="signature.document",
+            by=by,
+            body_id=plan.body_id,
+            data={
+                "document": document.pk,
+                "objectives": [o.code for o in printable],
+                "sha256": document.original.sha256,
+                "content_hash": pdf.content_hash,
+                "batch": str(batch) if batch else None,
+            },
+        )
+        made.append(document)
+    return made
+
+
+def document_download(*, user, objective_id: int, document_id: int, which: str):
+    """The original or current file of a document covering an objective ``user`` may see; raises
+    Objective.DoesNotExist (so: 404) for anything else."""
+    objective = objectives_visible_to(user).get(pk=objective_id)
+    stored = documents.document_file(objective, document_id, which)
+    if stored is None:
+        raise Objective.DoesNotExist(DOCUMENT_NOT_FOUND)
+    return stored
+
+
+def _read(upload) -> bytes:
+    if upload is None:
+        raise errors.InvalidInput(UPLOAD_MISSING)
+    if isinstance(upload, bytes):
+        content = upload
+    else:
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise errors.InvalidInput(UPLOAD_TOO_BIG.format(mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
+        upload.seek(0)
+        content = upload.read()
+        upload.seek(0)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise errors.InvalidInput(UPLOAD_TOO_BIG.format(mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
+    if not content:
+        raise errors.InvalidInput(UPLOAD_MISSING)
+    return content
+
+
+def _expected(user) -> verification.ExpectedSigner:
+    identity = Identity.objects.filter(user=user).first()
+    return verification.ExpectedSigner(
+        first_name=user.first_name,
+        last_name=user.last_name,
+        fiscal_code=(identity.fiscal_code if identity else "").strip().upper(),
+    )
+
+
+def signature_upload(
+    *, objective_id: int, by, upload, lock_version: int | None = None, comment: str = ""
+) -> list[Objective]:
+    """Accept ``upload`` (bytes or an UploadedFile) as ``by``'s PAdES signature of the current document of
+    the objective, and sign with it every objective of that document waiting for ``by``. All or nothing.
+    Returns the objectives signed, the one named first."""
+    from . import transitions  # the transition service imports this module
+
+    content = _read(upload)
+    with transaction.atomic():
+        objective = lock_objective(objective_id=objective_id, by=by)
+        check_fresh(objective, lock_version, by=by)
+        transitions.check_may_apply(objective, "sign", by)
+        if objective.plan.body.signature_mode != SignatureMode.QUALIFIED:
+            raise errors.InvalidInput(LOGIN_MODE)
+        found = documents.current_document(objective)
+        if found is None:
+            raise errors.ConditionsUnmet(NO_DOCUMENT)
+        document = (
+            SignedDocument.objects.select_for_update().select_related("original", "current").get(pk=found.pk)
+        )
+        body = objective.plan.body
+        try:
+            verified = verification.verify_upload(
+                upload=content,
+                current=bytes(document.current.content),
+                original=bytes(document.original.content),
+                trust_roots_pem=body.trust_roots,
+                expected=_expected(by),
+                match=body.signer_match,
+            )
+        except verification.SignatureRefused as exc:
+            raise errors.InvalidInput(exc.message, problems=[exc.message]) from exc
+        stored = records.stored_file_create(
+            name=f"firmato-{document.original.name}"[:255], content=content, by=by
+        )
+        # every objective of the document that waits for this person's signature, in ascending id order
+        waiting = []
+        for item in documents.document_objectives(document):
+            other = item.objective
+            if other.pk == objective.pk:
+                waiting.append(other.pk)
+                continue
+            if other.state != State.SIGNATURE or other.revision != item.revision:
+                continue
+            if not objectives_visible_to(by).filter(pk=other.pk).exists():
+                continue
+            if signer_capacities(other, by) & missing_signatures(other):
+                waiting.append(other.pk)
+        cleaned = {
+            "comment": (comment or "").strip(),
+            "pades": {
+                "document": document,
+                "file": stored,
+                "certificate_subject": verified.subject,
+                "certificate_issuer": verified.issuer,
+                "certificate_serial": verified.serial,
+                "certificate_fiscal_code": verified.fiscal_code,
+            },
+        }
+        context = transitions.StepContext(batch=uuid.uuid4() if len(waiting) > 1 else None, document=document)
+        signed = []
+        for pk in sorted(waiting):
+            signed.append(
+                transitions.apply_one(
+                    objective_id=pk,
+                    name="sign",
+                    by=by,
+                    lock_version=lock_version if pk == objective.pk else None,
+                    cleaned=cleaned,
+                    context=context,
+                )
+            )
+        records.document_advance(document=document, file=stored)
+        audit.record(
+            action="signature.upload",
+            by=by,
+            obj=objective,
+            body_id=body.pk,
+            data={
+                "document": document.pk,
+                "sha256": stored.sha256,
+                "objectives": [o.code for o in signed],
+                "certificate_subject": verified.subject,
+                "certificate_fiscal_code": verified.fiscal_code,
+                "method": SignatureMethod.PADES,
+            },
+        )
+    signed.sort(key=lambda o: o.pk != objective.pk)
+    return signed

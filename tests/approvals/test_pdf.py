@@ -1,0 +1,69 @@
+"""The PDF of the objectives: the real 2023 plan of the Provincia di Cremona, and the content hash."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from approvals.pdf import content_hash, render_objectives_pdf
+from flows.services.interchange import body_for_import, plan_import
+from workflow.interchange import read_document
+from workflow.models import Objective, Plan
+
+REPORT = Path(__file__).resolve().parents[2] / "workflow" / "data" / "piao-2023-sez-2-2-provincia-cremona.txt"
+
+pytestmark = pytest.mark.django_db
+
+
+def _objectives(plan):
+    return list(
+        plan.objectives.select_related("strategic_objective", "responsible", "plan__body").prefetch_related(
+            "phases", "indicators", "dup_links"
+        )
+    )
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_real_2023_plan_prints_every_objective_code():
+    document, warnings = read_document(REPORT.read_bytes(), "report", 2023)
+    body = body_for_import(name="Provincia di Cremona", ipa_code="p_cr")
+    plan_import(by=None, body=body, year=2023, document=document, source=REPORT.name, warnings=warnings)
+    plan = Plan.objects.get(body=body, year=2023)
+    objectives = _objectives(plan)
+    assert len(objectives) == 51
+    pdf = render_objectives_pdf(plan=plan, objectives=objectives)
+    text = _text(pdf.content)
+    codes = {o.code for o in objectives}
+    assert {code for code in codes if code in text} == codes
+    # the strategic objectives with their linked objectives, the body, the year and the full hash
+    assert "2023_OS01" in text and "VALORIZZAZIONE DELLA STRUTTURA ORGANIZZATIVA" in text
+    assert "Provincia di Cremona" in text and "2023" in text
+    assert pdf.content_hash in re.sub(r"\s", "", text)
+    assert pdf.content_hash == content_hash(objectives)
+    assert pdf.filename.startswith("piao-2023-p_cr-51-obiettivi-")
+
+
+def test_the_content_hash_follows_the_content_not_the_state(draft):
+    objectives = [Objective.objects.get(pk=draft.pk)]
+    first = content_hash(objectives)
+    Objective.objects.filter(pk=draft.pk).update(state="signature")
+    assert content_hash([Objective.objects.get(pk=draft.pk)]) == first
+    Objective.objects.filter(pk=draft.pk).update(title="Un altro titolo")
+    assert content_hash([Objective.objects.get(pk=draft.pk)]) != first
+
+
+def test_one_objective_prints_its_phases_indicators_and_revision(draft):
+    o = Objective.objects.get(pk=draft.pk)
+    pdf = render_objectives_pdf(plan=o.plan, objectives=[o])
+    text = _text(pdf.content)
+    phase = o.phases.first()
+    indicator = o.indicators.first()
+    assert o.code in text and phase.description[:30] in text and indicator.description[:30] in text
+    assert "revisione 1" in text.lower()
+    if any(p.start and p.end for p in o.phases.all()):
+        assert "gantt" in text.lower()
