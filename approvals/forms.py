@@ -85,7 +85,7 @@ class BodySettingsForm(forms.Form):
         for user_id, role in Membership.objects.filter(
             body=body, user__in=self.signers, role__in=SIGNER_ROLES
         ).values_list("user_id", "role"):
-            roles.setdefault(user_id, []).append(Role(role).label)
+            roles.setdefault(user_id, []).append(str(Role(role).label))
         for user in self.signers:
             name = user.get_full_name() or user.username
             self.fields[f"cf_{user.pk}"] = forms.CharField(
