@@ -4,11 +4,15 @@ from workflow.admin import ReadOnlyMixin
 
 from .models import (
     AdoptionAct,
+    ConfrontoRequest,
+    Meeting,
+    Observation,
     PublishedRevision,
     Signature,
     StepRecord,
     Transmission,
     TransmissionAttempt,
+    UnionInformation,
 )
 
 
@@ -44,3 +48,26 @@ class TransmissionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(TransmissionAttempt)
 class TransmissionAttemptAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("transmission", "number", "at", "status_code", "outcome")
+
+
+@admin.register(UnionInformation)
+class UnionInformationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("pk", "body", "sent_at", "sent_by", "request_until")
+    list_filter = ("body",)
+
+
+@admin.register(ConfrontoRequest)
+class ConfrontoRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("information", "by", "at")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("information", "held_on", "recorded_by", "recorded_at")
+
+
+@admin.register(Observation)
+class ObservationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("objective", "author", "author_role", "posted_at", "reply_to")
+    list_filter = ("author_role",)
+    search_fields = ("objective__code", "text")
