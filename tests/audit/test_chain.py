@@ -32,7 +32,7 @@ SCENARIO = [
 
 
 # What a call records once for all the objectives it moved, after their transitions.
-ALSO_RECORDED = {"approve": ["consultation.information"]}
+ALSO_RECORDED = {"approve": ["consultation.information"], "transmit": ["transmission.recorded"]}
 
 
 def _raw(sql, params):
