@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+import audit.services as audit_services
 from approvals.models import PublishedRevision, StoredFile, Transmission, TransmissionStatus
 from approvals.selectors.transmission import package_for
 from approvals.transmission import manifest_problems
@@ -202,6 +203,42 @@ def test_no_outbox_row_and_nothing_sent_when_the_step_fails(
                     objective_ids=[ready.pk, behind.pk], name="transmit", by=people["segreteria"], data={}
                 )
         assert snapshot(ready) == before and _written() == written
+        assert receiver.requests == []
+
+
+def test_an_outbox_row_already_written_vanishes_with_a_step_failing_after_it(
+    plan, people, body, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The row is written in the step's transaction: something failing later in the same call (here the
+    batch's own evidence entry, the last write of a batch) takes it away, and nothing is ever sent."""
+    satta = people["dirigente_satta"]
+    objectives = [
+        walk_to(ObjectiveFactory(plan=plan, responsible=satta), State.TRANSMISSION, people) for _ in "ab"
+    ]
+    original = audit_services.record
+    seen = []
+
+    def record(**kwargs):
+        if kwargs["action"] == "batch_transition":
+            seen.append(Transmission.objects.count())  # the outbox row exists at this point...
+            raise RuntimeError("disco pieno")
+        return original(**kwargs)
+
+    monkeypatch.setattr(audit_services, "record", record)
+    with Receiver() as receiver:
+        _http(body, receiver.url)
+        before, written = [snapshot(o) for o in objectives], _written()
+        with django_capture_on_commit_callbacks(execute=True):
+            with pytest.raises(RuntimeError):
+                objectives_batch_transition(
+                    objective_ids=[o.pk for o in objectives],
+                    name="transmit",
+                    by=people["segreteria"],
+                    data={},
+                    lock_versions={o.pk: fresh(o).lock_version for o in objectives},
+                )
+        assert seen == [1]
+        assert [snapshot(o) for o in objectives] == before and _written() == written  # ...then it is gone
         assert receiver.requests == []
 
 
