@@ -10,7 +10,8 @@
   ``date`` are accepted too). Only the standard library is used (``urllib.request``).
 
 Which answers are worth another try: network errors, timeouts, 5xx, 408 and 429. Any other answer (a 4xx
-refusing the package, a 2xx without a receipt, a redirect) would come back the same: it fails at once.
+refusing the package, a 2xx without a receipt, a redirect, never followed) would come back the same: it
+fails at once.
 """
 
 from __future__ import annotations
@@ -65,6 +66,17 @@ class ManualTransmitter:
         raise NotImplementedError("Il pacchetto si carica a mano sul portale: non c'è nulla da inviare.")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer like any other, not a place to go: urllib would follow a 302 to a POST with
+    a GET without the package, and could take whatever that returns for a receipt."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 class HttpTransmitter:
     kind = TransmitterMode.HTTP
     asks_receipt = False
@@ -87,7 +99,7 @@ class HttpTransmitter:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - checked above
+            with _OPENER.open(request, timeout=timeout) as response:
                 status = response.status
                 raw = response.read(RESPONSE_LIMIT)
         except urllib.error.HTTPError as exc:

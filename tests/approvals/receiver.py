@@ -3,8 +3,8 @@
 Like a real intermediary it deduplicates by ``Idempotency-Key``: a key seen before gets the receipt of
 its first upload back and is not uploaded again. It also keeps every raw request, so a test can count
 the tries and check the key is the same on each. ``script`` says what each raw request meets, in order:
-"fail" (500 without looking at the upload), "refuse" (422: the package is rejected), "slow" (the
-upload is accepted, then the answer comes too late for the client), "ok"; after the script, "ok".
+"fail" (500 without looking at the upload), "refuse" (422: the package is rejected), "redirect" (302),
+"slow" (the upload is accepted, then the answer comes too late for the client), "ok"; then "ok".
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class Receiver:
                             "step": step,
                         }
                     )
-                    if step not in ("fail", "refuse") and key not in receiver.uploads:
+                    if step not in ("fail", "refuse", "redirect") and key not in receiver.uploads:
                         number = len(receiver.uploads) + 1
                         receiver.uploads[key] = {
                             "receipt_reference": f"DFP-2023-{number:04d}",
@@ -49,6 +49,12 @@ class Receiver:
                     receipt = receiver.uploads.get(key)
                 if step == "fail":
                     self._answer(500, {"error": "temporaneamente non disponibile"})
+                    return
+                if step == "redirect":
+                    self.send_response(302)
+                    self.send_header("Location", "/altrove")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
                     return
                 if step == "refuse":
                     self._answer(422, {"error": "pacchetto non valido"})

@@ -146,6 +146,18 @@ def test_a_refusal_fails_at_once_without_retries(draft, people, outbox):
 
 
 @pytest.mark.django_db
+def test_a_redirect_is_not_followed(draft, people, outbox):
+    with Receiver(["redirect"]) as receiver:
+        row = outbox(draft, people, receiver.url)
+        row = transmission_deliver(pk=row.pk, now=T0)
+    assert (row.status, row.last_error) == (
+        TransmissionStatus.FAILED,
+        "Risposta HTTP 302 dall'intermediario.",
+    )
+    assert len(receiver.requests) == 1  # no GET to where it pointed
+
+
+@pytest.mark.django_db
 def test_the_segreteria_sends_a_failed_transmission_again_under_the_same_key(draft, people, outbox, settings):
     settings.TRANSMISSION_MAX_ATTEMPTS = 1
     with Receiver(["fail", "ok"]) as receiver:
