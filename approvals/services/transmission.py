@@ -146,10 +146,12 @@ def transmission_outcome(
     return attempt
 
 
-def transmission_requeue(*, transmission: Transmission, at: dt.datetime) -> Transmission:
-    """A failed delivery tried again: a new round of attempts, under the same idempotency key."""
+def transmission_requeue(*, transmission: Transmission, at: dt.datetime, endpoint: str) -> Transmission:
+    """A failed delivery tried again: a new round of attempts, the same package under the same idempotency
+    key, to ``endpoint`` (the body's address now: it may have been corrected since)."""
     transmission.status = TransmissionStatus.PENDING
     transmission.attempts = 0
     transmission.next_attempt_at = at
-    transmission.save(update_fields=["status", "attempts", "next_attempt_at"])
+    transmission.endpoint = endpoint or transmission.endpoint
+    transmission.save(update_fields=["status", "attempts", "next_attempt_at", "endpoint"])
     return transmission

@@ -205,7 +205,7 @@ def transmissions_send_due(*, now: dt.datetime | None = None) -> list[Transmissi
 def transmission_retry(*, pk: int, by) -> Transmission:
     """The Segreteria sends again a delivery that failed (a new round of attempts, the same key)."""
     with transaction.atomic():
-        row = Transmission.objects.select_for_update().filter(pk=pk).first()
+        row = Transmission.objects.select_for_update().select_related("body").filter(pk=pk).first()
         if row is None or not (access.is_segreteria(by, row.body_id) or access.is_revisore(by, row.body_id)):
             raise errors.InvalidInput(errors.TRANSMISSION_NOT_FOUND)
         if not access.is_segreteria(by, row.body_id):
@@ -213,13 +213,13 @@ def transmission_retry(*, pk: int, by) -> Transmission:
         if row.kind != TransmitterMode.HTTP or row.status != TransmissionStatus.FAILED:
             raise errors.TransitionNotAvailable(errors.TRANSMISSION_NOT_FAILED)
         now = timezone.now()
-        records.transmission_requeue(transmission=row, at=now)
+        records.transmission_requeue(transmission=row, at=now, endpoint=row.body.transmitter_url)
         audit.record(
             action="transmission.requeued",
             by=by,
             obj=row,
             body_id=row.body_id,
-            data={"idempotency_key": str(row.idempotency_key)},
+            data={"idempotency_key": str(row.idempotency_key), "endpoint": row.endpoint},
         )
         if setting("TRANSMISSION_SEND_ON_COMMIT"):
             transaction.on_commit(lambda: deliver_quietly(pk))

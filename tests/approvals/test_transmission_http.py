@@ -161,9 +161,12 @@ def test_a_redirect_is_not_followed(draft, people, outbox):
 def test_the_segreteria_sends_a_failed_transmission_again_under_the_same_key(draft, people, outbox, settings):
     settings.TRANSMISSION_MAX_ATTEMPTS = 1
     with Receiver(["fail", "ok"]) as receiver:
-        row = outbox(draft, people, receiver.url)
+        row = outbox(draft, people, receiver.url.replace("/pacchetti", "/vecchio"))
         row = transmission_deliver(pk=row.pk, now=T0)
         assert row.status == TransmissionStatus.FAILED
+        body = row.body
+        body.transmitter_url = receiver.url  # the address corrected meanwhile: the new round goes there
+        body.save()
         with pytest.raises(errors.Forbidden):
             transmission_retry(pk=row.pk, by=people["revisore"])
         with pytest.raises(errors.InvalidInput):
@@ -177,6 +180,7 @@ def test_the_segreteria_sends_a_failed_transmission_again_under_the_same_key(dra
     assert row.status == TransmissionStatus.DELIVERED
     assert [n for n, _, _ in _outcomes(row)] == [1, 2]
     assert {r["key"] for r in receiver.requests} == {str(row.idempotency_key)}
+    assert row.endpoint == receiver.url
 
 
 @pytest.mark.django_db
