@@ -63,6 +63,10 @@ TRANSMISSION_NOT_DELIVERED = (
 TRANSMISSION_MIXED = "Una trasmissione riguarda gli obiettivi di un solo ente e di un solo piano."
 TRANSMISSION_NOT_FOUND = "Trasmissione non trovata."
 TRANSMISSION_NOT_FAILED = "Si può ritentare solo una trasmissione non consegnata con i tentativi esauriti."
+TRANSMISSION_RECEIPT_NOT_FAILED = (
+    "Si registra a mano la ricevuta solo di una trasmissione tramite intermediario non consegnata "
+    "con i tentativi esauriti."
+)
 TRANSMISSION_FORBIDDEN = (
     "Solo la Segreteria Generale dell'ente può gestire la trasmissione a Funzione Pubblica."
 )

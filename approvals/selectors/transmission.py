@@ -87,7 +87,8 @@ def latest_transmission(objective) -> Transmission | None:
 def http_delivery_pending(objective) -> Transmission | None:
     """The HTTP transmission of ``objective`` not delivered yet (publication waits for it), if any."""
     last = latest_transmission(objective)
-    if last is not None and last.kind == TransmitterMode.HTTP and last.status != TransmissionStatus.DELIVERED:
+    done = (TransmissionStatus.DELIVERED, TransmissionStatus.RECORDED)  # recorded: uploaded by hand instead
+    if last is not None and last.kind == TransmitterMode.HTTP and last.status not in done:
         return last
     return None
 

@@ -155,3 +155,35 @@ def transmission_requeue(*, transmission: Transmission, at: dt.datetime, endpoin
     transmission.endpoint = endpoint or transmission.endpoint
     transmission.save(update_fields=["status", "attempts", "next_attempt_at", "endpoint"])
     return transmission
+
+
+def transmission_receipt_set(
+    *,
+    transmission: Transmission,
+    reference: str,
+    date: dt.date,
+    receipt_file: tuple[str, bytes, str] | None,
+    by,
+    at: dt.datetime,
+) -> Transmission:
+    """The intermediary gave up: the Segreteria uploaded the stored package by hand and types the portal's
+    receipt in. The row leaves the outbox for good (recorded, never sent again)."""
+    if receipt_file is not None:
+        name, content, content_type = receipt_file
+        transmission.receipt_file = _store(name=name, content=content, content_type=content_type, by=by)
+    transmission.status = TransmissionStatus.RECORDED
+    transmission.receipt_reference = reference
+    transmission.receipt_date = date
+    transmission.next_attempt_at = None
+    transmission.delivered_at = at
+    transmission.save(
+        update_fields=[
+            "status",
+            "receipt_reference",
+            "receipt_date",
+            "receipt_file",
+            "next_attempt_at",
+            "delivered_at",
+        ]
+    )
+    return transmission

@@ -19,4 +19,9 @@ urlpatterns: list = [
     ),
     path("trasmissione/<int:pk>/ricevuta/", transmission.receipt_view, name="transmission_receipt"),
     path("trasmissione/<int:pk>/ritenta/", transmission.retry_view, name="transmission_retry"),
+    path(
+        "trasmissione/<int:pk>/ricevuta-manuale/",
+        transmission.receipt_record_view,
+        name="transmission_receipt_record",
+    ),
 ]

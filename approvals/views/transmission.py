@@ -13,9 +13,15 @@ from django.views.decorators.http import require_GET, require_POST
 from approvals.models import Transmission
 from approvals.selectors.transmission import objective_document, transmission_get
 from flows import errors
-from flows.services.transmission import package_download, stored_package_download, transmission_retry
+from flows.forms import TransmitForm
+from flows.services.transmission import (
+    package_download,
+    stored_package_download,
+    transmission_receipt_record,
+    transmission_retry,
+)
 from workflow import access, selectors
-from workflow.models import Objective, State
+from workflow.models import Objective, State, TransmitterMode
 from workflow.views.pages import current_plan
 
 NOT_IN_TRANSMISSION = (
@@ -136,3 +142,47 @@ def retry_view(request, pk: int):
     if first is None:
         raise Http404
     return redirect("workflow:objective_detail", pk=first.pk)
+
+
+@login_required
+def receipt_record_view(request, pk: int):
+    """A failed HTTP transmission uploaded by hand: the page with the stored package and the receipt form."""
+    transmission = _transmission(request, pk)
+    if not access.is_segreteria(request.user, transmission.body_id):
+        raise PermissionDenied(errors.TRANSMISSION_FORBIDDEN)
+    first = transmission.objectives.order_by("code").first()
+    if first is None:
+        raise Http404
+    auto_id = "id_ricevuta-%s"
+    form = TransmitForm(transmitter=TransmitterMode.MANUAL, auto_id=auto_id)
+    del form.fields["comment"]
+    status = 200
+    if request.method == "POST":
+        form = TransmitForm(request.POST, request.FILES, transmitter=TransmitterMode.MANUAL, auto_id=auto_id)
+        del form.fields["comment"]
+        if form.is_valid():
+            try:
+                transmission_receipt_record(pk=transmission.pk, by=request.user, cleaned=form.cleaned_data)
+            except errors.Forbidden as exc:
+                raise PermissionDenied(exc.message) from exc
+            except errors.WorkflowError as exc:
+                messages.error(request, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, "Ricevuta registrata: ora gli obiettivi si possono pubblicare.")
+                return redirect("workflow:objective_detail", pk=first.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "approvals/transmission/receipt.html",
+        {
+            "nav": "objectives",
+            "transmission": transmission,
+            "objectives": list(transmission.objectives.order_by("code")),
+            "first": first,
+            "form": form,
+            "may_record": transmission.status == "failed",
+        },
+        status=status,
+    )

@@ -224,3 +224,41 @@ def transmission_retry(*, pk: int, by) -> Transmission:
         if setting("TRANSMISSION_SEND_ON_COMMIT"):
             transaction.on_commit(lambda: deliver_quietly(pk))
     return row
+
+
+def transmission_receipt_record(*, pk: int, by, cleaned: dict) -> Transmission:
+    """After the intermediary failed for good, the Segreteria uploads the stored package by hand and
+    records the portal's receipt (``cleaned``: a manual ``TransmitForm``'s data): the objectives may then
+    be published."""
+    with transaction.atomic():
+        row = Transmission.objects.select_for_update().filter(pk=pk).first()
+        if row is None or not (access.is_segreteria(by, row.body_id) or access.is_revisore(by, row.body_id)):
+            raise errors.InvalidInput(errors.TRANSMISSION_NOT_FOUND)
+        if not access.is_segreteria(by, row.body_id):
+            raise errors.Forbidden(errors.TRANSMISSION_FORBIDDEN)
+        if row.kind != TransmitterMode.HTTP or row.status != TransmissionStatus.FAILED:
+            raise errors.TransitionNotAvailable(errors.TRANSMISSION_RECEIPT_NOT_FAILED)
+        if not ((cleaned.get("receipt_reference") or "").strip() and cleaned.get("receipt_date")):
+            raise errors.InvalidInput(errors.RECEIPT_REQUIRED)
+        receipt = cleaned.get("receipt_file")
+        records.transmission_receipt_set(
+            transmission=row,
+            reference=cleaned["receipt_reference"].strip(),
+            date=cleaned["receipt_date"],
+            receipt_file=(receipt.name, receipt.content, receipt.content_type) if receipt else None,
+            by=by,
+            at=timezone.now(),
+        )
+        audit.record(
+            action="transmission.receipt_recorded",
+            by=by,
+            obj=row,
+            body_id=row.body_id,
+            data={
+                "receipt_reference": row.receipt_reference,
+                "receipt_date": row.receipt_date.isoformat(),
+                "receipt_file_sha256": row.receipt_file.sha256 if row.receipt_file else None,
+                "package_sha256": row.package.sha256,
+            },
+        )
+    return row

@@ -5,11 +5,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from approvals.models import Transmission, TransmissionStatus
+from approvals.models import PublishedRevision, Transmission, TransmissionStatus
 from approvals.selectors.transmission import package_for
 from approvals.transmission import read_package
 from audit.models import AuditEntry
-from flows import forms
+from flows import errors, forms
 from flows.services.transmission import transmission_deliver
 from tests.approvals.receiver import Receiver
 from tests.factories import ObjectiveFactory, Role, member
@@ -186,3 +186,55 @@ def test_over_http_the_page_asks_no_receipt_and_shows_attempts_and_the_way_to_se
     assert t.status == TransmissionStatus.DELIVERED
     act(ready, "publish", people["segreteria"])
     assert fresh(ready).state == State.PUBLISHED
+
+
+def test_after_the_intermediary_gave_up_the_segreteria_uploads_by_hand_and_records_the_receipt(
+    client, ready, people, body, settings
+):
+    settings.TRANSMISSION_SEND_ON_COMMIT = False
+    settings.TRANSMISSION_MAX_ATTEMPTS = 1
+    with Receiver(["refuse"]) as receiver:
+        body.transmitter, body.transmitter_url = TransmitterMode.HTTP, receiver.url
+        body.save()
+        act(ready, "transmit", people["segreteria"], data={})
+        t = transmission_deliver(pk=Transmission.objects.get().pk)
+    assert t.status == TransmissionStatus.FAILED
+    url = reverse("approvals:transmission_receipt_record", args=[t.pk])
+    client.force_login(people["segreteria"])
+    assert url in client.get(_detail(ready)).content.decode()
+    page = client.get(url)
+    assert page.status_code == 200
+    assert reverse("approvals:stored_package", args=[t.pk]) in page.content.decode()
+
+    before = AuditEntry.objects.count()
+    bad = client.post(url, {"receipt_date": "2023-03-05"})
+    assert bad.status_code == 400 and 'id="id_ricevuta-receipt_reference_error"' in bad.content.decode()
+    assert AuditEntry.objects.count() == before and fresh(ready).state == State.PUBLICATION
+
+    for who, status in (("dirigente_satta", 404), ("revisore", 403)):
+        client.force_login(people[who])
+        assert (
+            client.post(url, {"receipt_reference": "X", "receipt_date": "2023-03-05"}).status_code == status
+        )
+    client.force_login(people["segreteria"])
+    done = client.post(
+        url,
+        {
+            "receipt_reference": "DFP-2023-0077",
+            "receipt_date": "2023-03-05",
+            "receipt_file": SimpleUploadedFile("ricevuta.pdf", RECEIPT_PDF),
+        },
+    )
+    assert done.status_code == 302
+    t.refresh_from_db()
+    assert (t.status, t.receipt_reference, bytes(t.receipt_file.content)) == (
+        TransmissionStatus.RECORDED,
+        "DFP-2023-0077",
+        RECEIPT_PDF,
+    )
+    assert AuditEntry.objects.filter(action="transmission.receipt_recorded").count() == 1
+    assert transmission_deliver(pk=t.pk) is None  # out of the outbox for good
+    again = client.post(url, {"receipt_reference": "DFP-2023-0078", "receipt_date": "2023-03-05"})
+    assert again.status_code == 409 and errors.TRANSMISSION_RECEIPT_NOT_FAILED in again.content.decode()
+    act(ready, "publish", people["segreteria"])
+    assert PublishedRevision.objects.get(objective=ready).receipt_reference == "DFP-2023-0077"
