@@ -79,6 +79,15 @@ def test_a_failed_delivery_is_shown_and_sent_again(live_server, page, draft, peo
         expect(panel).to_contain_text("HTTP 500")
         axe_check(page, what="the objective's page with the failed transmission")
 
+        panel.get_by_role("link", name="Oppure carica il pacchetto a mano e registra la ricevuta").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Ricevuta del caricamento manuale")
+        expect(page.get_by_label("Protocollo della ricevuta del portale")).to_be_visible()
+        axe_check(page)
+        page.get_by_role("button", name="Registra la ricevuta").click()  # empty: refused next to the field
+        expect(page.locator("#id_ricevuta-receipt_reference_error")).to_be_visible()
+        axe_check(page, what="the manual receipt page with errors")
+        goto(page, f"{live_server.url}/obiettivi/{o.pk}/")
+
         publish = open_action(page, "publish")
         publish.get_by_label("Data di pubblicazione").fill("2023-03-03")
         publish.get_by_label("Indirizzo in Amministrazione Trasparente").fill("https://e.example.org/piao")
