@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -202,6 +203,29 @@ def information_letter(request, pk: int):
             "period_end": selectors.information_period_end(information),
         },
     )
+
+
+@login_required
+@require_GET
+def information_letter_pdf(request, pk: int):
+    """The same letter as a PDF, made on request (WeasyPrint)."""
+    information = _information_or_404(request.user, pk)
+    html = render_to_string(
+        "approvals/consultation/letter_pdf.html",
+        {
+            "information": information,
+            "objectives": _objectives_of(request.user, information),
+            "period_end": selectors.information_period_end(information),
+        },
+        request=request,
+    )
+    from weasyprint import HTML  # loads Pango only when a PDF is made
+
+    response = HttpResponse(HTML(string=html, base_url=".").write_pdf(), content_type="application/pdf")
+    sent = timezone.localtime(information.sent_at)
+    name = f"informazione-sindacale-{information.body.ipa_code}-{sent:%Y%m%d}-{information.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

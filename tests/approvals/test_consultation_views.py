@@ -117,6 +117,7 @@ def test_another_bodys_union_rep_finds_nothing(client, consulted, people, other_
     for url in (
         info_url("information_detail", information),
         info_url("information_letter", information),
+        info_url("information_letter_pdf", information),
         detail(consulted),
         reverse("approvals:objective_information", args=[consulted.pk]),
     ):
@@ -345,6 +346,9 @@ def test_the_unions_notification_opens_the_information(client, consulted, people
     assert response.status_code == 302 and response["Location"] == info_url("information_detail", information)
     letter = text(client.get(info_url("information_letter", information)))
     assert consulted.code in letter and "Come rispondere" in letter
+    pdf = client.get(info_url("information_letter_pdf", information))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
     union_note = Notification.objects.get(recipient=people["sindacato"], transition="approve")
     assert APPROVE_COMMENT not in union_note.message and APPROVE_COMMENT not in page
     responsible_note = Notification.objects.get(recipient=people["dirigente_satta"], transition="approve")
