@@ -71,6 +71,10 @@ def public_plan(body: Body, year: int) -> Plan:
     )
 
 
+def has_publications(plan: Plan) -> bool:
+    return PublishedRevision.objects.filter(objective__plan=plan).exists()
+
+
 def latest_publications(plan: Plan) -> list[PublishedRevision]:
     """The latest published revision of each objective of ``plan``, in code order."""
     latest = (

@@ -275,3 +275,11 @@ def test_open_data_json_validates_and_csv_has_the_rows(client, published, plan, 
     assert len(phases) == 1 + 4  # header and two phases for each objective
     indicators = client.get(_url("open_data_csv", "p_cr", 2023, "indicatori")).content.decode("utf-8-sig")
     assert indicators.count("Tempo medio di pagamento") == 2
+
+
+def test_plan_page_links_to_its_public_page_once_something_is_published(client, draft, plan, people):
+    client.force_login(people["segreteria"])
+    page = reverse("workflow:plan_detail", args=[plan.year])
+    assert _url("year", "p_cr", 2023) not in client.get(page).content.decode()
+    walk_to(draft, State.PUBLISHED, people)
+    assert _url("year", "p_cr", 2023) in client.get(page).content.decode()

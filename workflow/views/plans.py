@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from approvals.selectors.public import has_publications
 from audit import selectors as audit_selectors
 from flows import errors
 from flows.services.plans import (
@@ -102,6 +104,9 @@ def _plan_page(request, plan, *, form, can_manage, deadline_form=None):
             or (PlanDeadlineForm(initial={"deadline": plan.deadline}) if can_manage else None),
             "can_manage": can_manage,
             "can_see_history": audit_selectors.may_read_history(request.user, plan.body),
+            "public_url": reverse("trasparenza:year", args=[plan.body.ipa_code, plan.year])
+            if has_publications(plan)
+            else "",
             "plans": list(selectors.plans_of(plan.body)),
         },
         status=status,
