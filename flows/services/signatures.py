@@ -38,6 +38,12 @@ LOGIN_MODE = (
 DOCUMENT_NOT_FOUND = "Documento non trovato."
 
 
+class UploadRefused(errors.InvalidInput):
+    """The uploaded file was refused: the page shows why next to its file field."""
+
+    field = "signed_pdf"
+
+
 def _printable(objective_ids):
     return (
         Objective.objects.filter(pk__in=objective_ids)
@@ -99,19 +105,19 @@ def document_download(*, user, objective_id: int, document_id: int, which: str):
 
 def _read(upload) -> bytes:
     if upload is None:
-        raise errors.InvalidInput(UPLOAD_MISSING)
+        raise UploadRefused(UPLOAD_MISSING)
     if isinstance(upload, bytes):
         content = upload
     else:
         if upload.size > MAX_UPLOAD_BYTES:
-            raise errors.InvalidInput(UPLOAD_TOO_BIG.format(mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
+            raise UploadRefused(UPLOAD_TOO_BIG.format(mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
         upload.seek(0)
         content = upload.read()
         upload.seek(0)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise errors.InvalidInput(UPLOAD_TOO_BIG.format(mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
+        raise UploadRefused(UPLOAD_TOO_BIG.format(mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
     if not content:
-        raise errors.InvalidInput(UPLOAD_MISSING)
+        raise UploadRefused(UPLOAD_MISSING)
     return content
 
 
@@ -134,17 +140,22 @@ def signature_upload(
 
     content = _read(upload)
     with transaction.atomic():
+        # Lock order: the document first, then its objectives in ascending ids (as the transition service
+        # does), so two signers uploading for two objectives of one document wait for each other in turn.
+        seen = objectives_visible_to(by).filter(pk=objective_id).first()
+        if seen is None:
+            raise Objective.DoesNotExist(errors.NOT_FOUND)
+        found = documents.current_document(seen)
+        if found is not None:
+            SignedDocument.objects.select_for_update().filter(pk=found.pk).first()
         objective = lock_objective(objective_id=objective_id, by=by)
         check_fresh(objective, lock_version, by=by)
         transitions.check_may_apply(objective, "sign", by)
         if objective.plan.body.signature_mode != SignatureMode.QUALIFIED:
             raise errors.InvalidInput(LOGIN_MODE)
-        found = documents.current_document(objective)
         if found is None:
             raise errors.ConditionsUnmet(NO_DOCUMENT)
-        document = (
-            SignedDocument.objects.select_for_update().select_related("original", "current").get(pk=found.pk)
-        )
+        document = SignedDocument.objects.select_related("original", "current").get(pk=found.pk)
         body = objective.plan.body
         try:
             verified = verification.verify_upload(
@@ -156,7 +167,7 @@ def signature_upload(
                 match=body.signer_match,
             )
         except verification.SignatureRefused as exc:
-            raise errors.InvalidInput(exc.message, problems=[exc.message]) from exc
+            raise UploadRefused(exc.message, problems=[exc.message]) from exc
         stored = records.stored_file_create(
             name=f"firmato-{document.original.name}"[:255], content=content, by=by
         )

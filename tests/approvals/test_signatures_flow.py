@@ -363,3 +363,21 @@ def test_one_act_file_for_a_batch_shown_on_every_objective(client, plan, people)
         assert client.get(url).content == bytes(adoption.file.content)
     lonely = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], code="2023_7777")
     assert client.get(reverse("approvals:act_file", args=[lonely.pk, adoption.pk])).status_code == 404
+
+
+def test_the_page_shows_a_refused_upload_next_to_the_file_field(client, draft, people, qualified, keys):
+    o = walk_to(draft, State.SIGNATURE, people)
+    wrong = pki.sign(current_pdf(o), keys["dirigente_rossi"])
+    client.force_login(people["dirigente_satta"])
+    response = client.post(
+        reverse("workflow:objective_transition", args=[o.pk, "sign"]),
+        {
+            "lock_version": fresh(o).lock_version,
+            "comment": "",
+            "signed_pdf": pdf_upload("firmato.pdf", wrong),
+        },
+    )
+    assert response.status_code == 400
+    form = next(a["form"] for a in response.context["actions"] if a["name"] == "sign")
+    assert form.errors["signed_pdf"][0].startswith("La firma è di Paolo Rossi")
+    assert fresh(o).state == State.SIGNATURE and not Signature.objects.exists()

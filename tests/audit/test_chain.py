@@ -32,7 +32,11 @@ SCENARIO = [
 
 
 # What a call records once for all the objectives it moved, after their transitions.
-ALSO_RECORDED = {"approve": ["consultation.information"], "transmit": ["transmission.recorded"]}
+ALSO_RECORDED = {
+    "approve": ["consultation.information"],
+    "close_consultation": ["signature.document"],
+    "transmit": ["transmission.recorded"],
+}
 
 
 def _raw(sql, params):

@@ -72,6 +72,11 @@ def objective_transition_view(request, pk: int, name: str):
     except Objective.DoesNotExist as exc:
         raise Http404 from exc
     except errors.WorkflowError as exc:
+        field = getattr(exc, "field", None)  # a refusal about one field (an uploaded file): shown next to it
+        if field and field in form.fields:
+            form.add_error(field, exc.message)
+            context = detail_context(request, objective, open_action=name, bound_form=form)
+            return render(request, "workflow/objective_detail.html", context, status=400)
         messages.error(request, exc.message)
         return redirect("workflow:objective_detail", pk=pk)
     messages.success(request, f"{transition_label(name)}: fatto. Stato attuale: {moved.get_state_display()}.")
