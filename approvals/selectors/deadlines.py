@@ -139,7 +139,9 @@ def not_adopted(plan: Plan) -> list[Objective]:
 
 
 def _objective_information(objective) -> UnionInformation | None:
-    return UnionInformation.objects.filter(objectives=objective).order_by("-sent_at", "-id").first()
+    """The latest information on ``objective`` (from the prefetch of ``consultation_deadlines``)."""
+    informations = sorted(objective.union_informations.all(), key=lambda i: (i.sent_at, i.pk), reverse=True)
+    return informations[0] if informations else None
 
 
 def consultation_level(objective, now: dt.datetime) -> tuple[str | None, dt.datetime, bool]:
@@ -148,7 +150,8 @@ def consultation_level(objective, now: dt.datetime) -> tuple[str | None, dt.date
     body = objective.plan.body
     information = _objective_information(objective)
     if information is not None:
-        first = ConfrontoRequest.objects.filter(information=information).order_by("at").first()
+        requests = sorted(information.requests.all(), key=lambda r: (r.at, r.pk))
+        first = requests[0] if requests else None
         if first is not None:
             end = end_of_day_after(first.at, body.union_confronto_days)
             return period_level(end, now, window_days=CONFRONTO_DUE_DAYS), end, True
@@ -179,7 +182,12 @@ def adoption_deadline(plan: Plan, now: dt.datetime) -> Deadline | None:
 def consultation_deadlines(plan: Plan, now: dt.datetime) -> list[Deadline]:
     """The consultations to close (information period ended) and the confronti near or past 30 days."""
     ended, confronti = [], []
-    for objective in plan.objectives.filter(state=State.UNION_CONSULTATION).select_related("plan__body"):
+    in_consultation = (
+        plan.objectives.filter(state=State.UNION_CONSULTATION)
+        .select_related("plan__body")
+        .prefetch_related("union_informations__requests")
+    )
+    for objective in in_consultation:
         level, end, confronto = consultation_level(objective, now)
         if level is None:
             continue

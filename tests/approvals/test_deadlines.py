@@ -230,3 +230,29 @@ def test_revision_of_a_published_objective_is_not_due_for_adoption(draft, plan, 
     other = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"])
     (item,) = d.deadlines_for(people["segreteria"], plan, at(dt.date(2023, 1, 20)))
     assert item.objectives == [other]
+
+
+@pytest.mark.django_db
+def test_consultations_are_read_in_a_fixed_number_of_queries(plan, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            d.consultation_deadlines(plan, timezone.now() + dt.timedelta(days=40))
+        return len(captured)
+
+    for _ in range(2):
+        walk_to(
+            ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]),
+            State.UNION_CONSULTATION,
+            people,
+        )
+    two = queries()
+    for _ in range(3):
+        walk_to(
+            ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]),
+            State.UNION_CONSULTATION,
+            people,
+        )
+    assert queries() == two
