@@ -115,7 +115,7 @@ def year_page(request, ipa_code: str, year: int):
             "plan": plan,
             "groups": selectors.grouped_by_strategic(plan, publications),
             "count": len(publications),
-            "crumbs": _crumbs(plan.body, plan),
+            "crumbs": _crumbs(plan.body, plan)[:-1] + [(f"PIAO {plan.year}", "")],  # this very page
             "tables": selectors.CSV_TABLES,
         },
     )
