@@ -59,6 +59,7 @@ def _consultation_may_close(flow):
     Without one: the outcome is "no request", and closing before the information period has passed needs
     the Segreteria's written reason (recorded, and highlighted to the auditors)."""
     data = flow.data
+    # The objective's row is locked: a request for confronto locks it too (flows.services.consultation).
     information = consultation.current_information(flow.objective)
     requested = consultation.confronto_requested(information)
     outcome = data.get("outcome") or ""

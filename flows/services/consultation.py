@@ -94,17 +94,27 @@ def _lock_information(information_id, by) -> UnionInformation:
     """Fetch through the permission filter (404 for the others), then lock the row."""
     if not selectors.informations_visible_to(by).filter(pk=information_id).exists():
         raise UnionInformation.DoesNotExist("Informazione sindacale non trovata.")
-    return UnionInformation.objects.select_for_update().select_related("body").get(pk=information_id)
+    # Only the information's own row (not its body's): a closing holds the body's row and waits for this one.
+    return (
+        UnionInformation.objects.select_for_update(of=("self",)).select_related("body").get(pk=information_id)
+    )
 
 
 # -- the request for confronto -------------------------------------------------------------------------
 def confronto_request(*, information_id: int, text: str, by) -> ConfrontoRequest:
-    """A union representative of the body asks for a confronto, once, within the request window."""
+    """A union representative of the body asks for a confronto, once, within the request window.
+
+    The objectives still in consultation are locked first, in id order, as closing them does: a closing
+    and a request on the same objectives run one after the other, so a closing never records "no request"
+    beside a request that lands at the same moment."""
     text = (text or "").strip()
     with transaction.atomic():
-        information = _lock_information(information_id, by)
+        information = selectors.information_get(by, information_id)  # 404 for the others
         if not selectors.is_union_rep(by, information.body_id):
             raise errors.Forbidden(REQUEST_UNION_ONLY)
+        for objective_id in sorted(selectors.open_objectives(information).values_list("pk", flat=True)):
+            lock_objective(objective_id=objective_id, by=by)
+        information = _lock_information(information_id, by)
         now = timezone.now()
         if not selectors.request_open(information, now):
             raise errors.ConditionsUnmet(REQUEST_TOO_LATE.format(until=_stamp(information.request_until)))
