@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from workflow import access
-from workflow.models import UNION_VISIBLE_STATES, Membership, Objective, Role, State
+from workflow.models import Membership, Objective, Role, State
 
-from ..models import ConfrontoRequest, Meeting, Observation, StepRecord, UnionInformation
+from ..models import ConfrontoRequest, ConsultationOutcome, Meeting, Observation, StepRecord, UnionInformation
 
 # Who may read an information and its records: its body's union representatives and everyone who reads
 # all of the body's objectives (dirigenti, Segreteria, Segretario, auditors).
@@ -50,8 +51,6 @@ def is_union_rep(user, body_id: int) -> bool:
 
 
 def union_reps_of(body_id: int):
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(memberships__body_id=body_id, memberships__role=Role.SINDACATO, is_active=True)
@@ -199,10 +198,6 @@ def union_objectives(user, body) -> QuerySet[Objective]:
     return Objective.objects.filter(plan__body=body, state=State.UNION_CONSULTATION).order_by("code")
 
 
-def visible_to_union(objective) -> bool:
-    return objective.state in UNION_VISIBLE_STATES
-
-
 # -- the objective's page ------------------------------------------------------------------------------
 def consultation_panel(user, objective) -> dict | None:
     """What the objective's page shows of its consultation, and which forms ``user`` gets there."""
@@ -229,8 +224,6 @@ def consultation_panel(user, objective) -> dict | None:
 
 
 def _outcome_label(code) -> str:
-    from ..models import ConsultationOutcome
-
     try:
         return ConsultationOutcome(code).label
     except ValueError:

@@ -20,7 +20,7 @@ from workflow import access
 from workflow.models import Objective, State
 from workflow.selectors import objective_get, objectives_visible_to
 
-from ..models import UnionInformation
+from ..models import Meeting, UnionInformation
 from ..selectors import consultation as selectors
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -237,7 +237,10 @@ def objective_information(request, pk: int):
     except Objective.DoesNotExist as exc:
         raise Http404 from exc
     information = selectors.current_information(objective)
-    if information is None or not selectors.informations_visible_to(request.user).filter(pk=information.pk):
+    if (
+        information is None
+        or not selectors.informations_visible_to(request.user).filter(pk=information.pk).exists()
+    ):
         return redirect("workflow:objective_detail", pk=pk)
     return redirect("approvals:information_detail", pk=information.pk)
 
@@ -300,7 +303,7 @@ def record_meeting(request, pk: int):
 def meeting_attachment(request, pk: int):
     try:
         meeting = selectors.meeting_get(request.user, pk)
-    except Exception as exc:  # noqa: BLE001 - DoesNotExist of the meeting: not theirs or not there
+    except Meeting.DoesNotExist as exc:  # not there, or another body's
         raise Http404 from exc
     stored = meeting.attachment
     if stored is None:
