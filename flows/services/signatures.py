@@ -17,7 +17,7 @@ from django.db import transaction
 import audit.services as audit
 from approvals import signatures as verification
 from approvals.models import SignatureMethod, SignedDocument
-from approvals.pdf import render_objectives_pdf
+from approvals.pdf import content_hash, render_objectives_pdf
 from approvals.selectors import missing_signatures, signer_capacities
 from approvals.selectors import signatures as documents
 from approvals.services import signatures as records
@@ -25,6 +25,7 @@ from workflow.models import Identity, Objective, SignatureMode, State
 from workflow.selectors import objectives_visible_to
 
 from .. import errors
+from ..objective_flow import ObjectiveFlow
 from .common import check_fresh, lock_objective
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
@@ -53,21 +54,51 @@ def _printable(objective_ids):
     )
 
 
-def document_freeze(*, objectives, by, batch=None) -> list[SignedDocument]:
-    """One PDF for the objectives that entered signature together (one per body, in practice one)."""
+def _by_body(objectives) -> dict[int, list[int]]:
     by_body: dict[int, list[int]] = {}
     for o in objectives:
         by_body.setdefault(o.plan.body_id, []).append(o.pk)
+    return by_body
+
+
+def _render(printable):
+    title = (
+        f"Obiettivo {printable[0].code} – P.I.A.O. sezione 2.2 Performance"
+        if len(printable) == 1
+        else f"Obiettivi di performance – P.I.A.O. sezione 2.2 ({len(printable)} obiettivi)"
+    )
+    return render_objectives_pdf(plan=printable[0].plan, objectives=printable, title=title)
+
+
+def documents_prerender(*, objective_ids, by, data=None) -> dict:
+    """The PDFs a closing of the consultation will freeze, rendered before its transaction (no lock is
+    held while WeasyPrint works), keyed by the hash of the content they print. Only for objectives the
+    closing can move now, so a call that will be refused does not wait for a render first."""
+    candidates = [
+        o
+        for o in objectives_visible_to(by).filter(pk__in=objective_ids, state=State.UNION_CONSULTATION)
+        if ObjectiveFlow(o, by=by, data=data or {}).close_consultation.can_proceed()
+        and ObjectiveFlow(o, by=by).close_consultation.has_perm(by)
+    ]
+    if len(candidates) != len(set(objective_ids)):
+        return {}  # the call will be refused (or move fewer objectives): render inside it, if at all
+    prepared = {}
+    for ids in _by_body(candidates).values():
+        printable = list(_printable(ids))
+        pdf = _render(printable)
+        prepared[pdf.content_hash] = pdf
+    return prepared
+
+
+def document_freeze(*, objectives, by, batch=None, prepared=None) -> list[SignedDocument]:
+    """One PDF for the objectives that entered signature together (one per body, in practice one).
+    ``prepared`` holds PDFs rendered before the transaction; one is used only when the content it
+    prints is the content of the objectives as they are now, locked; otherwise the PDF is rendered here."""
     made = []
-    for ids in by_body.values():
+    for ids in _by_body(objectives).values():
         printable = list(_printable(ids))
         plan = printable[0].plan
-        title = (
-            f"Obiettivo {printable[0].code} – P.I.A.O. sezione 2.2 Performance"
-            if len(printable) == 1
-            else f"Obiettivi di performance – P.I.A.O. sezione 2.2 ({len(printable)} obiettivi)"
-        )
-        pdf = render_objectives_pdf(plan=plan, objectives=printable, title=title)
+        pdf = (prepared or {}).get(content_hash(printable)) or _render(printable)
         document = records.document_create(
             body=plan.body,
             objectives=printable,

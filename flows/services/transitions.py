@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +34,8 @@ class StepContext:
     information: object | None = None
     document: object | None = None
     transmission: object | None = None
+    # slow work done before the transaction (the PDFs to sign, by content hash), so no lock waits on it
+    prepared: dict = field(default_factory=dict)
 
 
 def validate_input(name: str, data: dict | None, files: dict | None = None) -> dict:
@@ -71,8 +73,8 @@ def objective_transition(
             comment=(data or {}).get("comment") or "",
         )[0]
     cleaned = validate_input(name, data, files)
+    context = StepContext(prepared=_prepare(name, [objective_id], by=by, cleaned=cleaned))
     with transaction.atomic():
-        context = StepContext()
         objective = _apply(
             objective_id=objective_id,
             name=name,
@@ -101,8 +103,8 @@ def objectives_batch_transition(
     cleaned = validate_input(name, data, files)
     lock_versions = lock_versions or {}
     done = []
+    context = StepContext(batch=uuid.uuid4(), prepared=_prepare(name, ids, by=by, cleaned=cleaned))
     with transaction.atomic():
-        context = StepContext(batch=uuid.uuid4())
         for objective_id in ids:  # ascending ids: two batches lock rows in the same order
             try:
                 done.append(
@@ -225,13 +227,24 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
     return objective
 
 
+def _prepare(name, objective_ids: list[int], *, by, cleaned) -> dict:
+    """Work a call needs that is too slow to hold locks for, done before its transaction on what the
+    objectives hold now: the PDF to sign of a closing consultation (seconds for a whole plan). Inside the
+    transaction the PDF is used only if the content it prints is still the content being frozen."""
+    if name == "close_consultation":
+        return signatures.documents_prerender(objective_ids=objective_ids, by=by, data=cleaned)
+    return {}
+
+
 def _after_all(name, *, objectives: list[Objective], by, cleaned, context: StepContext) -> None:
     """What one call leaves for all the objectives it moved together, once each has been moved (still
     inside the transaction): e.g. one PDF to sign for a batch entering ``signature``."""
     if name == "approve" and objectives:  # one information to the unions for all of them
         context.information = consultation.information_send(objectives=objectives, by=by, batch=context.batch)
     if name == "close_consultation" and objectives:  # one PDF to sign for all of them, never regenerated
-        context.document = signatures.document_freeze(objectives=objectives, by=by, batch=context.batch)[0]
+        context.document = signatures.document_freeze(
+            objectives=objectives, by=by, batch=context.batch, prepared=context.prepared
+        )[0]
     if name == "transmit" and objectives:  # one package and one transmission record for all of them
         context.transmission = transmission.transmission_record(
             objectives=objectives, by=by, cleaned=cleaned, context=context
