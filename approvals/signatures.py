@@ -143,8 +143,12 @@ def _run(coro_factory):
 
 
 def _end(sig) -> int:
-    start, length = sig.byte_range[-2], sig.byte_range[-1]
-    return start + length
+    """Where the bytes a signature covers end; a /ByteRange that is not numbers is a damaged signature."""
+    try:
+        start, length = sig.byte_range[-2], sig.byte_range[-1]
+        return int(start) + int(length)
+    except (TypeError, IndexError, KeyError, ValueError) as exc:
+        raise SignatureRefused(TAMPERED) from exc
 
 
 def _validate(sig, roots):

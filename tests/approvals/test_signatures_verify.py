@@ -167,3 +167,13 @@ def test_trust_roots_are_parsed_and_bad_pem_named(ca):
     with pytest.raises(ValueError) as exc:
         sig.parse_trust_roots(ca.pem + broken)
     assert str(exc.value) == sig.TRUST_ROOTS_INVALID.format(n=2)
+
+
+@pytest.mark.parametrize("byte_range", [b"/ByteRange 5", b"/ByteRange []", b"/ByteRange [/A /B]"])
+def test_a_malformed_byte_range_is_a_damaged_signature(ca, satta, byte_range):
+    import re
+
+    signed = pki.sign(document(), satta)
+    found = re.search(rb"/ByteRange\s*\[[^\]]*\]", signed)
+    padded = byte_range.ljust(len(found.group(0)))
+    assert refused(signed[: found.start()] + padded + signed[found.end() :], ca) == sig.TAMPERED
