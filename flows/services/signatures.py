@@ -211,6 +211,9 @@ def signature_upload(
                 continue
             if other.state != State.SIGNATURE or other.revision != item.revision:
                 continue
+            current = documents.current_document(other)
+            if current is None or current.pk != document.pk:
+                continue  # returned to drafting and frozen again since: it is signed on its new document
             if not objectives_visible_to(by).filter(pk=other.pk).exists():
                 continue
             if signer_capacities(other, by) & missing_signatures(other):

@@ -381,3 +381,27 @@ def test_the_page_shows_a_refused_upload_next_to_the_file_field(client, draft, p
     form = next(a["form"] for a in response.context["actions"] if a["name"] == "sign")
     assert form.errors["signed_pdf"][0].startswith("La firma è di Paolo Rossi")
     assert fresh(o).state == State.SIGNATURE and not Signature.objects.exists()
+
+
+def test_an_upload_does_not_sign_an_objective_whose_current_document_is_another(
+    plan, people, qualified, keys
+):
+    """Of a batch's document, an objective returned to drafting and frozen again in a document of its own
+    is signed on that one only: a signature over the batch's older document does not count for it."""
+    first, second = (ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]) for _ in range(2))
+    for o in (first, second):
+        walk_to(o, State.UNION_CONSULTATION, people)
+    objectives_batch_transition(
+        objective_ids=[first.pk, second.pk],
+        name="close_consultation",
+        by=people["segreteria"],
+        data=VALID_INPUT["close_consultation"],
+    )
+    act(second, "return_to_drafting", people["segreteria"])
+    walk_to(second, State.SIGNATURE, people)
+    assert SignedDocument.objects.count() == 2
+    moved = upload(first, "dirigente_satta", people, keys)  # the batch's document, signed on first's page
+    assert [o.pk for o in moved] == [first.pk]
+    assert not Signature.objects.filter(objective=second).exists()
+    upload(second, "dirigente_satta", people, keys)  # on its own document
+    assert Signature.objects.get(objective=second).document == SignedDocument.objects.latest("id")
