@@ -9,7 +9,8 @@
   receipt as JSON (``{"receipt_reference": "...", "receipt_date": "YYYY-MM-DD"}``; ``reference`` and
   ``date`` are accepted too). Only the standard library is used (``urllib.request``).
 
-Which answers are worth another try: network errors, timeouts, 5xx, 408 and 429. Any other answer (a 4xx
+Which answers are worth another try: network errors, timeouts, answers that are not HTTP or are cut
+short, 5xx, 408 and 429. Any other answer (a 4xx
 refusing the package, a 2xx without a receipt, a redirect, never followed) would come back the same: it
 fails at once.
 """
@@ -17,6 +18,7 @@ fails at once.
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -114,6 +116,10 @@ class HttpTransmitter:
             return DeliveryResult(False, True, f"Errore di rete: {reason}.")
         except OSError as exc:  # a connection reset while reading, and the like
             return DeliveryResult(False, True, f"Errore di rete: {exc}.")
+        except http.client.HTTPException as exc:  # not an HTTP answer, or one cut short
+            return DeliveryResult(
+                False, True, f"Risposta non valida dall'intermediario ({exc.__class__.__name__})."
+            )
         return _receipt(status, raw)
 
 

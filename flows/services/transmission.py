@@ -21,7 +21,7 @@ import audit.services as audit
 from approvals.models import Transmission, TransmissionStatus
 from approvals.selectors.transmission import PackageError, package_for, transmissions_due
 from approvals.services import transmission as records
-from approvals.transmission import Delivery, transmitter_for
+from approvals.transmission import Delivery, DeliveryResult, transmitter_for
 from notifications.services import notify_transition
 from workflow import access
 from workflow.models import TransmitterMode
@@ -151,7 +151,11 @@ def transmission_deliver(*, pk: int, now: dt.datetime | None = None) -> Transmis
         idempotency_key=str(row.idempotency_key),
         ipa_code=row.body.ipa_code,
     )
-    result = transmitter_for(row.body).deliver(delivery, timeout=timeout)
+    try:
+        result = transmitter_for(row.body).deliver(delivery, timeout=timeout)
+    except Exception:  # whatever went wrong, the claimed row gets its outcome and is tried again later
+        logger.exception("Transmission %s: the transmitter failed", pk)
+        result = DeliveryResult(False, True, "Errore imprevisto durante l'invio all'intermediario.")
     finished = timezone.now() if clock is None else clock  # a caller's clock (the tests') is kept
     with transaction.atomic():
         row = Transmission.objects.select_for_update().select_related("body").get(pk=pk)

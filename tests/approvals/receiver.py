@@ -4,7 +4,8 @@ Like a real intermediary it deduplicates by ``Idempotency-Key``: a key seen befo
 its first upload back and is not uploaded again. It also keeps every raw request, so a test can count
 the tries and check the key is the same on each. ``script`` says what each raw request meets, in order:
 "fail" (500 without looking at the upload), "refuse" (422: the package is rejected), "redirect" (302),
-"slow" (the upload is accepted, then the answer comes too late for the client), "ok"; then "ok".
+"garbage" (no HTTP answer at all), "slow" (the upload is accepted, then the answer comes too late for the
+client), "ok"; then "ok".
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class Receiver:
                             "step": step,
                         }
                     )
-                    if step not in ("fail", "refuse", "redirect") and key not in receiver.uploads:
+                    if step not in ("fail", "refuse", "redirect", "garbage") and key not in receiver.uploads:
                         number = len(receiver.uploads) + 1
                         receiver.uploads[key] = {
                             "receipt_reference": f"DFP-2023-{number:04d}",
@@ -49,6 +50,9 @@ class Receiver:
                     receipt = receiver.uploads.get(key)
                 if step == "fail":
                     self._answer(500, {"error": "temporaneamente non disponibile"})
+                    return
+                if step == "garbage":  # not an HTTP answer at all
+                    self.wfile.write(b"NON HTTP\r\n\r\n")
                     return
                 if step == "redirect":
                     self.send_response(302)

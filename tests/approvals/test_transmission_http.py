@@ -252,3 +252,30 @@ def test_two_workers_never_send_the_same_row(body, settings):
             t.join()
     assert len(receiver.requests) == 1
     assert sum(len(r) for r in results) == 1
+
+
+@pytest.mark.django_db
+def test_an_answer_that_is_not_http_is_retried_like_a_network_error(draft, people, outbox):
+    with Receiver(["garbage", "ok"]) as receiver:
+        row = outbox(draft, people, receiver.url)
+        first = transmission_deliver(pk=row.pk, now=T0)
+        assert (first.status, first.attempts) == (TransmissionStatus.RETRYING, 1)
+        assert first.last_error == "Risposta non valida dall'intermediario (BadStatusLine)."
+        second = transmission_deliver(pk=row.pk, now=T0 + dt.timedelta(seconds=60))
+    assert second.status == TransmissionStatus.DELIVERED
+    assert [a for a, *_ in _outcomes(second)] == [1, 2]
+
+
+@pytest.mark.django_db
+def test_a_transmitter_that_raises_leaves_the_row_with_an_outcome(draft, people, outbox, monkeypatch):
+    from approvals.transmission.transmitters import HttpTransmitter
+
+    def broken(self, delivery, *, timeout):
+        raise RuntimeError("guasto")
+
+    monkeypatch.setattr(HttpTransmitter, "deliver", broken)
+    row = outbox(draft, people, "http://127.0.0.1:9/pacchetti")
+    done = transmission_deliver(pk=row.pk, now=T0)
+    assert (done.status, done.attempts) == (TransmissionStatus.RETRYING, 1)
+    assert done.last_error == "Errore imprevisto durante l'invio all'intermediario."
+    assert AuditEntry.objects.filter(action="transmission.retrying").count() == 1
