@@ -48,6 +48,10 @@ NO_CONFRONTO_REQUESTED = (
     "Nessun sindacato ha chiesto il confronto: l'esito è «Nessuna richiesta di confronto», "
     "non un confronto concluso."
 )
+CLOSING_MIXED_CONFRONTI = (
+    "L'esito e la sintesi delle posizioni riguardano il confronto su una sola informazione sindacale: "
+    "chiudi a parte gli obiettivi di ciascuna informazione."
+)
 RECEIPT_REQUIRED = (
     "Per registrare la trasmissione indica il protocollo e la data della ricevuta del portale della "
     "Funzione Pubblica."

@@ -34,6 +34,8 @@ class StepContext:
     information: object | None = None
     document: object | None = None
     transmission: object | None = None
+    # the information whose confronto a closing's outcome and summary are about (one per call)
+    confronto_information: int | None = None
     # slow work done before the transaction (the PDFs to sign, by content hash), so no lock waits on it
     prepared: dict = field(default_factory=dict)
 
@@ -185,6 +187,8 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
         raise errors.ConditionsUnmet(exc.unmet_message or label, problems=flow.problems) from exc
     except NoTransition as exc:  # pragma: no cover - can_proceed above already refused it
         raise errors.TransitionNotAvailable(str(exc)) from exc
+    if name == "close_consultation":
+        _one_confronto(flow.step_data, context)
 
     now = timezone.now()
     if objective.state != source:  # a signature that is not the last keeps the objective where it was
@@ -225,6 +229,18 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
     )
     notify_transition(objective=objective, transition=name, by=by, comment=comment)
     return objective
+
+
+def _one_confronto(step_data: dict, context: StepContext) -> None:
+    """A closing after a confronto records one outcome and one summary of positions: those of the confronto
+    on one information. A batch may not hand them to the objectives of another information."""
+    if not step_data.get("confronto"):
+        return  # mixed with one, the conditions refuse the outcome (none was asked) or its lack
+    information = step_data.get("information")
+    if context.confronto_information is None:
+        context.confronto_information = information
+    elif context.confronto_information != information:
+        raise errors.ConditionsUnmet(errors.CLOSING_MIXED_CONFRONTI)
 
 
 def _prepare(name, objective_ids: list[int], *, by, cleaned) -> dict:

@@ -344,6 +344,31 @@ def test_batch_closing_after_a_confronto(plan, people):
     assert {s.data["outcome"] for s in steps} == {"agreement"}
 
 
+def test_batch_closing_refused_across_two_confronti(plan, people):
+    """One outcome and one summary are those of one confronto: not handed to another information's."""
+    objectives = [ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]) for _ in range(2)]
+    for o in objectives:
+        walk_to(o, UC, people)  # approved one at a time: two informations
+    assert UnionInformation.objects.count() == 2
+    for o in objectives:
+        request(current_information(o), people["sindacato"])
+    before = [snapshot(o) for o in objectives]
+    with pytest.raises(errors.BatchBlocked) as exc:
+        objectives_batch_transition(
+            objective_ids=[o.pk for o in objectives],
+            name="close_consultation",
+            by=people["segreteria"],
+            data={"outcome": "agreement", "summary": "Accordo sulla prima informazione."},
+        )
+    assert exc.value.cause.message == errors.CLOSING_MIXED_CONFRONTI
+    assert [snapshot(o) for o in objectives] == before
+    for o in objectives:  # each on its own, with its own summary
+        act(o, "close_consultation", people["segreteria"], data={"outcome": "agreement", "summary": o.code})
+    assert {s.data["summary"] for s in StepRecord.objects.filter(transition="close_consultation")} == {
+        o.code for o in objectives
+    }
+
+
 def test_a_new_consultation_starts_without_the_old_request(in_consultation, people):
     request(current_information(in_consultation), people["sindacato"])
     act(in_consultation, "return_to_drafting", people["segreteria"])
