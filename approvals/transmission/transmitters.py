@@ -149,5 +149,7 @@ TRANSMITTERS: dict[str, Transmitter] = {
 }
 
 
-def transmitter_for(body) -> Transmitter:
-    return TRANSMITTERS.get(body.transmitter, TRANSMITTERS[TransmitterMode.MANUAL])
+def transmitter_for(body=None, *, kind: str | None = None) -> Transmitter:
+    """The transmitter of ``body``'s current mode, or of ``kind`` (an outbox row keeps its own mode)."""
+    mode = kind if kind is not None else body.transmitter
+    return TRANSMITTERS.get(mode, TRANSMITTERS[TransmitterMode.MANUAL])

@@ -152,7 +152,8 @@ def transmission_deliver(*, pk: int, now: dt.datetime | None = None) -> Transmis
         ipa_code=row.body.ipa_code,
     )
     try:
-        result = transmitter_for(row.body).deliver(delivery, timeout=timeout)
+        # the row's own mode: the body may have switched to manual uploads since it was queued
+        result = transmitter_for(kind=row.kind).deliver(delivery, timeout=timeout)
     except Exception:  # whatever went wrong, the claimed row gets its outcome and is tried again later
         logger.exception("Transmission %s: the transmitter failed", pk)
         result = DeliveryResult(False, True, "Errore imprevisto durante l'invio all'intermediario.")

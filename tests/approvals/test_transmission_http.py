@@ -279,3 +279,15 @@ def test_a_transmitter_that_raises_leaves_the_row_with_an_outcome(draft, people,
     assert (done.status, done.attempts) == (TransmissionStatus.RETRYING, 1)
     assert done.last_error == "Errore imprevisto durante l'invio all'intermediario."
     assert AuditEntry.objects.filter(action="transmission.retrying").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_queued_row_is_delivered_after_the_body_switched_to_manual_uploads(draft, people, outbox):
+    with Receiver(["ok"]) as receiver:
+        row = outbox(draft, people, receiver.url)
+        body = row.body
+        body.transmitter = TransmitterMode.MANUAL
+        body.save()
+        done = transmission_deliver(pk=row.pk, now=T0)
+    assert done.status == TransmissionStatus.DELIVERED
+    assert list(receiver.uploads) == [str(row.idempotency_key)]
