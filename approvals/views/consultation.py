@@ -27,6 +27,9 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPE = "Il verbale allegato deve essere un file PDF."
 ATTACHMENT_TOO_BIG = "L'allegato supera la dimensione massima di {mb} MB."
 HELD_IN_FUTURE = "Registra un incontro dopo che si è svolto: la data non può essere futura."
+HELD_BEFORE_INFORMATION = (
+    "Un incontro di confronto non può precedere l'informazione sindacale, inviata il {sent}."
+)
 PAGE_FORBIDDEN = (
     "La consultazione sindacale è visibile alle rappresentanze sindacali e al personale dell'ente."
 )
@@ -57,10 +60,18 @@ class MeetingForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
 
+    def __init__(self, *args, information: UnionInformation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.information = information
+
     def clean_held_on(self):
         value = self.cleaned_data["held_on"]
         if value > timezone.now():
             raise forms.ValidationError(HELD_IN_FUTURE)
+        # not before the day the information was sent (this also keeps out dates no database can store)
+        sent = timezone.localtime(self.information.sent_at)
+        if value < sent.replace(hour=0, minute=0, second=0, microsecond=0):
+            raise forms.ValidationError(HELD_BEFORE_INFORMATION.format(sent=f"{sent:%d/%m/%Y}"))
         return value
 
     def clean_attachment(self):
@@ -135,7 +146,8 @@ def _information_context(request, information, *, request_form=None, meeting_for
         "is_segreteria": segreteria,
         "request_form": request_form
         or (ConfrontoRequestForm(auto_id="id_richiesta-%s") if can_request else None),
-        "meeting_form": meeting_form or (MeetingForm(auto_id="id_incontro-%s") if can_record else None),
+        "meeting_form": meeting_form
+        or (MeetingForm(information=information, auto_id="id_incontro-%s") if can_record else None),
         "close_url": (
             reverse("workflow:batch") + f"?stato={State.UNION_CONSULTATION}&azione=close_consultation"
             if segreteria and open_now
@@ -273,7 +285,7 @@ def record_meeting(request, pk: int):
     information = _information_or_404(request.user, pk)
     if not access.is_segreteria(request.user, information.body_id):
         raise PermissionDenied(services.MEETING_SEGRETERIA_ONLY)
-    form = MeetingForm(request.POST, request.FILES, auto_id="id_incontro-%s")
+    form = MeetingForm(request.POST, request.FILES, information=information, auto_id="id_incontro-%s")
     if not form.is_valid():
         context = _information_context(request, information, meeting_form=form)
         return render(request, "approvals/consultation/information.html", context, status=400)

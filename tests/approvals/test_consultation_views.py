@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from approvals.models import ConfrontoRequest, Meeting, Observation, StoredFile, UnionInformation
 from approvals.selectors.consultation import current_information, request_deadline
@@ -192,7 +193,7 @@ def test_only_union_reps_request_through_the_page(client, consulted, people, who
 # -- meetings ---------------------------------------------------------------------------------------------
 def meeting_post(**extra):
     return {
-        "held_on": "2026-01-10T10:00",
+        "held_on": f"{timezone.localtime():%Y-%m-%dT%H:%M}",  # this minute: after the information was sent
         "participants": "Giulia Verdi; Carlo Galli (RSU)",
         "minutes": "Discussi gli indicatori.",
         **extra,
@@ -220,6 +221,18 @@ def test_meeting_with_attachment(client, consulted, people):
     assert "Discussi gli indicatori." in page and "mancano 30 giorni" in page
     download = client.get(reverse("approvals:meeting_attachment", args=[meeting.pk]))
     assert download.status_code == 200 and download.content == b"%PDF-1.4 verbale firmato"
+
+
+def test_meeting_before_the_information_is_400_next_to_the_field(client, consulted, people):
+    information = current_information(consulted)
+    svc.confronto_request(information_id=information.pk, text="Chiediamo", by=people["sindacato"])
+    client.force_login(people["segreteria"])
+    sent = f"{timezone.localtime(information.sent_at):%d/%m/%Y}"
+    for held_on in ("2020-01-10T10:00", "0001-01-01T00:00"):  # the second one no database can store
+        response = client.post(info_url("record_meeting", information), meeting_post(held_on=held_on))
+        assert response.status_code == 400
+        assert views.HELD_BEFORE_INFORMATION.format(sent=sent) in text(response)
+    assert not Meeting.objects.exists()
 
 
 def test_meeting_refused_to_others(client, consulted, people, other_union):
