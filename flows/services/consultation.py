@@ -231,6 +231,13 @@ def observation_post(*, objective_id: int, text: str, by, reply_to_id: int | Non
             raise errors.InvalidInput(ANSWER_NEEDS_OBSERVATION)
         if not text:
             raise errors.InvalidInput(OBSERVATION_EMPTY)
+        # The same post sent twice (a double click, a resent form) is posted once: the objective's row
+        # is locked, so the second send finds the first.
+        same = Observation.objects.filter(
+            objective=objective, information=information, author=by, reply_to=reply_to, text=text
+        ).first()
+        if same is not None:
+            return same
         now = timezone.now()
         observation = records.observation_create(
             objective=objective,

@@ -469,3 +469,15 @@ def test_empty_observation_refused(in_consultation, people):
     with pytest.raises(errors.InvalidInput) as exc:
         post(in_consultation, people["sindacato"], text="  ")
     assert exc.value.message == svc.OBSERVATION_EMPTY
+
+
+def test_the_same_post_sent_twice_is_posted_once(in_consultation, people):
+    first = post(in_consultation, people["sindacato"])
+    entries = AuditEntry.objects.count()
+    again = post(in_consultation, people["sindacato"])  # a double click, a resent form
+    assert again.pk == first.pk
+    assert Observation.objects.count() == 1 and AuditEntry.objects.count() == entries
+    answer = post(in_consultation, people["segreteria"], text="Lo aggiungiamo.", reply_to=first.pk)
+    assert post(in_consultation, people["segreteria"], text="Lo aggiungiamo.", reply_to=first.pk) == answer
+    other = post(in_consultation, people["sindacato"], text="Correzione: sui carichi di lavoro 2024.")
+    assert other.pk != first.pk and Observation.objects.count() == 3
