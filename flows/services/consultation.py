@@ -160,6 +160,13 @@ def meeting_record(
             raise errors.ConditionsUnmet(MEETING_WITHOUT_REQUEST)
         if not selectors.open_objectives(information).exists():
             raise errors.ConditionsUnmet(CONSULTATION_CLOSED)
+        # The same meeting sent twice (a double click, a resent form) is recorded once: the information's
+        # row is locked, so the second send finds the first.
+        same = information.meetings.filter(
+            held_on=held_on, participants=participants.strip(), minutes=minutes.strip()
+        ).first()
+        if same is not None:
+            return same
         now = timezone.now()
         stored = None
         if attachment is not None:

@@ -224,6 +224,18 @@ def test_meeting_recorded_by_the_segreteria_with_its_attachment(in_consultation,
     )
 
 
+def test_the_same_meeting_sent_twice_is_recorded_once(in_consultation, people):
+    information = current_information(in_consultation)
+    request(information, people["sindacato"])
+    held_on = timezone.now() - dt.timedelta(hours=1)
+    first = meeting(information, people["segreteria"], held_on=held_on)
+    entries = AuditEntry.objects.count()
+    assert meeting(information, people["segreteria"], held_on=held_on) == first
+    assert Meeting.objects.count() == 1 and AuditEntry.objects.count() == entries
+    meeting(information, people["segreteria"], held_on=held_on - dt.timedelta(days=1))
+    assert Meeting.objects.count() == 2
+
+
 @pytest.mark.parametrize("who", ["dirigente_satta", "sindacato", "revisore"])
 def test_only_the_segreteria_records_meetings(in_consultation, people, who):
     information = current_information(in_consultation)
