@@ -33,8 +33,9 @@ def role_groups(transactional_db):
     ensure_role_groups()
 
 
-def run_both(first, second):
-    """Start ``first``, then ``second`` a moment later (while ``first`` holds its locks); their outcomes."""
+def run_both(first, second, holding: threading.Event):
+    """Start ``first``, then ``second`` once ``first`` says it holds its locks (``holding``; a closing
+    renders its PDF before its transaction, so a fixed delay would not do); their outcomes."""
     outcomes = [None, None]
 
     def call(i, fn):
@@ -50,7 +51,7 @@ def run_both(first, second):
         threading.Thread(target=call, args=(1, second)),
     ]
     threads[0].start()
-    time.sleep(0.15)
+    assert holding.wait(timeout=30), "the first call never took its locks"
     threads[1].start()
     for t in threads:
         t.join(timeout=30)
@@ -62,9 +63,11 @@ def test_a_request_first_makes_the_closing_ask_for_the_outcome(draft, people, mo
     o = walk_to(draft, State.UNION_CONSULTATION, people)
     information = current_information(o)
     original = records.request_create
+    holding = threading.Event()
 
     def create_then_wait(**kwargs):
         made = original(**kwargs)
+        holding.set()
         time.sleep(0.5)  # still inside the request's transaction, the information's row locked
         return made
 
@@ -79,6 +82,7 @@ def test_a_request_first_makes_the_closing_ask_for_the_outcome(draft, people, mo
             by=people["segreteria"],
             data={"early_reason": "urgente"},
         ),
+        holding,
     )
     assert isinstance(request, ConfrontoRequest), repr(request)
     assert isinstance(close, errors.ConditionsUnmet) and close.message == errors.OUTCOME_REQUIRED, repr(close)
@@ -89,9 +93,11 @@ def test_a_closing_first_makes_the_request_too_late(draft, people, monkeypatch):
     o = walk_to(draft, State.UNION_CONSULTATION, people)
     information = current_information(o)
     original = transitions.save_with_history
+    holding = threading.Event()
 
     def save_then_wait(instance, **kwargs):
         original(instance, **kwargs)
+        holding.set()
         time.sleep(0.5)  # still inside the closing's transaction, the information's row locked
 
     monkeypatch.setattr(transitions, "save_with_history", save_then_wait)
@@ -105,6 +111,7 @@ def test_a_closing_first_makes_the_request_too_late(draft, people, monkeypatch):
         lambda: svc.confronto_request(
             information_id=information.pk, text="Confronto", by=people["sindacato"]
         ),
+        holding,
     )
     assert fresh(o).state == State.SIGNATURE, repr(close)
     assert isinstance(request, errors.ConditionsUnmet) and request.message == svc.CONSULTATION_CLOSED, repr(
