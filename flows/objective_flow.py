@@ -71,12 +71,17 @@ def _consultation_may_close(flow):
     if requested:
         if outcome not in (ConsultationOutcome.AGREEMENT, ConsultationOutcome.DIVERGENT):
             return FsmState.CONDITION(False, errors.OUTCOME_REQUIRED)
-        ok = bool((data.get("summary") or "").strip())
-        return FsmState.CONDITION(ok, errors.SUMMARY_REQUIRED)
-    if outcome and outcome != ConsultationOutcome.NO_REQUEST:
+        if not (data.get("summary") or "").strip():
+            return FsmState.CONDITION(False, errors.SUMMARY_REQUIRED)
+    elif outcome and outcome != ConsultationOutcome.NO_REQUEST:
         return FsmState.CONDITION(False, errors.NO_CONFRONTO_REQUESTED)
+    # Before the information period has passed (other unions may still ask for a confronto) closing needs
+    # the written reason, with or without a confronto; a reason given when nothing is early is not kept.
     until = information_period_end(flow.objective)
-    if timezone.now() > until or (data.get("early_reason") or "").strip():
+    early = timezone.now() <= until
+    early_reason = (data.get("early_reason") or "").strip()
+    flow.step_data["early_reason"] = early_reason if early else ""
+    if not early or early_reason:
         return FsmState.CONDITION(True)
     local = timezone.localtime(until)
     return FsmState.CONDITION(

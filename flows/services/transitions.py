@@ -209,7 +209,7 @@ def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContex
         data=_step_data(name, cleaned, act) | flow.step_data,
         batch=context.batch,
         # an early closing of the union consultation is pointed out to the auditors
-        highlighted=name == "close_consultation" and bool((cleaned.get("early_reason") or "").strip()),
+        highlighted=name == "close_consultation" and bool(flow.step_data.get("early_reason")),
     )
     _leave_behind(name, objective=objective, by=by, step=step, cleaned=cleaned, act=act)
     audit.record(

@@ -318,17 +318,55 @@ def test_closing_after_a_confronto_refused_without_a_summary(in_consultation, pe
 
 def test_closing_after_a_confronto_with_the_summary(in_consultation, people):
     request(current_information(in_consultation), people["sindacato"])
-    act(
-        in_consultation,
-        "close_consultation",
-        people["segreteria"],
-        data={"outcome": "divergent", "summary": "La RSU resta contraria all'indicatore 2."},
-    )
+    sent_on(in_consultation)
+    with frozen(dt.datetime(2026, 3, 20, 9, 0, tzinfo=ROME)):
+        act(
+            in_consultation,
+            "close_consultation",
+            people["segreteria"],
+            data={"outcome": "divergent", "summary": "La RSU resta contraria all'indicatore 2."},
+        )
     step = last_step(in_consultation)
     assert fresh(in_consultation).state == SIG
     assert step.data["outcome"] == "divergent" and step.data["confronto"] is True
     assert step.data["summary"] == "La RSU resta contraria all'indicatore 2."
     assert step.highlighted is False
+
+
+def test_closing_a_confronto_before_the_information_period_needs_the_reason(in_consultation, people):
+    """Other unions may still ask for a confronto until the period ends: a confronto concluded early
+    does not close the consultation early without the Segreteria's written reason."""
+    request(current_information(in_consultation), people["sindacato"])
+    sent_on(in_consultation)
+    data = {"outcome": "agreement", "summary": "Accordo sugli indicatori."}
+    before = snapshot(in_consultation)
+    with frozen(dt.datetime(2026, 3, 5, 9, 0, tzinfo=ROME)):
+        with pytest.raises(errors.ConditionsUnmet) as exc:
+            act(in_consultation, "close_consultation", people["segreteria"], data=data)
+        assert exc.value.message == errors.CONSULTATION_TOO_EARLY.format(until="07/03/2026 alle 23:59")
+        assert snapshot(in_consultation) == before
+        act(
+            in_consultation,
+            "close_consultation",
+            people["segreteria"],
+            data={**data, "early_reason": "Accordo raggiunto con tutte le sigle"},
+        )
+    step = last_step(in_consultation)
+    assert (step.highlighted, step.data["early_reason"], step.data["outcome"]) == (
+        True,
+        "Accordo raggiunto con tutte le sigle",
+        "agreement",
+    )
+
+
+def test_a_reason_given_when_nothing_is_early_is_not_kept(in_consultation, people):
+    sent_on(in_consultation)
+    with frozen(dt.datetime(2026, 3, 9, 9, 0, tzinfo=ROME)):
+        act(
+            in_consultation, "close_consultation", people["segreteria"], data={"early_reason": "Per scrupolo"}
+        )
+    step = last_step(in_consultation)
+    assert (step.highlighted, step.data["early_reason"]) == (False, "")
 
 
 def test_batch_closing_after_a_confronto(plan, people):
@@ -349,7 +387,11 @@ def test_batch_closing_after_a_confronto(plan, people):
         objective_ids=ids,
         name="close_consultation",
         by=people["segreteria"],
-        data={"outcome": "agreement", "summary": "Accordo raggiunto."},
+        data={
+            "outcome": "agreement",
+            "summary": "Accordo raggiunto.",
+            "early_reason": "Confronto concluso prima del termine",
+        },
     )
     assert {o.state for o in moved} == {SIG}
     steps = StepRecord.objects.filter(transition="close_consultation")
@@ -370,12 +412,25 @@ def test_batch_closing_refused_across_two_confronti(plan, people):
             objective_ids=[o.pk for o in objectives],
             name="close_consultation",
             by=people["segreteria"],
-            data={"outcome": "agreement", "summary": "Accordo sulla prima informazione."},
+            data={
+                "outcome": "agreement",
+                "summary": "Accordo sulla prima informazione.",
+                "early_reason": "Confronto concluso prima del termine",
+            },
         )
     assert exc.value.cause.message == errors.CLOSING_MIXED_CONFRONTI
     assert [snapshot(o) for o in objectives] == before
     for o in objectives:  # each on its own, with its own summary
-        act(o, "close_consultation", people["segreteria"], data={"outcome": "agreement", "summary": o.code})
+        act(
+            o,
+            "close_consultation",
+            people["segreteria"],
+            data={
+                "outcome": "agreement",
+                "summary": o.code,
+                "early_reason": "Confronto concluso prima del termine",
+            },
+        )
     assert {s.data["summary"] for s in StepRecord.objects.filter(transition="close_consultation")} == {
         o.code for o in objectives
     }

@@ -102,7 +102,11 @@ def test_union_rep_sees_the_closing_outcome_and_summary(client, consulted, peopl
         consulted,
         "close_consultation",
         people["segreteria"],
-        data={"outcome": "agreement", "summary": "Posizioni convergenti sui carichi di lavoro."},
+        data={
+            "outcome": "agreement",
+            "summary": "Posizioni convergenti sui carichi di lavoro.",
+            "early_reason": "Confronto concluso prima del termine",
+        },
     )
     client.force_login(people["sindacato"])
     page = text(client.get(detail(consulted)))
@@ -342,7 +346,13 @@ def test_close_through_the_page_after_a_confronto(client, consulted, people):
     assert errors.SUMMARY_REQUIRED in text(response)
     assert fresh(consulted).state == UC
     client.post(
-        url, {"lock_version": fresh(consulted).lock_version, "outcome": "agreement", "summary": "Accordo."}
+        url,
+        {
+            "lock_version": fresh(consulted).lock_version,
+            "outcome": "agreement",
+            "summary": "Accordo.",
+            "early_reason": "Confronto concluso prima del termine",
+        },
     )
     assert fresh(consulted).state == State.SIGNATURE
     assert last_step(consulted).data["outcome"] == "agreement"

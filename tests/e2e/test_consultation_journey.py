@@ -120,6 +120,10 @@ def test_consultation_journey(live_server, page, draft, people, plan, tmp_path):
     page.get_by_role("checkbox", name=other.code).check()
     page.get_by_label("Esito del confronto").select_option("agreement")
     page.get_by_label("Sintesi delle posizioni emerse").fill(SUMMARY)
+    # the information period is not over: other unions could still ask, so closing now needs a reason
+    page.get_by_label(re.compile("Motivazione della chiusura anticipata")).fill(
+        "Confronto concluso con accordo"
+    )
     page.get_by_role("button", name="Applica agli obiettivi selezionati").click()
     expect(page.locator(".messages .alert-success")).to_contain_text("fatto per 2 obiettivi")
     axe_check(page)

@@ -595,14 +595,18 @@ def test_close_consultation_after_a_confronto_with_summary(draft, people):
         o,
         "close_consultation",
         people["segreteria"],
-        data={"outcome": "divergent", "summary": "La RSU chiede un indicatore in più."},
+        data={
+            "outcome": "divergent",
+            "summary": "La RSU chiede un indicatore in più.",
+            "early_reason": "Confronto concluso prima del termine",
+        },
     )
     step = last_step(o)
     assert fresh(o).state == SIG
-    assert step.highlighted is False
+    assert step.highlighted is True  # closed before the information period ended, however it went
     assert step.data == {
         "summary": "La RSU chiede un indicatore in più.",
-        "early_reason": "",
+        "early_reason": "Confronto concluso prima del termine",
         "confronto": True,
         "outcome": "divergent",
         "information": current_information(o).pk,

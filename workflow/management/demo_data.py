@@ -108,3 +108,7 @@ PUBLICATION = {
     "published_on": dt.date(2023, 4, 6),
     "url": "https://trasparenza.example.org/provincia-cremona/piao-2023-2025",
 }
+# The confronto ended with an agreement before the information period was over.
+CONFRONTO_EARLY_REASON = (
+    "Confronto concluso con l'accordo di tutte le sigle prima della fine del periodo di informazione."
+)

@@ -158,7 +158,11 @@ class Command(BaseCommand):
             objective_ids=[pk for pk in ids("signature") if pk != early],
             name="close_consultation",
             by=segreteria,
-            data={"outcome": "agreement", "summary": demo.CONSULTATION_SUMMARY},
+            data={
+                "outcome": "agreement",
+                "summary": demo.CONSULTATION_SUMMARY,
+                "early_reason": demo.CONFRONTO_EARLY_REASON,
+            },
         )
         for pk in ids("signature"):
             responsible = Objective.objects.get(pk=pk).responsible
