@@ -98,6 +98,9 @@ def backoff(attempt: int, *, base: float, cap: float) -> dt.timedelta:
     return dt.timedelta(seconds=min(cap, base * 2 ** max(0, attempt - 1)))
 
 
+FINAL_STATUSES = (TransmissionStatus.DELIVERED, TransmissionStatus.RECORDED)
+
+
 def transmission_outcome(
     *,
     transmission: Transmission,
@@ -118,6 +121,10 @@ def transmission_outcome(
         status_code=result.status_code,
         outcome=result.outcome[:200],
     )
+    if transmission.status in FINAL_STATUSES:
+        # a late answer to an attempt whose lease ran out while another one finished the row: logged only,
+        # so a delivered or recorded transmission is never turned back into a failed one
+        return attempt
     if result.delivered:
         transmission.status = TransmissionStatus.DELIVERED
         transmission.delivered_at = at

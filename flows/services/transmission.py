@@ -160,6 +160,7 @@ def transmission_deliver(*, pk: int, now: dt.datetime | None = None) -> Transmis
     finished = timezone.now() if clock is None else clock  # a caller's clock (the tests') is kept
     with transaction.atomic():
         row = Transmission.objects.select_for_update().select_related("body").get(pk=pk)
+        already_final = row.status in records.FINAL_STATUSES
         attempt = records.transmission_outcome(
             transmission=row,
             result=result,
@@ -181,7 +182,7 @@ def transmission_deliver(*, pk: int, now: dt.datetime | None = None) -> Transmis
                 "next_attempt_at": row.next_attempt_at.isoformat() if row.next_attempt_at else None,
             },
         )
-        if row.status in (TransmissionStatus.FAILED, TransmissionStatus.DELIVERED):
+        if not already_final and row.status in (TransmissionStatus.FAILED, TransmissionStatus.DELIVERED):
             event = FAILED_EVENT if row.status == TransmissionStatus.FAILED else DELIVERED_EVENT
             for objective in row.objectives.select_related("plan").order_by("code"):
                 notify_transition(objective=objective, transition=event, by=None, comment=result.outcome)

@@ -291,3 +291,30 @@ def test_a_queued_row_is_delivered_after_the_body_switched_to_manual_uploads(dra
         done = transmission_deliver(pk=row.pk, now=T0)
     assert done.status == TransmissionStatus.DELIVERED
     assert list(receiver.uploads) == [str(row.idempotency_key)]
+
+
+@pytest.mark.django_db
+def test_a_late_failure_never_undoes_a_delivery(draft, people, outbox, monkeypatch):
+    """A worker whose lease ran out answers after another worker delivered the row: its failure is
+    logged as an attempt and changes nothing else."""
+    from approvals.transmission.transmitters import DeliveryResult, HttpTransmitter
+
+    late = {}
+
+    def delivered_meanwhile_then_refused(self, delivery, *, timeout):
+        Transmission.objects.filter(pk=late["pk"]).update(
+            status=TransmissionStatus.DELIVERED, receipt_reference="DFP-2023-0009", next_attempt_at=None
+        )
+        return DeliveryResult(False, False, "Risposta HTTP 422 dall'intermediario.", status_code=422)
+
+    monkeypatch.setattr(HttpTransmitter, "deliver", delivered_meanwhile_then_refused)
+    row = outbox(draft, people, "http://127.0.0.1:9/pacchetti")
+    late["pk"] = row.pk
+    done = transmission_deliver(pk=row.pk, now=T0)
+    assert (done.status, done.receipt_reference, done.last_error) == (
+        TransmissionStatus.DELIVERED,
+        "DFP-2023-0009",
+        "",
+    )
+    assert _outcomes(done) == [(1, 422, "Risposta HTTP 422 dall'intermediario.")]
+    assert not Notification.objects.filter(transition="transmission_failed").exists()
