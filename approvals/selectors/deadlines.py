@@ -272,6 +272,9 @@ def open_confronto_windows(body, user, now: dt.datetime) -> list[UnionInformatio
     asked = ConfrontoRequest.objects.filter(by=user).values("information_id")
     return list(
         UnionInformation.objects.filter(body=body, request_until__gte=now)
+        # still something to ask about: an objective of it in consultation (not all closed or returned)
+        .filter(objectives__state=State.UNION_CONSULTATION)
+        .distinct()
         .exclude(pk__in=asked)
         .prefetch_related("objectives")
         .order_by("request_until")

@@ -14,7 +14,7 @@ from flows import errors
 from flows.services.plans import DEADLINE_FORBIDDEN, plan_deadline_set
 from tests.factories import ObjectiveFactory, PlanFactory
 from tests.helpers import walk_to
-from workflow.models import State
+from workflow.models import Objective, State
 
 
 def at(day: dt.date, hour: int = 9) -> dt.datetime:
@@ -143,7 +143,7 @@ def test_signatures_awaited_from_each_signer(draft, plan, people):
 
 
 @pytest.mark.django_db
-def test_union_rep_sees_the_window_to_request_a_confronto(plan, people):
+def test_union_rep_sees_the_window_to_request_a_confronto(draft, plan, people):
     now = at(dt.date(2023, 4, 4))
     information = UnionInformation.objects.create(
         body=plan.body,
@@ -151,7 +151,10 @@ def test_union_rep_sees_the_window_to_request_a_confronto(plan, people):
         sent_by=people["segreteria"],
         request_until=at(dt.date(2023, 4, 8), 23),
     )
+    information.objectives.add(draft)
     sindacato = people["sindacato"]
+    assert kinds(sindacato, plan, now) == []  # nothing of it is in consultation: nothing to ask about
+    Objective.objects.filter(pk=draft.pk).update(state=State.UNION_CONSULTATION)
     assert kinds(sindacato, plan, now) == [(d.CONFRONTO_REQUEST, d.DUE)]
     assert "fino al 08/04/2023 alle 23:00" in d.deadlines_for(sindacato, plan, now)[0].text
     assert kinds(sindacato, plan, at(dt.date(2023, 4, 9))) == []  # closed
