@@ -134,6 +134,14 @@ class PublishedRevision(models.Model):
         related_name="+",
         verbose_name=_("PDF firmato"),
     )
+    strategic = models.JSONField(
+        _("obiettivo strategico come pubblicato"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Codice, titolo e finalità dell'obiettivo strategico collegato, al momento della pubblicazione."
+        ),
+    )
     published_on = models.DateField(_("data di pubblicazione"))
     url = models.URLField(_("indirizzo di pubblicazione"), max_length=500)
     step = models.OneToOneField(StepRecord, on_delete=models.PROTECT, related_name="publication")

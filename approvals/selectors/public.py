@@ -114,16 +114,28 @@ class StrategicGroup:
 def grouped_by_strategic(plan: Plan, publications: list[PublishedRevision]) -> list[StrategicGroup]:
     """``publications`` under the strategic objective their published content names (by code), in code
     order; those naming none (or one the plan lacks) come last in a group of their own."""
-    strategic = {s.code: s for s in StrategicObjective.objects.filter(plan=plan)}
+    # Titles and purposes as published (the snapshot of the latest publication in the group); the live
+    # strategic objective only for publications older than the snapshot, so a later re-import or edit of
+    # the plan does not change what the public reads.
+    live = {
+        s.code: {"code": s.code, "title": s.title, "purposes": list(s.purposes)}
+        for s in StrategicObjective.objects.filter(plan=plan)
+    }
     groups: dict[str, StrategicGroup] = {}
+    latest: dict[str, int] = {}
     loose = StrategicGroup(code="", title=NO_STRATEGIC)
     for publication in publications:
         code = publication.content.get("strategic_objective") or ""
-        s = strategic.get(code)
+        s = publication.strategic if publication.strategic.get("code") == code and code else live.get(code)
         if s is None:
             loose.publications.append(publication)
             continue
-        group = groups.setdefault(code, StrategicGroup(code=s.code, title=s.title, purposes=list(s.purposes)))
+        group = groups.setdefault(
+            code, StrategicGroup(code=code, title=s["title"], purposes=list(s["purposes"]))
+        )
+        if publication.strategic and publication.step_id >= latest.get(code, 0):
+            latest[code] = publication.step_id
+            group.title, group.purposes = s["title"], list(s["purposes"])
         group.publications.append(publication)
     ordered = [groups[c] for c in sorted(groups)]
     return ordered + ([loose] if loose.publications else [])

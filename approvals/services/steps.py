@@ -83,6 +83,11 @@ def _last_step(objective, transition) -> StepRecord | None:
     return steps.order_by("-at", "-id").first()
 
 
+def _strategic_snapshot(objective) -> dict:
+    s = objective.strategic_objective
+    return {"code": s.code, "title": s.title, "purposes": list(s.purposes)} if s else {}
+
+
 def publication_record(*, objective, step, published_on, url) -> PublishedRevision:
     # The act and the receipt of the steps that led here, not the act with the latest date: an act adopting
     # revision 2 may bear an earlier date than the one that adopted revision 1.
@@ -109,6 +114,7 @@ def publication_record(*, objective, step, published_on, url) -> PublishedRevisi
         receipt_reference=receipt.get("receipt_reference", ""),
         receipt_date=receipt.get("receipt_date"),
         signed_pdf_id=item.document.current_id if item else None,
+        strategic=_strategic_snapshot(objective),
         published_on=published_on,
         url=url,
         step=step,

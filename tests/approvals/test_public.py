@@ -19,7 +19,7 @@ from flows.services.content import objective_update
 from tests.factories import ObjectiveFactory, PlanFactory, member
 from tests.helpers import PATH, act, fresh, walk_to
 from workflow.interchange import schema_problems
-from workflow.models import Role, State
+from workflow.models import Role, State, StrategicObjective
 
 pytestmark = pytest.mark.django_db
 
@@ -283,3 +283,18 @@ def test_plan_page_links_to_its_public_page_once_something_is_published(client, 
     assert _url("year", "p_cr", 2023) not in client.get(page).content.decode()
     walk_to(draft, State.PUBLISHED, people)
     assert _url("year", "p_cr", 2023) in client.get(page).content.decode()
+
+
+def test_the_strategic_objective_reads_as_published(client, published, plan):
+    """A later re-import or edit of the plan's strategic objective does not change the public pages."""
+    strategic = published.strategic_objective
+    old_title = strategic.title
+    StrategicObjective.objects.filter(pk=strategic.pk).update(
+        title="Titolo riscritto dopo la pubblicazione", purposes=["Finalità nuova"]
+    )
+    page = _year(client).content.decode()
+    assert old_title in page and "Titolo riscritto dopo la pubblicazione" not in page
+    document = json.loads(client.get(_url("open_data_json", "p_cr", 2023)).content)
+    [group] = document["strategic_objectives"]
+    assert (group["code"], group["title"]) == (strategic.code, old_title)
+    assert "Finalità nuova" not in group["purposes"]
