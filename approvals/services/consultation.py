@@ -3,7 +3,7 @@ rules (who, until when, how often) are checked there."""
 
 from __future__ import annotations
 
-from ..models import ConfrontoRequest, Meeting, Observation, StoredFile, UnionInformation
+from ..models import ConfrontoRequest, Meeting, Observation, UnionInformation
 from ..selectors.consultation import request_deadline, union_reps_of
 
 
@@ -26,17 +26,6 @@ def information_create(*, body, objectives, by, sent_at, batch=None) -> UnionInf
 
 def request_create(*, information, by, at, text) -> ConfrontoRequest:
     return ConfrontoRequest.objects.create(information=information, by=by, at=at, text=text)
-
-
-def file_store(*, name: str, content_type: str, content: bytes, by) -> StoredFile:
-    return StoredFile.objects.create(
-        name=name,
-        content_type=content_type,
-        size=len(content),
-        sha256=StoredFile.digest(content),
-        content=content,
-        created_by=by,
-    )
 
 
 def meeting_create(*, information, held_on, participants, minutes, attachment, by, at) -> Meeting:

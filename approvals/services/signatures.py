@@ -6,17 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from ..models import SignedDocument, SignedDocumentObjective, StoredFile
-
-
-def stored_file_create(*, name: str, content: bytes, by, content_type: str = "application/pdf") -> StoredFile:
-    return StoredFile.objects.create(
-        name=name[:255],
-        content_type=content_type,
-        size=len(content),
-        sha256=StoredFile.digest(content),
-        content=content,
-        created_by=by,
-    )
+from .files import stored_file_create
 
 
 def document_create(*, body, objectives, content: bytes, name: str, content_hash: str, by, batch=None):

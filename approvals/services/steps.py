@@ -16,7 +16,7 @@ from ..models import (
 )
 from ..selectors.steps import signer_capacities
 from ..selectors.transmission import latest_transmission
-from .signatures import stored_file_create
+from .files import stored_file_create
 
 
 def step_record(

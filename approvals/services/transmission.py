@@ -11,20 +11,10 @@ from django.utils import timezone
 
 from workflow.models import TransmitterMode
 
-from ..models import StoredFile, Transmission, TransmissionAttempt, TransmissionStatus
+from ..models import Transmission, TransmissionAttempt, TransmissionStatus
 from ..selectors.transmission import OUTBOX_DUE
 from ..transmission import DeliveryResult, Package
-
-
-def _store(*, name: str, content: bytes, content_type: str, by) -> StoredFile:
-    return StoredFile.objects.create(
-        name=name,
-        content_type=content_type,
-        size=len(content),
-        sha256=StoredFile.digest(content),
-        content=content,
-        created_by=by,
-    )
+from .files import stored_file_create
 
 
 def transmission_create(
@@ -46,13 +36,15 @@ def transmission_create(
     stored_receipt = None
     if receipt_file is not None:
         name, content, content_type = receipt_file
-        stored_receipt = _store(name=name, content=content, content_type=content_type, by=by)
+        stored_receipt = stored_file_create(name=name, content=content, content_type=content_type, by=by)
     http = kind == TransmitterMode.HTTP
     transmission = Transmission.objects.create(
         body=body,
         kind=kind,
         status=TransmissionStatus.PENDING if http else TransmissionStatus.RECORDED,
-        package=_store(name=package.name, content=package.content, content_type="application/zip", by=by),
+        package=stored_file_create(
+            name=package.name, content=package.content, content_type="application/zip", by=by
+        ),
         manifest=package.manifest,
         endpoint=endpoint if http else "",
         next_attempt_at=at if http else None,
@@ -177,7 +169,9 @@ def transmission_receipt_set(
     receipt in. The row leaves the outbox for good (recorded, never sent again)."""
     if receipt_file is not None:
         name, content, content_type = receipt_file
-        transmission.receipt_file = _store(name=name, content=content, content_type=content_type, by=by)
+        transmission.receipt_file = stored_file_create(
+            name=name, content=content, content_type=content_type, by=by
+        )
     transmission.status = TransmissionStatus.RECORDED
     transmission.receipt_reference = reference
     transmission.receipt_date = date

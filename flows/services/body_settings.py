@@ -8,7 +8,7 @@ import hashlib
 from django.db import transaction
 
 import audit.services as audit
-from approvals.forms import signers_of
+from approvals.forms import BodySettingsForm, signers_of
 from workflow import access
 from workflow.models import Body, Identity, Role
 
@@ -17,17 +17,7 @@ from .. import errors
 BODY_SETTINGS_FORBIDDEN = (
     "Le impostazioni dell'ente sono riservate alla Segreteria Generale e all'amministratore dell'ente."
 )
-SETTINGS = (
-    "signature_mode",
-    "trust_roots",
-    "signer_match",
-    "union_information_days",
-    "union_request_days",
-    "union_confronto_days",
-    "transmitter",
-    "transmitter_url",
-    "transparency_subsection",
-)
+SETTINGS = BodySettingsForm.FIELDS  # the settings the page edits are the ones the service writes
 
 
 def may_manage_settings(user, body) -> bool:

@@ -16,6 +16,7 @@ import audit.services as audit
 from approvals.models import ConfrontoRequest, Meeting, Observation, ObservationAuthorRole, UnionInformation
 from approvals.selectors import consultation as selectors
 from approvals.services import consultation as records
+from approvals.services.files import stored_file_create
 from notifications.services import notify_transition
 from workflow import access
 from workflow.models import State
@@ -171,7 +172,7 @@ def meeting_record(
         stored = None
         if attachment is not None:
             attachment.seek(0)
-            stored = records.file_store(
+            stored = stored_file_create(
                 name=attachment.name,
                 content_type=attachment.content_type or "application/octet-stream",
                 content=attachment.read(),
