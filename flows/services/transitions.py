@@ -77,7 +77,7 @@ def objective_transition(
     cleaned = validate_input(name, data, files)
     context = StepContext(prepared=_prepare(name, [objective_id], by=by, cleaned=cleaned))
     with transaction.atomic():
-        objective = _apply(
+        objective = apply_one(
             objective_id=objective_id,
             name=name,
             by=by,
@@ -110,7 +110,7 @@ def objectives_batch_transition(
         for objective_id in ids:  # ascending ids: two batches lock rows in the same order
             try:
                 done.append(
-                    _apply(
+                    apply_one(
                         objective_id=objective_id,
                         name=name,
                         by=by,
@@ -168,18 +168,15 @@ def _adoption_act(objective, cleaned, by, context: StepContext) -> AdoptionAct:
     return context.act
 
 
-def _apply(*, objective_id, name, by, lock_version, cleaned, context: StepContext) -> Objective:
+def apply_one(*, objective_id, name, by, lock_version, cleaned, context: StepContext) -> Objective:
+    """Move one objective inside the caller's transaction (the services above, and the signature upload
+    that checked its own input): lock, freshness, state and permission, conditions, then the records."""
     objective = lock_objective(objective_id=objective_id, by=by)
     check_fresh(objective, lock_version, by=by)
+    check_may_apply(objective, name, by)
     flow = ObjectiveFlow(objective, by=by, data=cleaned)
     method = getattr(flow, name)
     label = transition_label(name)
-    if not method.can_proceed(check_conditions=False):
-        raise errors.TransitionNotAvailable(
-            errors.NOT_AVAILABLE.format(action=label, state=objective.get_state_display())
-        )
-    if not method.has_perm(by):
-        raise errors.Forbidden(_forbidden_message(name, objective, by, label))
     source = objective.state
     try:
         method()
@@ -268,7 +265,7 @@ def _after_all(name, *, objectives: list[Objective], by, cleaned, context: StepC
 
 
 def check_may_apply(objective, name, by) -> None:
-    """Refuse as ``_apply`` does before any work: the state, then the permission (not the conditions)."""
+    """Refuse as ``apply_one`` does before any work: the state, then the permission (not the conditions)."""
     method = getattr(ObjectiveFlow(objective, by=by), name)
     label = transition_label(name)
     if not method.can_proceed(check_conditions=False):
@@ -277,9 +274,6 @@ def check_may_apply(objective, name, by) -> None:
         )
     if not method.has_perm(by):
         raise errors.Forbidden(_forbidden_message(name, objective, by, label))
-
-
-apply_one = _apply  # for the services that move objectives with input they checked themselves (signatures)
 
 
 def _pades(cleaned) -> dict:
