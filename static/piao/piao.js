@@ -26,3 +26,7 @@ window.addEventListener("pageshow", function (event) {
     form.querySelectorAll(".piao-in-corso").forEach(function (n) { n.remove(); });
   });
 });
+// A "print" button, without an inline handler (the content security policy allows no inline script).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-stampa]")) { window.print(); }
+});
