@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from workflow.admin import ReadOnlyMixin
+from workflow.admin import SuperuserReadOnlyMixin
 
 from .models import (
     AdoptionAct,
@@ -17,57 +17,57 @@ from .models import (
 
 
 @admin.register(StepRecord)
-class StepRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class StepRecordAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_display = ("objective", "transition", "source", "target", "by", "at", "highlighted")
     list_filter = ("transition", "highlighted")
     search_fields = ("objective__code", "comment")
 
 
 @admin.register(Signature)
-class SignatureAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SignatureAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_display = ("objective", "revision", "signer", "method", "signed_at", "voided_at")
 
 
 @admin.register(AdoptionAct)
-class AdoptionActAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AdoptionActAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_display = ("body", "act_type", "number", "date")
 
 
 @admin.register(PublishedRevision)
-class PublishedRevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PublishedRevisionAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_display = ("objective", "revision", "published_on", "url")
 
 
 @admin.register(Transmission)
-class TransmissionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TransmissionAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_display = ("pk", "body", "kind", "status", "attempts", "receipt_reference", "created_at")
     list_filter = ("kind", "status")
     search_fields = ("receipt_reference", "idempotency_key")
 
 
 @admin.register(TransmissionAttempt)
-class TransmissionAttemptAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TransmissionAttemptAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_display = ("transmission", "number", "at", "status_code", "outcome")
 
 
 @admin.register(UnionInformation)
-class UnionInformationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class UnionInformationAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_display = ("pk", "body", "sent_at", "sent_by", "request_until")
     list_filter = ("body",)
 
 
 @admin.register(ConfrontoRequest)
-class ConfrontoRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ConfrontoRequestAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_display = ("information", "by", "at")
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class MeetingAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_display = ("information", "held_on", "recorded_by", "recorded_at")
 
 
 @admin.register(Observation)
-class ObservationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ObservationAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_display = ("objective", "author", "author_role", "posted_at", "reply_to")
     list_filter = ("author_role",)
     search_fields = ("objective__code", "text")
