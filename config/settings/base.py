@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -148,12 +148,13 @@ SIMPLE_HISTORY_REVERT_DISABLED = True  # restores go through flows/, never the a
 
 # Content security policy (django-csp): scripts, styles, fonts and images only from this site, no inline
 # script (a template that needs one gives it the request's nonce: <script nonce="{{ request.csp_nonce }}">),
-# no plugins, no framing; the live notifications' websocket is same-origin ('self').
+# no plugins, no framing; the live notifications' websocket is same-origin ('self'). Styles may be inline:
+# Bootstrap Italia's script inserts <style> elements at run time (style injection cannot run code).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],

@@ -36,7 +36,15 @@ def page(page):
     # A page that takes longer than this is a bug worth a failure, not a 30 s wait.
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(15_000)
-    return page
+    # Every page runs under the content security policy of the settings: anything it blocks (an inline
+    # script or handler, a style attribute set by markup, a resource from elsewhere) fails the test.
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    yield page
+    assert not refused, "bloccato dalla Content Security Policy:\n" + "\n".join(refused)
 
 
 @pytest.fixture(autouse=True)
