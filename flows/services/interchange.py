@@ -21,7 +21,17 @@ import audit.services as audit
 from workflow import access
 from workflow.export import CONTENT_FIELDS, OBJECTIVE_COLUMNS, objective_as_dict, plan_as_document
 from workflow.interchange import name_key, schema_problems
-from workflow.models import Body, DupLink, Indicator, Objective, Phase, Plan, State, StrategicObjective
+from workflow.models import (
+    Body,
+    DupLink,
+    Indicator,
+    Objective,
+    Phase,
+    Plan,
+    Role,
+    State,
+    StrategicObjective,
+)
 from workflow.selectors import objectives_visible_to
 
 from .. import errors
@@ -119,8 +129,7 @@ def _import(*, by, body, year, document, source, result: ImportResult) -> None:
             so.save(update_fields=["title", "purposes"])
         strategic[so.code] = so
     result.strategic = len(strategic)
-    people = _people_by_name()
-    members = set(body.memberships.values_list("user_id", flat=True))
+    people = _dirigenti_by_name(body)
     for data in document["objectives"]:
         result.phases += len(data["phases"])
         result.indicators += len(data["indicators"])
@@ -129,7 +138,7 @@ def _import(*, by, body, year, document, source, result: ImportResult) -> None:
             result.warnings.append(
                 f"{data['code']}: l'obiettivo strategico {data['strategic_objective']} non è nel documento."
             )
-        person = _match(people, data.get("responsible", ""), members)
+        person = _match(people, data.get("responsible", ""))
         _import_objective(by=by, plan=plan, strategic=so, data=data, person=person, result=result)
     audit.record(
         action="plan.import",
@@ -147,24 +156,25 @@ def _import(*, by, body, year, document, source, result: ImportResult) -> None:
     )
 
 
-def _people_by_name() -> dict[tuple, list]:
-    """Active people by the key of their name."""
+def _dirigenti_by_name(body: Body) -> dict[tuple, list]:
+    """The body's active Dirigenti (those who may be responsible for its objectives) by the key of their
+    name. Nobody outside the body: a namesake with an account elsewhere in the installation is neither
+    linked nor revealed."""
     people: dict[tuple, list] = {}
-    for user in get_user_model().objects.filter(is_active=True).order_by("pk"):
+    dirigenti = get_user_model().objects.filter(
+        is_active=True, memberships__body=body, memberships__role=Role.DIRIGENTE
+    )
+    for user in dirigenti.distinct().order_by("pk"):
         key = name_key(f"{user.first_name} {user.last_name}")
         if key:
             people.setdefault(key, []).append(user)
     return people
 
 
-def _match(people, printed: str, body_members: set[int]):
-    """The one person a printed name stands for: the only one with that name, or the only one of them
-    holding a role in the body. None when nobody, or several alike, match."""
+def _match(people, printed: str):
+    """The one Dirigente of the body a printed name stands for; None when nobody, or several alike, match."""
     candidates = people.get(name_key(printed), [])
-    if len(candidates) == 1:
-        return candidates[0]
-    in_body = [u for u in candidates if u.pk in body_members]
-    return in_body[0] if len(in_body) == 1 else None
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def _import_objective(*, by, plan, strategic, data, person, result: ImportResult) -> None:

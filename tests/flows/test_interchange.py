@@ -106,26 +106,50 @@ def test_objectives_past_drafting_are_listed_as_conflicts_not_overwritten(plan, 
     assert Objective.objects.get(pk=o.pk).title != "Non deve passare"
 
 
-def test_printed_names_are_matched_to_people_and_rights_follow(document, people):
+def test_printed_names_are_matched_to_the_body_dirigenti_and_rights_follow(document, people):
     crema = BodyFactory(name="Comune di Crema", ipa_code="c_d142")
     doc = copy.deepcopy(document)
     doc["objectives"][1]["responsible"] = "LANZI VITTORIA"
     doc["objectives"][2]["responsible"] = "ROSSI MARIO"
-    lanzi = UserFactory(username="v.lanzi", first_name="Vittòria", last_name="LANZI")
+    lanzi = member("v.lanzi", crema, Role.DIRIGENTE, first_name="Vittòria", last_name="LANZI")
     UserFactory(username="s.satta", first_name="Sabrina", last_name="Satta")  # a namesake of dirigente_satta
+    rossi = member("m.rossi", crema, Role.FUNZIONARIO, first_name="Mario", last_name="Rossi")
     result = plan_import(by=None, body=crema, year=2023, document=doc, source="x.json")
-    # two people are called Sabrina Satta and neither holds a role in Crema: nobody is guessed
+    # Sabrina Satta is a dirigente of another body and has an account without roles: neither is Crema's;
+    # Mario Rossi is in Crema, but not as a dirigente
     assert result.unmatched == ["SATTA SABRINA", "ROSSI MARIO"]
     linked = Objective.objects.get(plan__body=crema, code="2023_5501")
     assert linked.responsible == lanzi
     assert set(get_perms(lanzi, linked)) >= {"manage_objective", "change_objective"}
-    # once the account exists (or the role tells two alike apart), importing again links it
-    rossi = UserFactory(username="m.rossi", first_name="Mario", last_name="Rossi")
+    # once they are dirigenti of Crema, importing again links them
+    member("m.rossi", crema, Role.DIRIGENTE)
     member("s.satta", crema, Role.DIRIGENTE, first_name="Sabrina", last_name="Satta")
     again = plan_import(by=None, body=crema, year=2023, document=doc, source="x.json")
     assert again.unmatched == [] and again.linked == ["2023_5500", "2023_5502"]
     assert Objective.objects.get(plan__body=crema, code="2023_5502").responsible == rossi
     assert Objective.objects.get(plan__body=crema, code="2023_5500").responsible.username == "s.satta"
+
+
+def test_two_dirigenti_alike_in_the_body_are_not_guessed(document, people):
+    crema = BodyFactory(name="Comune di Crema", ipa_code="c_d142")
+    member("s.satta", crema, Role.DIRIGENTE, first_name="Sabrina", last_name="Satta")
+    member("satta.s", crema, Role.DIRIGENTE, first_name="SABRINA", last_name="SATTA")
+    result = plan_import(by=None, body=crema, year=2023, document=document, source="x.json")
+    assert result.unmatched == ["SATTA SABRINA"] and result.linked == []
+
+
+def test_an_import_never_links_a_person_of_another_body(document, people):
+    """Sabrina Satta is the only person of that name in the installation, a dirigente of the Provincia:
+    importing into Crema neither makes her responsible there nor gives her rights on its objectives."""
+    crema = BodyFactory(name="Comune di Crema", ipa_code="c_d142")
+    segreteria_crema = member("segreteria_crema", crema, Role.SEGRETERIA)
+    result = plan_import(by=segreteria_crema, body=crema, year=2023, document=document, source="x.json")
+    assert result.unmatched == ["SATTA SABRINA"] and result.linked == []
+    satta = people["dirigente_satta"]
+    for objective in Objective.objects.filter(plan__body=crema):
+        assert objective.responsible is None and objective.responsible_name == "SATTA SABRINA"
+        assert get_perms(satta, objective) == []
+    assert not AuditEntry.objects.filter(action="permission.responsible", body_id=crema.pk).exists()
 
 
 def test_a_dry_run_writes_nothing(document, people):

@@ -104,3 +104,23 @@ def test_only_the_segreteria_imports(client, plan, exported, people, who):
 def test_unknown_download_format_is_not_found(client, plan, exported):
     assert client.get(f"/piani/{plan.year}/esporta.xml").status_code == 404
     assert client.get(reverse("workflow:plan_download", args=[1999, "json"])).status_code == 404
+
+
+def test_the_preview_tells_nothing_of_the_people_of_another_body(
+    client, exported, people, other_body, segreteria_crema
+):
+    """Sabrina Satta has an account, as a dirigente of the Provincia; to the Segreteria of Crema her name
+    reads like a name nobody has: without a dirigente's account in this body, and she is linked to nothing."""
+    exported["objectives"][0]["responsible"] = "SATTA SABRINA"
+    exported["objectives"][1]["responsible"] = "NERI GINO"
+    client.force_login(segreteria_crema)
+    response = upload(client, json.dumps(exported).encode())
+    assert response.status_code == 200
+    assert response.context["preview"].unmatched == ["SATTA SABRINA", "NERI GINO"]
+    page = response.content.decode()
+    assert "Responsabili senza account di dirigente in questo ente" in page
+    assert "<li>SATTA SABRINA</li>" in page and "<li>NERI GINO</li>" in page
+    confirm = client.post(reverse("workflow:plan_import_confirm"), {"token": response.context["token"]})
+    assert confirm.status_code == 302
+    imported = Objective.objects.filter(plan__body=other_body)
+    assert imported.count() == 2 and not imported.filter(responsible__isnull=False).exists()

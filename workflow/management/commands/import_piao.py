@@ -66,7 +66,7 @@ class Command(BaseCommand):
         )
         for title, rows in (
             ("In conflitto (già oltre la redazione, non modificati)", result.conflicts),
-            ("Responsabili senza account corrispondente", result.unmatched),
+            ("Responsabili senza un dirigente corrispondente nell'ente", result.unmatched),
             ("Avvisi", result.warnings),
         ):
             if rows:
