@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from workflow.models import Identity, Membership, Role, SignatureMode, SignerMatch, TransmitterMode
 
 from .signatures import parse_trust_roots
+from .transmission.endpoints import EndpointRefused, check_url
 
 FISCAL_CODE_RE = re.compile(
     r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$"
@@ -108,6 +109,15 @@ class BodySettingsForm(forms.Form):
             except ValueError as exc:
                 raise forms.ValidationError(str(exc)) from exc
         return text + "\n" if text else ""
+
+    def clean_transmitter_url(self):
+        url = self.cleaned_data.get("transmitter_url") or ""
+        if url:
+            try:
+                check_url(url)
+            except EndpointRefused as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return url
 
     def clean(self):
         data = super().clean()

@@ -7,7 +7,9 @@
   body's ``transmitter_url`` with an ``Idempotency-Key`` header (the transmission's own key, the same on
   every try, so a retry after a timeout never produces a second upload); a 2xx answer carries the
   receipt as JSON (``{"receipt_reference": "...", "receipt_date": "YYYY-MM-DD"}``; ``reference`` and
-  ``date`` are accepted too). Only the standard library is used (``urllib.request``).
+  ``date`` are accepted too). Only the standard library is used (``urllib.request``). The address must be
+  ``https`` to a public address: it is resolved and checked before each try, and the connection goes to
+  the address checked (``endpoints``); an address of the internal network fails the try at once.
 
 Which answers are worth another try: network errors, timeouts, answers that are not HTTP or are cut
 short, 5xx, 408 and 429. Any other answer (a 4xx
@@ -20,13 +22,15 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
+import socket
 import urllib.error
-import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Protocol
 
 from workflow.models import TransmitterMode
+
+from . import endpoints
 
 RESPONSE_LIMIT = 64 * 1024
 RETRYABLE_STATUS = {408, 425, 429}
@@ -76,7 +80,49 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
+def _pinned(connection_class, address: str):
+    """``connection_class`` connecting to ``address`` (checked by ``endpoints.resolve``) whatever the name
+    resolves to by then; the name still goes in the Host header and, for https, in the TLS handshake and
+    the certificate check."""
+
+    def connection(host, **kwargs):
+        conn = connection_class(host, **kwargs)
+        # http.client opens its socket through this attribute: the same call, to the checked address
+        conn._create_connection = lambda where, *args, **kw: socket.create_connection(
+            (address, where[1]), *args, **kw
+        )
+        return conn
+
+    return connection
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, address: str):
+        super().__init__()
+        self.address = address
+
+    def http_open(self, req):
+        return self.do_open(_pinned(http.client.HTTPConnection, self.address), req)
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, address: str):
+        super().__init__()
+        self.address = address
+
+    def https_open(self, req):
+        return self.do_open(_pinned(http.client.HTTPSConnection, self.address), req, context=self._context)
+
+
+def _opener(address: str) -> urllib.request.OpenerDirector:
+    """No redirects, no proxy from the environment (it would connect elsewhere than the checked
+    address), and every connection to ``address``."""
+    return urllib.request.build_opener(
+        _NoRedirect,
+        urllib.request.ProxyHandler({}),
+        _PinnedHTTPHandler(address),
+        _PinnedHTTPSHandler(address),
+    )
 
 
 class HttpTransmitter:
@@ -84,11 +130,13 @@ class HttpTransmitter:
     asks_receipt = False
 
     def deliver(self, delivery: Delivery, *, timeout: float) -> DeliveryResult:
-        if urllib.parse.urlsplit(delivery.endpoint).scheme not in ("http", "https"):
-            return DeliveryResult(
-                False, False, "Indirizzo dell'intermediario non valido (serve http o https)."
-            )
-        request = urllib.request.Request(  # noqa: S310 - the scheme is checked just above
+        try:
+            address = endpoints.resolve(delivery.endpoint)
+        except endpoints.EndpointRefused as exc:  # the same address would be refused on every try
+            return DeliveryResult(False, False, exc.message)
+        except OSError as exc:  # the resolver failed: maybe not next time
+            return DeliveryResult(False, True, str(exc))
+        request = urllib.request.Request(  # noqa: S310 - resolve() allows only https (or an allowed URL)
             delivery.endpoint,
             data=delivery.content,
             method="POST",
@@ -101,7 +149,7 @@ class HttpTransmitter:
             },
         )
         try:
-            with _OPENER.open(request, timeout=timeout) as response:
+            with _opener(address).open(request, timeout=timeout) as response:
                 status = response.status
                 raw = response.read(RESPONSE_LIMIT)
         except urllib.error.HTTPError as exc:

@@ -9,6 +9,7 @@ from django.db import transaction
 
 import audit.services as audit
 from approvals.forms import BodySettingsForm, signers_of
+from approvals.transmission.endpoints import EndpointRefused, check_url
 from workflow import access
 from workflow.models import Body, Identity, Role
 
@@ -33,6 +34,15 @@ def _shown(name, value):
     return value
 
 
+def _check_transmitter_url(url: str) -> None:
+    """The form checks it too; whoever calls the service without it (the admin, a command) is checked
+    here: the server must never be told to send packages into its own network."""
+    try:
+        check_url(url)
+    except EndpointRefused as exc:
+        raise errors.InvalidInput(exc.message) from exc
+
+
 def body_settings_update(*, body_id: int, by, data: dict) -> Body:
     """Save the settings in ``data`` (a cleaned BodySettingsForm) and the signers' fiscal codes."""
     with transaction.atomic():
@@ -45,6 +55,8 @@ def body_settings_update(*, body_id: int, by, data: dict) -> Body:
                 continue
             old, new = getattr(body, name), data[name]
             if old != new:
+                if name == "transmitter_url" and new:
+                    _check_transmitter_url(new)
                 changes[name] = {"da": _shown(name, old), "a": _shown(name, new)}
                 setattr(body, name, new)
         if changes:

@@ -6,6 +6,9 @@ the tries and check the key is the same on each. ``script`` says what each raw r
 "fail" (500 without looking at the upload), "refuse" (422: the package is rejected), "redirect" (302),
 "garbage" (no HTTP answer at all), "slow" (the upload is accepted, then the answer comes too late for the
 client), "ok"; then "ok".
+
+The transmitter sends only to public https addresses: a test that sends here allows the receiver's
+address first (``settings.TRANSMITTER_ALLOWED_URL_PREFIXES = [LOCAL]``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+LOCAL = "http://127.0.0.1:"  # the prefix of every receiver's address
 
 
 class Receiver:

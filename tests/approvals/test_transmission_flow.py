@@ -13,16 +13,23 @@ from approvals.transmission import manifest_problems
 from audit.models import AuditEntry
 from flows import errors, forms
 from flows.services.transitions import objective_transition, objectives_batch_transition
-from tests.approvals.receiver import Receiver
+from tests.approvals.receiver import LOCAL, Receiver
 from tests.approvals.test_transmission_package import PDF_A, freeze_document
 from tests.factories import ObjectiveFactory, PlanFactory
-from tests.helpers import COMMENT, VALID_INPUT, act, fresh, snapshot, walk_to
+from tests.helpers import COMMENT, VALID_INPUT, act, fresh, image_bytes, small_pdf, snapshot, walk_to
 from workflow.models import State, TransmitterMode
 
 pytestmark = pytest.mark.django_db
 
-RECEIPT_PDF = b"%PDF-1.4\n% ricevuta del portale\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+@pytest.fixture(autouse=True)
+def local_intermediary(settings):
+    """The stub intermediary listens on 127.0.0.1: allowed for these tests only."""
+    settings.TRANSMITTER_ALLOWED_URL_PREFIXES = [LOCAL]
+
+
+RECEIPT_PDF = small_pdf("ricevuta del portale")
+PNG = image_bytes("PNG")
 
 
 def _transmit(objective, by, *, data=None, files=None):
@@ -90,7 +97,7 @@ def test_the_receipt_file_is_kept_with_its_hash(draft, people, content, name, co
             {"receipt_file": ("ricevuta.pdf", RECEIPT_PDF)},
             forms.RECEIPT_FILE_WITHOUT_REFERENCE,
         ),
-        ({**VALID_INPUT["transmit"], "receipt_date": dt.date(2999, 1, 1)}, {}, "non può essere futura"),
+        ({**VALID_INPUT["transmit"], "receipt_date": dt.date(2099, 12, 31)}, {}, "non può essere futura"),
     ],
 )
 def test_bad_receipt_input_writes_nothing(draft, people, data, files, message):
@@ -103,8 +110,8 @@ def test_bad_receipt_input_writes_nothing(draft, people, data, files, message):
     assert snapshot(o) == before and _written() == written
 
 
-def test_a_receipt_file_too_big_is_refused(draft, people, monkeypatch):
-    monkeypatch.setattr(forms, "RECEIPT_MAX_BYTES", 10)
+def test_a_receipt_file_too_big_is_refused(draft, people, settings):
+    settings.UPLOAD_MAX_BYTES = 10
     o = walk_to(draft, State.TRANSMISSION, people)
     before = snapshot(o)
     with pytest.raises(errors.InvalidInput) as exc:

@@ -21,7 +21,7 @@ from flows.services.transmission import (
     transmissions_send_due,
 )
 from notifications.models import Notification
-from tests.approvals.receiver import Receiver
+from tests.approvals.receiver import LOCAL, Receiver
 from tests.factories import ObjectiveFactory, PlanFactory, Role, ensure_role_groups, member
 from tests.helpers import COMMENT, act, walk_to
 from workflow.models import State, TransmitterMode
@@ -36,6 +36,7 @@ def outbox(settings):
     settings.TRANSMISSION_RETRY_BASE_SECONDS = 60
     settings.TRANSMISSION_RETRY_MAX_SECONDS = 3600
     settings.TRANSMISSION_MAX_ATTEMPTS = 4
+    settings.TRANSMITTER_ALLOWED_URL_PREFIXES = [LOCAL]
 
     def queue(objective, people, url):
         body = objective.plan.body
@@ -207,6 +208,7 @@ def test_send_transmissions_delivers_what_is_due(draft, people, outbox, capsys):
 def test_after_a_real_commit_the_first_attempt_runs_at_once(body, settings):
     ensure_role_groups()
     settings.TRANSMISSION_HTTP_TIMEOUT = 2
+    settings.TRANSMITTER_ALLOWED_URL_PREFIXES = [LOCAL]
     people = {
         "dirigente_satta": member("dirigente_satta", body, Role.DIRIGENTE, center="SETTORE"),
         "segreteria": member("segreteria", body, Role.SEGRETERIA),
@@ -228,6 +230,7 @@ def test_two_workers_never_send_the_same_row(body, settings):
     ensure_role_groups()
     settings.TRANSMISSION_SEND_ON_COMMIT = False
     settings.TRANSMISSION_HTTP_TIMEOUT = 3
+    settings.TRANSMITTER_ALLOWED_URL_PREFIXES = [LOCAL]
     people = {
         "dirigente_satta": member("dirigente_satta", body, Role.DIRIGENTE, center="SETTORE"),
         "segreteria": member("segreteria", body, Role.SEGRETERIA),

@@ -11,7 +11,7 @@ from approvals.transmission import read_package
 from audit.models import AuditEntry
 from flows import errors, forms
 from flows.services.transmission import transmission_deliver
-from tests.approvals.receiver import Receiver
+from tests.approvals.receiver import LOCAL, Receiver
 from tests.factories import ObjectiveFactory, Role, member
 from tests.helpers import act, fresh, walk_to
 from workflow.models import State, TransmitterMode
@@ -148,6 +148,7 @@ def test_over_http_the_page_asks_no_receipt_and_shows_attempts_and_the_way_to_se
 ):
     settings.TRANSMISSION_SEND_ON_COMMIT = False
     settings.TRANSMISSION_MAX_ATTEMPTS = 1
+    settings.TRANSMITTER_ALLOWED_URL_PREFIXES = [LOCAL]
     client.force_login(people["segreteria"])
     with Receiver(["fail", "ok"]) as receiver:
         body.transmitter, body.transmitter_url = TransmitterMode.HTTP, receiver.url
@@ -193,6 +194,7 @@ def test_after_the_intermediary_gave_up_the_segreteria_uploads_by_hand_and_recor
 ):
     settings.TRANSMISSION_SEND_ON_COMMIT = False
     settings.TRANSMISSION_MAX_ATTEMPTS = 1
+    settings.TRANSMITTER_ALLOWED_URL_PREFIXES = [LOCAL]
     with Receiver(["refuse"]) as receiver:
         body.transmitter, body.transmitter_url = TransmitterMode.HTTP, receiver.url
         body.save()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from approvals.models import Transmission, TransmissionStatus
 from approvals.transmission import manifest_problems, read_package
-from tests.approvals.receiver import Receiver
+from tests.approvals.receiver import LOCAL, Receiver
 from tests.e2e.browser import axe_check, confirm, expect_objective, goto, login, open_action
 from tests.helpers import walk_to
 from workflow.models import State, TransmitterMode
@@ -65,6 +65,7 @@ def test_download_the_package_and_record_the_receipt(live_server, page, draft, p
 def test_a_failed_delivery_is_shown_and_sent_again(live_server, page, draft, people, body, settings):
     settings.TRANSMISSION_HTTP_TIMEOUT = 2
     settings.TRANSMISSION_MAX_ATTEMPTS = 1
+    settings.TRANSMITTER_ALLOWED_URL_PREFIXES = [LOCAL]
     o = walk_to(draft, State.TRANSMISSION, people)
     with Receiver(["fail", "ok"]) as receiver:
         body.transmitter, body.transmitter_url = TransmitterMode.HTTP, receiver.url
