@@ -4,6 +4,9 @@ A signed-in user's socket joins ``user.<id>`` and, on ``{"type": "subscribe", "o
 objective they may see, ``objective.<id>``. Visibility is checked on subscribe and again for every event,
 because it changes with the state (a union representative sees nothing of a draft). Messages carry ids and
 event types only; the page fetches text and content over the normal permission-checked views.
+
+The socket also joins the group of its session: logging out closes it, and a session that ended otherwise
+(expired, deleted, no longer verifying) closes it at its next event (``sessions``).
 """
 
 from __future__ import annotations
@@ -16,14 +19,18 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from workflow.selectors import objectives_visible_to
 
 from .delivery import objective_group, user_group
+from .sessions import session_group, session_is_valid
 
-CLOSE_UNAUTHENTICATED = 4401
+CLOSE_UNAUTHENTICATED = 4401  # refused at the handshake, or closed when its session has ended
 MAX_SUBSCRIPTIONS = 20
 
 
 @database_sync_to_async
 def _may_see(user, objective_id: int) -> bool:
     return objectives_visible_to(user).filter(pk=objective_id).exists()
+
+
+_session_is_valid = database_sync_to_async(session_is_valid)
 
 
 def _objective_id(content) -> int | None:
@@ -41,18 +48,26 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         self.user = None
+        self.session_key = None
+        self.ended = False  # closed because its session ended: nothing more is sent
         self.objectives: set[int] = set()
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=CLOSE_UNAUTHENTICATED)  # before accept: the handshake is refused
             return
         self.user = user
+        session = self.scope.get("session")
+        self.session_key = session.session_key if session is not None else None
         await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
+        if self.session_key:
+            await self.channel_layer.group_add(session_group(self.session_key), self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
         if self.user is None:
             return
         await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
+        if self.session_key:
+            await self.channel_layer.group_discard(session_group(self.session_key), self.channel_name)
         for objective_id in self.objectives:
             await self.channel_layer.group_discard(objective_group(objective_id), self.channel_name)
 
@@ -66,6 +81,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content, **kwargs):
         kind = content.get("type")
+        if self.ended:
+            return
         if kind == "ping":
             await self.send_json({"type": "pong"})
             return
@@ -79,6 +96,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
                 self.objectives.discard(objective_id)
                 await self.channel_layer.group_discard(objective_group(objective_id), self.channel_name)
             return
+        if not await self._session_alive():
+            return
         if len(self.objectives) >= MAX_SUBSCRIPTIONS or not await _may_see(self.user, objective_id):
             # The same answer whether the objective does not exist or may not be seen.
             await self.send_json({"type": "refused", "objective": objective_id})
@@ -87,9 +106,27 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(objective_group(objective_id), self.channel_name)
         await self.send_json({"type": "subscribed", "objective": objective_id})
 
+    async def _session_alive(self) -> bool:
+        """False, with the socket closed, once the session it was opened with has ended."""
+        if not self.ended and await _session_is_valid(self.session_key, self.user.pk):
+            return True
+        await self._end()
+        return False
+
+    async def _end(self):
+        if not self.ended:
+            self.ended = True
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
     # -- messages from the channel layer -----------------------------------------------------------
+    async def session_close(self, event):
+        """The session logged out (``sessions.on_logout``)."""
+        await self._end()
+
     async def notification_new(self, event):
         if self.user is None or event.get("recipient") != self.user.pk:
+            return
+        if not await self._session_alive():
             return
         await self.send_json(
             {
@@ -104,7 +141,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         objective_id = event.get("objective")
         if self.user is None or objective_id not in self.objectives:
             return
-        if not await _may_see(self.user, objective_id):
+        if not await self._session_alive() or not await _may_see(self.user, objective_id):
             return
         await self.send_json(
             {

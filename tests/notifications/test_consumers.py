@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import datetime as dt
 import os
 import uuid
 
@@ -18,10 +19,14 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
 from config.asgi import application
 from flows.services.content import objective_update
+from notifications.consumers import CLOSE_UNAUTHENTICATED
 from notifications.models import Notification
 from tests.factories import Role, ensure_role_groups, member
 from tests.helpers import act, fresh, walk_to
@@ -29,6 +34,7 @@ from workflow.models import State
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+User = get_user_model()
 PATH = "/ws/notifications/"
 QUIET = 0.3  # seconds a socket must stay silent to count as "received nothing"
 WAIT = 3
@@ -346,5 +352,90 @@ def test_a_step_telling_many_people_reaches_every_socket(layer, draft, people, b
         heard = await asyncio.gather(*(s.receive_json_from(timeout=10) for s in sockets))
         assert {(m["type"], m["event"]) for m in heard} == {("notification", "approve")}
         await asyncio.gather(*(s.disconnect() for s in sockets))
+
+    run(scenario)
+
+
+# -- the socket ends with its session ---------------------------------------------------------------------
+LOGOUT = "/uscita/"
+
+
+def signed_in(user) -> tuple[Client, WebsocketCommunicator]:
+    """A browser signed in as ``user`` (its own session) and a socket opened with its cookie."""
+    browser = Client()
+    browser.force_login(user)
+    cookie = f"sessionid={browser.cookies['sessionid'].value}".encode()
+    headers = [(b"host", b"testserver"), (b"origin", b"http://testserver"), (b"cookie", cookie)]
+    return browser, WebsocketCommunicator(application, PATH, headers=headers)
+
+
+async def closed(communicator) -> int:
+    """The close code the server sent, failing if it sent anything else first."""
+    output = await communicator.receive_output(timeout=WAIT)
+    assert output["type"] == "websocket.close", output
+    return output["code"]
+
+
+def test_logging_out_closes_the_sockets_of_that_session_only(layer, draft, people):
+    segreteria = people["segreteria"]
+    browser, tab = signed_in(segreteria)
+    _, other_tab = signed_in(segreteria)  # the same person in another browser: another session
+    second_tab = WebsocketCommunicator(application, PATH, headers=tab.scope["headers"])  # same session
+
+    async def scenario():
+        for communicator in (tab, second_tab, other_tab):
+            await connected(communicator)
+        response = await in_thread(browser.post)(LOGOUT)
+        assert response.status_code == 302
+        assert await closed(tab) == CLOSE_UNAUTHENTICATED
+        assert await closed(second_tab) == CLOSE_UNAUTHENTICATED
+        # the other session still hears what is meant for its user
+        await in_thread(act)(draft, "submit", people["dirigente_satta"])
+        assert (await other_tab.receive_json_from(timeout=WAIT))["event"] == "submit"
+        assert await other_tab.receive_nothing(timeout=QUIET)
+        await other_tab.disconnect()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("how", ["deleted", "expired", "password_changed", "deactivated"])
+def test_a_socket_whose_session_ended_is_closed_at_its_next_event(layer, draft, people, how):
+    segreteria = people["segreteria"]
+    browser, tab = signed_in(segreteria)
+    session_key = browser.session.session_key
+
+    def end_session():
+        sessions = Session.objects.filter(session_key=session_key)
+        if how == "deleted":
+            sessions.delete()
+        elif how == "expired":
+            sessions.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+        elif how == "password_changed":
+            segreteria.set_password("una-nuova-password-lunga")
+            segreteria.save()
+        else:
+            User.objects.filter(pk=segreteria.pk).update(is_active=False)
+
+    async def scenario():
+        await connected(tab)
+        assert await subscribe(tab, draft.pk) == {"type": "subscribed", "objective": draft.pk}
+        await in_thread(end_session)()
+        assert await tab.receive_nothing(timeout=QUIET)  # nothing happened yet: the socket waits
+        await in_thread(act)(draft, "submit", people["dirigente_satta"])  # a notification and an event
+        assert await closed(tab) == CLOSE_UNAUTHENTICATED  # instead of either
+        assert await tab.receive_nothing(timeout=QUIET)
+
+    run(scenario)
+
+
+def test_a_socket_whose_session_ended_cannot_subscribe(layer, draft, people):
+    browser, tab = signed_in(people["segreteria"])
+    session_key = browser.session.session_key
+
+    async def scenario():
+        await connected(tab)
+        await in_thread(Session.objects.filter(session_key=session_key).delete)()
+        await tab.send_json_to({"type": "subscribe", "objective": draft.pk})
+        assert await closed(tab) == CLOSE_UNAUTHENTICATED
 
     run(scenario)
