@@ -20,8 +20,11 @@
 | observation_posted          | responsible dirigente, Segreteria Generale     | a union observation + text  |
 | observation_answered        | the union representative answered              | the answer + text           |
 
-The acting user is never told of their own action, and inactive accounts are never told anything. Every
-event, with recipients or not, also reaches the open pages of the objective (``objective.<id>`` group).
+The acting user is never told of their own action, and inactive accounts are never told anything. Nobody
+is told of an objective outside its body: a recipient must hold a role in the objective's body that lets
+them see it (``within_body``), so a dirigente removed from the body is no longer told, nor is a person of
+another body who was made responsible by mistake. Every event, with recipients or not, also reaches the
+open pages of the objective (``objective.<id>`` group).
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from workflow.access import SEGRETERIA_ROLES, segretari_of
-from workflow.models import Membership, Objective, Role, State
+from workflow.access import READ_ALL_ROLES, SEGRETERIA_ROLES, segretari_of
+from workflow.models import UNION_VISIBLE_STATES, Membership, Objective, Role, State
 from workflow.selectors import delegates_of
 
 # Audiences: who "the responsible dirigente" or "the unions" are for one objective.
@@ -191,6 +194,28 @@ def recipients(event: str, objective: Objective, *, by, subject=None) -> list:
             if user.is_active and user.pk != getattr(by, "pk", None):
                 seen.setdefault(user.pk, user)
     return list(seen.values())
+
+
+def within_body(people: list, objective: Objective) -> list:
+    """Those of ``people`` who may see ``objective`` in its body, in the same order: the roles that read
+    every objective of the body; the union representatives from the consultation onwards; a funzionario
+    of the body (told of the drafts delegated to them, also when the event has just taken the delegation
+    or the draft away). Nobody of another body, nobody whose role in this one was revoked."""
+    roles: dict[int, set[str]] = {}
+    for user_id, role in Membership.objects.filter(
+        body_id=objective.plan.body_id, user__in=[u.pk for u in people]
+    ).values_list("user_id", "role"):
+        roles.setdefault(user_id, set()).add(role)
+
+    def may_see(user) -> bool:
+        held = roles.get(user.pk, set())
+        return bool(
+            held & READ_ALL_ROLES
+            or Role.FUNZIONARIO in held
+            or (Role.SINDACATO in held and objective.state in UNION_VISIBLE_STATES)
+        )
+
+    return [user for user in people if may_see(user)]
 
 
 def union_recipients(event: str, objective: Objective) -> set[int]:

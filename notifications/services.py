@@ -29,7 +29,8 @@ def notify_transition(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify_transition must be called inside the transaction of the change")
     event = rules.event_of(transition, objective)
-    people = rules.recipients(event, objective, by=by, subject=subject)
+    # Checked here, where they are written: whatever the rules name, nobody outside the objective's body.
+    people = rules.within_body(rules.recipients(event, objective, by=by, subject=subject), objective)
     created: list[Notification] = []
     if people:
         text = rules.message(event, objective, by=by, comment=comment)
@@ -101,7 +102,10 @@ def reminder_notify(*, recipient, key: str, message: str, objective=None, now=No
     """Remind ``recipient`` of something they must do, at most once a day per subject (``key``, e.g.
     ``adoption.<plan id>``): a second call on the same day writes nothing and returns None. Like every
     notification it lands in the inbox, reaches the open pages and goes by e-mail as the person chose
-    (immediately after commit, or in the daily digest)."""
+    (immediately after commit, or in the daily digest). About an objective, only a person who may see it
+    in its body is reminded (rules.within_body): for anyone else nothing is written and None returned."""
+    if objective is not None and not rules.within_body([recipient], objective):
+        return None
     now = now or timezone.now()
     event = reminder_event(key)
     # No savepoint of its own: a run of many reminders in one transaction shares one outbox, so each

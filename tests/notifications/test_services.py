@@ -8,12 +8,13 @@ from django.core import mail
 from django.db import transaction
 
 from flows import errors
+from flows.services.memberships import membership_revoke
 from flows.services.transitions import objectives_batch_transition
 from notifications import delivery, services
 from notifications.models import EmailMode, EmailPreference, Notification
-from tests.factories import ObjectiveFactory
+from tests.factories import ObjectiveFactory, PlanFactory, superuser
 from tests.helpers import VALID_INPUT, act, fresh, walk_to
-from workflow.models import State
+from workflow.models import Membership, Role, State
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +252,56 @@ def test_seed_demo_mails_nobody(settings):
     call_command("seed_demo", stdout=io.StringIO())
     assert Notification.objects.exists()
     assert mail.outbox == []
+
+
+# --- nobody is told of an objective outside its body ---------------------------------------------------
+
+
+def _told(user, pushed) -> tuple[int, int, int]:
+    """(inbox rows, e-mails, pushes) that reached ``user``."""
+    return (
+        Notification.objects.filter(recipient=user).count(),
+        len([m for m in mail.outbox if user.email in m.to]),
+        len([g for g, _ in pushed if g == f"user.{user.pk}"]),
+    )
+
+
+def test_a_withdrawal_in_another_body_tells_nobody_outside_it(
+    other_body, people, outsiders, pushed, django_capture_on_commit_callbacks
+):
+    """Sabrina Satta, of the Provincia only, was made responsible of an objective of Crema (as a name
+    matched across bodies once did): its withdrawal in Crema, with the reason, does not reach her."""
+    satta, crema = people["dirigente_satta"], outsiders["dirigente_crema"]
+    plan = PlanFactory(body=other_body)
+    stray = ObjectiveFactory(plan=plan, responsible=satta)
+    own = ObjectiveFactory(plan=plan, responsible=crema)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(stray, "withdraw", outsiders["segreteria_crema"])
+        act(own, "withdraw", outsiders["segreteria_crema"])
+    assert _told(satta, pushed) == (0, 0, 0)
+    assert _told(crema, pushed) == (1, 1, 1)  # the body's own dirigente is told as before
+    assert "Motivazione" in Notification.objects.get(recipient=crema).message
+
+
+def test_a_dirigente_removed_from_the_body_is_not_told_the_withdrawal_reason(
+    draft, people, pushed, django_capture_on_commit_callbacks
+):
+    satta = people["dirigente_satta"]
+    membership_revoke(by=superuser(), membership=Membership.objects.get(user=satta, role=Role.DIRIGENTE))
+    with django_capture_on_commit_callbacks(execute=True):
+        act(draft, "withdraw", people["segreteria"])
+    assert fresh(draft).state == State.WITHDRAWN
+    assert _told(satta, pushed) == (0, 0, 0)
+
+
+def test_a_reminder_about_an_objective_skips_a_person_outside_its_body(draft, outsiders):
+    assert (
+        services.reminder_notify(
+            recipient=outsiders["dirigente_crema"],
+            key=f"drafts.{draft.pk}",
+            message="Promemoria",
+            objective=draft,
+        )
+        is None
+    )
+    assert not Notification.objects.filter(recipient=outsiders["dirigente_crema"]).exists()
