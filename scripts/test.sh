@@ -82,11 +82,11 @@ fi
 # -- tests --------------------------------------------------------------------------------------------
 # (a) SQLite, in memory, with the in-memory channel layer (the Redis cases of the websocket tests skip).
 stage "pytest su SQLite" env -u REDIS_URL DATABASE_URL= \
-  pytest --ignore=tests/e2e --junitxml="$work/sqlite.xml"
+  pytest --ignore=tests/e2e --ignore=tests/production --junitxml="$work/sqlite.xml"
 # (b) PostgreSQL: the throwaway server of ci/services.sh (Django creates and drops test_app), and the
 # Redis channel layer (REDIS_URL): the websocket tests run on both layers here.
 stage "pytest su PostgreSQL" env DATABASE_URL="$PG_URL" \
-  pytest --ignore=tests/e2e --junitxml="$work/postgresql.xml"
+  pytest --ignore=tests/e2e --ignore=tests/production --junitxml="$work/postgresql.xml"
 # (c) Browser tests, in a process of their own (Playwright's event loop and pytest-asyncio do not mix),
 # on a file SQLite test database that the live server's thread or process can open.
 if [ -d tests/e2e ]; then
@@ -95,6 +95,10 @@ if [ -d tests/e2e ]; then
 else
   skip "pytest browser (tests/e2e, Chromium)" "nessun test del browser"
 fi
+
+# (d) Production: the production settings behind nginx with two server processes, PostgreSQL and Redis, a
+# browser walk over https, then a backup restored into a new database and its evidence chain verified.
+stage "produzione (ci/production.sh)" env DATABASE_URL="$PG_URL" bash ci/production.sh "$work/production.xml"
 
 summary
 exit "$failed"
