@@ -7,6 +7,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from workflow.rules import validate_plan_date
+
 SELECT = {"class": "form-select"}
 DATE = {"class": "form-control", "type": "date"}
 
@@ -23,10 +25,16 @@ class ChangeLogFilterForm(forms.Form):
     )
     azione = forms.ChoiceField(label="Azione", required=False, widget=forms.Select(attrs=SELECT))
     dal = forms.DateField(
-        label="Dal giorno", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+        label="Dal giorno",
+        required=False,
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+        validators=[validate_plan_date],
     )
     al = forms.DateField(
-        label="Al giorno (compreso)", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+        label="Al giorno (compreso)",
+        required=False,
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+        validators=[validate_plan_date],
     )
 
     def __init__(self, *args, plans, objectives, people, actions, **kwargs):
@@ -49,6 +57,7 @@ class AsOfForm(forms.Form):
         label="Giorno",
         widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
         error_messages={"required": "Indica il giorno.", "invalid": "Data non valida."},
+        validators=[validate_plan_date],
     )
     ora = forms.TimeField(
         label="Ora (facoltativa)",

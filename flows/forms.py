@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from approvals.models import ActType, ConsultationOutcome
 from workflow.models import SignatureMode, TransmitterMode
+from workflow.rules import validate_plan_date
 
 
 class CommentForm(forms.Form):
@@ -114,7 +115,11 @@ class ActFile:
 class AdoptForm(forms.Form):
     act_type = forms.ChoiceField(label="Tipo di atto", choices=ActType.choices)
     act_number = forms.CharField(label="Numero dell'atto", max_length=30)
-    act_date = forms.DateField(label="Data dell'atto", widget=forms.DateInput(attrs={"type": "date"}))
+    act_date = forms.DateField(
+        label="Data dell'atto",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_plan_date],
+    )
     act_file = forms.FileField(
         label="PDF dell'atto",
         help_text="L'atto adottato (decreto o delibera) in PDF, al massimo 20 MB.",
@@ -170,7 +175,10 @@ class TransmitForm(forms.Form):
         label="Protocollo della ricevuta del portale", max_length=100, required=False
     )
     receipt_date = forms.DateField(
-        label="Data della ricevuta", widget=forms.DateInput(attrs={"type": "date"}), required=False
+        label="Data della ricevuta",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        validators=[validate_plan_date],
     )
     receipt_file = forms.FileField(
         label="File della ricevuta (facoltativo: PDF, PNG o JPEG)",
@@ -218,7 +226,9 @@ class TransmitForm(forms.Form):
 
 class PublishForm(forms.Form):
     published_on = forms.DateField(
-        label="Data di pubblicazione", widget=forms.DateInput(attrs={"type": "date"})
+        label="Data di pubblicazione",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_plan_date],
     )
     url = forms.URLField(
         label="Indirizzo in Amministrazione Trasparente",

@@ -6,6 +6,7 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from .models import Indicator, Objective, ObjectiveKind, Phase, State, StrategicObjective
+from .rules import LAST_YEAR, validate_plan_date
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
 
@@ -127,6 +128,11 @@ class PhaseForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            self.fields[name].validators.append(validate_plan_date)
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
@@ -235,13 +241,14 @@ class PlanForm(forms.Form):
     year = forms.IntegerField(
         label="Anno",
         min_value=2022,
-        max_value=2100,
+        max_value=LAST_YEAR,
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
     deadline = forms.DateField(
         label="Scadenza di adozione",
         required=False,
         help_text="Di norma il 31 gennaio dell'anno del piano.",
+        validators=[validate_plan_date],
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
 
@@ -258,6 +265,7 @@ class PlanDeadlineForm(forms.Form):
         label="Scadenza di adozione",
         required=False,
         help_text="Lascia vuoto per tornare al 31 gennaio dell'anno del piano.",
+        validators=[validate_plan_date],
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
 
@@ -309,7 +317,7 @@ class ImportForm(forms.Form):
     year = forms.IntegerField(
         label="Anno del piano",
         min_value=2022,
-        max_value=2100,
+        max_value=LAST_YEAR,
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
 

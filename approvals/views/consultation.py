@@ -18,6 +18,7 @@ from flows import errors
 from flows.services import consultation as services
 from workflow import access
 from workflow.models import Objective, State
+from workflow.rules import validate_plan_date
 from workflow.selectors import objective_get, objectives_visible_to
 
 from ..models import Meeting, UnionInformation
@@ -49,6 +50,7 @@ class MeetingForm(forms.Form):
         label="Data e ora dell'incontro",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        validators=[validate_plan_date],
     )
     participants = forms.CharField(
         label="Partecipanti (nome e organizzazione, uno per riga)", widget=forms.Textarea(attrs={"rows": 3})

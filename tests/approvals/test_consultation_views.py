@@ -22,6 +22,7 @@ from notifications.models import Notification
 from tests.factories import Role, member
 from tests.helpers import act, fresh, last_step, walk_to
 from workflow.models import State
+from workflow.rules import DATE_OUT_OF_RANGE
 
 pytestmark = pytest.mark.django_db
 
@@ -232,10 +233,13 @@ def test_meeting_before_the_information_is_400_next_to_the_field(client, consult
     svc.confronto_request(information_id=information.pk, text="Chiediamo", by=people["sindacato"])
     client.force_login(people["segreteria"])
     sent = f"{timezone.localtime(information.sent_at):%d/%m/%Y}"
-    for held_on in ("2020-01-10T10:00", "0001-01-01T00:00"):  # the second one no database can store
+    for held_on, message in (
+        ("2020-01-10T10:00", views.HELD_BEFORE_INFORMATION.format(sent=sent)),
+        ("0001-01-01T00:00", DATE_OUT_OF_RANGE),  # a year no database can store
+    ):
         response = client.post(info_url("record_meeting", information), meeting_post(held_on=held_on))
         assert response.status_code == 400
-        assert views.HELD_BEFORE_INFORMATION.format(sent=sent) in text(response)
+        assert message in text(response)
     assert not Meeting.objects.exists()
 
 

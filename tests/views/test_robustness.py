@@ -14,6 +14,7 @@ from flows.services.content import objective_delegate, objective_update
 from tests.factories import ObjectiveFactory, PlanFactory, StrategicObjectiveFactory, member
 from workflow.middleware import SESSION_KEY
 from workflow.models import Phase, Role, State
+from workflow.rules import DATE_OUT_OF_RANGE
 
 from .support import (
     act,
@@ -177,7 +178,7 @@ def test_a_future_act_date_is_400_with_the_error_next_to_the_date(client, draft,
     walk_to(draft, State.DELIBERATION, people)
     before = snapshot(draft)
     response = client.post(transition_url(draft, "adopt"),
-                           transition_post(draft, "adopt", act_date="2999-01-01"))
+                           transition_post(draft, "adopt", act_date="2099-12-31"))
     assert response.status_code == 400
     assert snapshot(draft) == before
     field = _campo(block(text(response), "azione-adopt"), "act_date")
@@ -508,3 +509,76 @@ def test_list_pagination(client, plan, people):
     filtered = client.get(url, {"state": "drafting", "pagina": "2"})
     assert len(_codes(filtered)) == 5
     assert "state=drafting" in text(filtered)
+
+
+# -- odd and hostile input: dates no plan can have, deep JSON, odd links, a user without a body ----------
+
+OUT_OF_RANGE = ["0001-01-01", "1999-12-31", "2101-01-01", "9999-12-31"]
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+@pytest.mark.parametrize("field", ["start", "end"])
+def test_a_phase_date_outside_the_plan_years_is_400_next_to_the_field(client, draft, satta, field, value):
+    before = snapshot(draft)
+    response = client.post(edit_url(draft), edit_post(draft, **{f"fasi-0-{field}": value}))
+    assert response.status_code == 400
+    assert snapshot(draft) == before
+    cell = re.search(rf'<td>(?:(?!</td>).)*name="fasi-0-{field}"(?:(?!</td>).)*</td>', text(response), re.S)
+    assert cell and DATE_OUT_OF_RANGE in cell.group(0)
+
+
+@pytest.mark.parametrize(("name", "state", "field"), [
+    ("adopt", State.DELIBERATION, "act_date"),
+    ("transmit", State.TRANSMISSION, "receipt_date"),
+    ("publish", State.PUBLICATION, "published_on"),
+])
+@pytest.mark.parametrize("value", ["0001-01-01", "1999-12-31"])
+def test_a_step_date_outside_the_plan_years_is_400_next_to_the_field(client, draft, people, segreteria,
+                                                                      name, state, field, value):
+    walk_to(draft, state, people)
+    before = snapshot(draft)
+    response = client.post(transition_url(draft, name), transition_post(draft, name, **{field: value}))
+    assert response.status_code == 400
+    assert snapshot(draft) == before
+    assert DATE_OUT_OF_RANGE in _campo(block(text(response), f"azione-{name}"), field)
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+def test_a_plan_deadline_outside_the_plan_years_is_400_next_to_the_field(client, plan, segreteria, value):
+    before = plan.deadline
+    response = client.post(reverse("workflow:plan_deadline", args=[plan.year]), {"deadline": value})
+    assert response.status_code == 400
+    assert DATE_OUT_OF_RANGE in _campo(text(response), "deadline")
+    plan.refresh_from_db()
+    assert plan.deadline == before
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+def test_a_new_plan_with_a_deadline_outside_the_plan_years_is_refused(client, body, segreteria, value):
+    response = client.post(reverse("workflow:plan_create"), {"year": "2030", "deadline": value})
+    assert response.status_code == 400
+    assert DATE_OUT_OF_RANGE in _campo(text(response), "deadline")
+    assert not body.plans.filter(year=2030).exists()
+
+
+@pytest.mark.parametrize("url", ["audit:change_log", "csv", "json"])
+@pytest.mark.parametrize("query", [{"dal": "0001-01-01"}, {"al": "9999-12-31"}, {"dal": "2101-01-01"}])
+def test_change_log_dates_outside_the_plan_years_get_a_message_not_a_500(client, people, url, query):
+    client.force_login(people["revisore"])
+    if url == "audit:change_log":
+        address = reverse(url)
+    else:
+        address = reverse("audit:change_log_download", args=[url])
+    response = client.get(address, query)
+    assert response.status_code == 400
+    [field] = query
+    assert DATE_OUT_OF_RANGE in _campo(text(response), field)
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1999-12-31"])
+def test_the_plan_as_of_a_date_outside_the_plan_years_gets_a_message_not_a_500(client, plan, people, value):
+    client.force_login(people["revisore"])
+    response = client.get(reverse("audit:plan_as_of", args=[plan.year]), {"data": value})
+    assert response.status_code == 400
+    assert DATE_OUT_OF_RANGE in text(response)
+    assert 'id="id_data_error"' in response.content.decode()
