@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from .rules import date_in_range
+
 ROW = 26
 LABEL_W = 260
 CHART_W = 560
@@ -17,9 +19,16 @@ def _short(text: str, limit: int = 42) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _drawable(phase) -> bool:
+    start, end = phase.start, phase.end
+    return bool(start and end and start <= end and date_in_range(start) and date_in_range(end))
+
+
 def gantt_svg(phases, *, title: str = "Diagramma di Gantt delle fasi") -> str:
-    # (number in the phases table, phase) for the phases that can be drawn
-    dated = [(k, p) for k, p in enumerate(phases, start=1) if p.start and p.end and p.start <= p.end]
+    # (number in the phases table, phase) for the phases that can be drawn. A date outside the years a plan
+    # can have (stored before the forms refused it) stays in the table but out of the chart: its bar would
+    # squash every other one, and the day after 31/12/9999 does not exist.
+    dated = [(k, p) for k, p in enumerate(phases, start=1) if _drawable(p)]
     if not dated:
         return ""
     first = min(p.start for _, p in dated).replace(day=1)

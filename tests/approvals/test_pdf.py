@@ -1,5 +1,6 @@
 """The PDF of the objectives: the real 2023 plan of the Provincia di Cremona, and the content hash."""
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -10,7 +11,7 @@ from pypdf import PdfReader
 from approvals.pdf import content_hash, render_objectives_pdf
 from flows.services.interchange import body_for_import, plan_import
 from workflow.interchange import read_document
-from workflow.models import Objective, Plan
+from workflow.models import Objective, Phase, Plan
 
 REPORT = Path(__file__).resolve().parents[2] / "workflow" / "data" / "piao-2023-sez-2-2-provincia-cremona.txt"
 
@@ -67,3 +68,11 @@ def test_one_objective_prints_its_phases_indicators_and_revision(draft):
     assert "revisione 1" in text.lower()
     if any(p.start and p.end for p in o.phases.all()):
         assert "gantt" in text.lower()
+
+
+def test_a_phase_stored_with_an_end_in_year_9999_still_prints(draft):
+    phase = draft.phases.first()
+    Phase.objects.filter(pk=phase.pk).update(end=dt.date(9999, 12, 30))  # stored before the bounds existed
+    o = Objective.objects.get(pk=draft.pk)
+    text = _text(render_objectives_pdf(plan=o.plan, objectives=[o]).content)
+    assert o.code in text and "30/12/9999" in text

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -514,6 +515,16 @@ def test_list_pagination(client, plan, people):
 # -- odd and hostile input: dates no plan can have, deep JSON, odd links, a user without a body ----------
 
 OUT_OF_RANGE = ["0001-01-01", "1999-12-31", "2101-01-01", "9999-12-31"]
+
+
+def test_a_phase_stored_far_in_the_future_does_not_break_the_objective_page(client, draft, people):
+    phase = draft.phases.first()
+    Phase.objects.filter(pk=phase.pk).update(end=dt.date(9999, 12, 30))  # stored before the bounds existed
+    for who in ("dirigente_satta", "segreteria", "revisore"):
+        client.force_login(people[who])
+        response = client.get(detail_url(draft))
+        assert response.status_code == 200, who
+        assert "30/12/9999" in text(response)  # the phases table still shows it as stored
 
 
 @pytest.mark.parametrize("value", OUT_OF_RANGE)

@@ -30,3 +30,14 @@ def test_a_plan_over_three_years_labels_every_quarter_only():
     assert svg.count("<text") == 1 + 12  # the phase's label and one label per quarter
     assert ">gen 23<" in svg and ">ott 25<" in svg and ">feb 23<" not in svg
     assert svg.count("<line") == 36  # a grid line for every month
+
+
+def test_a_phase_with_a_date_no_plan_can_have_is_left_out_instead_of_breaking_the_chart():
+    svg = gantt_svg([
+        phase("Analisi", dt.date(2023, 1, 1), dt.date(2023, 3, 31)),
+        phase("Fine lontanissima", dt.date(2023, 4, 1), dt.date(9999, 12, 31)),
+        phase("Inizio remoto", dt.date(1, 1, 1), dt.date(2023, 6, 30)),
+    ])
+    assert svg.count("<rect") == 1
+    assert ">1. Analisi" in svg and "Fine lontanissima" not in svg and "Inizio remoto" not in svg
+    assert gantt_svg([phase("Fine lontanissima", dt.date(2023, 4, 1), dt.date(9999, 12, 30))]) == ""
