@@ -3,6 +3,7 @@ workflow/data/) and matching printed names to people. Plain data in, plain data 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import unicodedata
 from functools import cache
@@ -10,6 +11,13 @@ from pathlib import Path
 
 import jsonschema
 
+from .rules import FIRST_YEAR, LAST_YEAR, date_in_range
+
+# An export nests five levels (document, objectives, objective, phases, phase). Far deeper is not a plan,
+# and would exhaust Python's recursion in the JSON parser or in the schema validator.
+MAX_DEPTH = 20
+JSON_TOO_DEEP = "Il JSON è annidato troppo in profondità: non è un'esportazione di un piano."
+PHASE_DATE_OUT_OF_RANGE = "data fuori dagli anni ammessi per un piano ({first}–{last})"
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "piao-performance.schema.json"
 
 
@@ -19,12 +27,44 @@ def _validator():
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
+def too_deep(document) -> bool:
+    """Whether ``document`` nests lists and objects more than MAX_DEPTH levels (walked without recursion)."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def schema_problems(document) -> list[str]:
     """Where ``document`` breaks the schema, as Italian messages naming the place (empty when valid)."""
+    if too_deep(document):
+        return [JSON_TOO_DEEP]
     problems = []
     for error in sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path)):
         where = "/".join(str(p) for p in error.absolute_path) or "(documento)"
         problems.append(f"{where}: {error.message}")
+    if not problems:
+        problems = _phase_date_problems(document)
+    return problems
+
+
+def _phase_date_problems(document) -> list[str]:
+    """The phase dates of a valid document that fall outside the years a plan can have."""
+    problems = []
+    message = PHASE_DATE_OUT_OF_RANGE.format(first=FIRST_YEAR, last=LAST_YEAR)
+    for i, objective in enumerate(document["objectives"]):
+        for j, phase in enumerate(objective["phases"]):
+            for key in ("start", "end"):
+                try:
+                    day = dt.date.fromisoformat(phase.get(key) or "")
+                except ValueError:  # empty (a note, not a dated phase); a malformed date fails the schema
+                    continue
+                if not date_in_range(day):
+                    problems.append(f"objectives/{i}/phases/{j}/{key}: {message}")
     return problems
 
 
@@ -49,6 +89,10 @@ def read_document(raw: bytes, fmt: str, year: int) -> tuple[dict, list[str]]:
             raise ValueError(
                 f"JSON non valido alla riga {exc.lineno}, colonna {exc.colno}: {exc.msg}."
             ) from exc
+        except RecursionError as exc:
+            raise ValueError(JSON_TOO_DEEP) from exc
+        if too_deep(document):
+            raise ValueError(JSON_TOO_DEEP)
         if not isinstance(document, dict):
             raise ValueError("Il JSON deve essere un oggetto con year, strategic_objectives e objectives.")
         return document, []

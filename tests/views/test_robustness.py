@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from approvals.models import StepRecord
@@ -14,6 +15,7 @@ from flows import errors
 from flows.services.content import objective_delegate, objective_update
 from tests.factories import ObjectiveFactory, PlanFactory, StrategicObjectiveFactory, member
 from workflow.middleware import SESSION_KEY
+from workflow.interchange import JSON_TOO_DEEP
 from workflow.models import Phase, Role, State
 from workflow.rules import DATE_OUT_OF_RANGE
 
@@ -593,3 +595,13 @@ def test_the_plan_as_of_a_date_outside_the_plan_years_gets_a_message_not_a_500(c
     assert response.status_code == 400
     assert DATE_OUT_OF_RANGE in text(response)
     assert 'id="id_data_error"' in response.content.decode()
+
+
+def test_a_json_import_nested_too_deep_is_refused_with_a_message(client, plan, segreteria):
+    deep = b'{"year": 2023, "objectives": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    response = client.post(reverse("workflow:plan_import"), {
+        "file": SimpleUploadedFile("piano.json", deep, content_type="application/json"), "year": "2023",
+    })
+    assert response.status_code == 400
+    assert JSON_TOO_DEEP in _campo(text(response), "file")
+    assert not any(key.startswith("import:") for key in client.session.keys())

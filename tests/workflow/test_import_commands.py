@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEntry
-from workflow.interchange import schema_problems
+from workflow.interchange import JSON_TOO_DEEP, schema_problems
 from workflow.models import Body, Indicator, Objective, Phase, Plan
 
 REPORT = Path(__file__).resolve().parents[2] / "workflow" / "data" / "piao-2023-sez-2-2-provincia-cremona.txt"
@@ -131,3 +131,27 @@ def test_a_report_of_another_year_is_refused():
         run("import_piao", str(REPORT), "--body", "Provincia di Cremona", "--year", "2024")
     assert "atteso l'esercizio 2024" in str(exc.value)
     assert counts() == (0, 0, 0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("levels", [100_000, 50])
+def test_a_json_nested_too_deep_is_refused_with_a_message_and_writes_nothing(tmp_path, levels):
+    path = tmp_path / "piano.json"
+    path.write_bytes(b'{"year": 2023, "objectives": ' + b"[" * levels + b"]" * levels + b"}")
+    with pytest.raises(CommandError) as exc:
+        run("import_piao", str(path), "--body", "Provincia di Cremona", "--year", "2023", "--format", "json")
+    assert JSON_TOO_DEEP in str(exc.value)
+    assert counts() == (0, 0, 0, 0, 0, 0, 0)
+
+
+def test_a_phase_dated_outside_the_years_of_a_plan_is_refused_and_writes_nothing(tmp_path):
+    import_report()
+    document = export_json()
+    document["objectives"][0]["phases"][0]["end"] = "9999-12-30"
+    path = tmp_path / "piano.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    before = counts()
+    with pytest.raises(CommandError) as exc:
+        run("import_piao", str(path), "--body", "Comune di Crema", "--year", "2023", "--format", "json",
+            "--ipa", "c_d142")
+    assert "objectives/0/phases/0/end: data fuori dagli anni ammessi per un piano (2000–2100)" in str(exc.value)
+    assert counts() == before

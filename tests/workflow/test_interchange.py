@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow.interchange import SCHEMA_PATH, name_key, schema_problems
+from workflow.interchange import JSON_TOO_DEEP, SCHEMA_PATH, name_key, schema_problems
 
 SHARED_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "piao-performance.schema.json"
 
@@ -34,3 +34,10 @@ def test_schema_problems_name_the_place():
     assert any(p.startswith("year:") for p in problems)
     assert any(p.startswith("objectives/0:") for p in problems)
     assert schema_problems({"year": 2023, "strategic_objectives": [], "objectives": []}) == []
+
+
+def test_schema_problems_refuse_a_document_nested_too_deep_without_recursing():
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    assert schema_problems({"year": 2023, "strategic_objectives": [], "objectives": deep}) == [JSON_TOO_DEEP]
