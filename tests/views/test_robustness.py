@@ -605,3 +605,20 @@ def test_a_json_import_nested_too_deep_is_refused_with_a_message(client, plan, s
     assert response.status_code == 400
     assert JSON_TOO_DEEP in _campo(text(response), "file")
     assert not any(key.startswith("import:") for key in client.session.keys())
+
+
+@pytest.mark.parametrize("target", ["2023-02-30", "dashboard", "logout", "https://evil.example/",
+                                    "//evil.example/", "javascript:alert(1)", "/\\evil.example"])
+def test_marking_notifications_read_with_an_odd_next_goes_back_to_the_inbox(client, people, target):
+    client.force_login(people["segreteria"])
+    response = client.post(reverse("notifications:mark_all_read"), {"next": target})
+    assert response.status_code == 302
+    assert response.url == reverse("notifications:inbox")
+
+
+def test_marking_notifications_read_goes_back_to_a_local_next(client, people):
+    client.force_login(people["segreteria"])
+    here = reverse("notifications:inbox") + "?stato=non-lette"
+    response = client.post(reverse("notifications:mark_all_read"), {"next": here})
+    assert response.status_code == 302
+    assert response.url == here
