@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from flows import errors
 from flows.services import consultation as services
 from workflow import access
+from workflow.middleware import require_body
 from workflow.models import Objective, State
 from workflow.rules import validate_plan_date
 from workflow.selectors import objective_get, objectives_visible_to
@@ -163,9 +164,7 @@ def _information_context(request, information, *, request_form=None, meeting_for
 @require_GET
 def consultation_home(request):
     """The union representative's page (and the Segreteria's list of informations)."""
-    body = request.ente
-    if not body:
-        raise Http404("Nessun ente associato all'utente.")
+    body = require_body(request)
     roles = access.roles_in(request.user, body)
     if not roles & selectors.READERS:
         raise PermissionDenied(PAGE_FORBIDDEN)

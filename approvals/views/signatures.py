@@ -16,6 +16,7 @@ from flows import errors
 from flows.services.body_settings import BODY_SETTINGS_FORBIDDEN, body_settings_update, may_manage_settings
 from flows.services.signatures import document_download
 from workflow import selectors as workflow_selectors
+from workflow.middleware import require_body
 from workflow.models import Objective
 
 
@@ -53,9 +54,7 @@ def act_file(request, pk: int, act_id: int):
 
 @login_required
 def body_settings(request):
-    body = request.ente
-    if body is None:
-        raise Http404
+    body = require_body(request)
     if not may_manage_settings(request.user, body):
         raise PermissionDenied(BODY_SETTINGS_FORBIDDEN)
     form = BodySettingsForm(request.POST or None, body=body)

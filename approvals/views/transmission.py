@@ -21,6 +21,7 @@ from flows.services.transmission import (
     transmission_retry,
 )
 from workflow import access, selectors
+from workflow.middleware import require_body
 from workflow.models import Objective, State, TransmitterMode
 from workflow.views.pages import current_plan
 
@@ -49,9 +50,7 @@ def _objectives(request, ids) -> list[Objective]:
 @login_required
 def transmission_page(request):
     """The objectives of the current plan waiting for transmission, to download their package."""
-    body = request.ente
-    if not body:
-        raise Http404
+    body = require_body(request)
     if not access.is_segreteria(request.user, body):
         raise PermissionDenied(errors.TRANSMISSION_FORBIDDEN)
     plan, plans = current_plan(request)

@@ -16,6 +16,7 @@ from approvals.models import AdoptionAct
 from flows import errors
 from flows.services.versions import RESTORE_FORBIDDEN, RESTORE_NOT_DRAFT, may_restore, objective_restore
 from workflow import selectors as workflow_selectors
+from workflow.middleware import require_body
 from workflow.models import Objective, State
 
 from .. import selectors, versions
@@ -132,9 +133,7 @@ def objective_restore_view(request, pk: int, history_id: int):
 # -- the plan as of a date --------------------------------------------------------------------------------
 @login_required
 def plan_as_of(request, year: int):
-    body = request.ente
-    if not body:
-        raise Http404
+    body = require_body(request)
     plan = workflow_selectors.plans_of(body).filter(year=year).first()
     if plan is None:
         raise Http404("Piano non trovato.")

@@ -18,6 +18,7 @@ from flows import errors
 from flows.objective_flow import TRANSITION_NAMES, transition_label
 from flows.services.auditlog import change_log_export
 from workflow import selectors as workflow_selectors
+from workflow.middleware import require_body
 from workflow.models import Objective, Role, State
 
 from .. import selectors
@@ -28,9 +29,7 @@ from ..models import AuditEntry
 
 # -- the change log ---------------------------------------------------------------------------------------
 def _log_body(request):
-    body = request.ente
-    if not body:
-        raise Http404("Nessun ente associato all'utente.")
+    body = require_body(request)
     if not selectors.may_read_log(request.user, body):
         raise PermissionDenied(selectors.LOG_FORBIDDEN)
     return body

@@ -13,7 +13,7 @@ from django.urls import reverse
 from approvals.models import StepRecord
 from flows import errors
 from flows.services.content import objective_delegate, objective_update
-from tests.factories import ObjectiveFactory, PlanFactory, StrategicObjectiveFactory, member
+from tests.factories import ObjectiveFactory, PlanFactory, StrategicObjectiveFactory, UserFactory, member
 from workflow.middleware import SESSION_KEY
 from workflow.interchange import JSON_TOO_DEEP
 from workflow.models import Phase, Role, State
@@ -622,3 +622,22 @@ def test_marking_notifications_read_goes_back_to_a_local_next(client, people):
     response = client.post(reverse("notifications:mark_all_read"), {"next": here})
     assert response.status_code == 302
     assert response.url == here
+
+
+@pytest.fixture
+def nobody(client, db):
+    user = UserFactory(username="senza_ente")
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize("name", ["approvals:body_settings", "workflow:dashboard", "workflow:objective_list",
+                                  "audit:change_log", "workflow:plan_import", "approvals:transmission_page",
+                                  "approvals:consultation_home", "workflow:batch", "workflow:plan_create",
+                                  "workflow:objective_create"])
+def test_a_user_without_a_body_gets_a_clear_page_not_a_500(client, nobody, name):
+    response = client.get(reverse(name))
+    assert response.status_code in (200, 404)
+    assert "Nessun ente associato" in text(response)
+    post = client.post(reverse(name), {})
+    assert post.status_code in (200, 404, 405)

@@ -14,6 +14,7 @@ from flows.forms import transition_form
 from flows.objective_flow import TRANSITION_NAMES, ObjectiveFlow, transition_label
 from flows.services.transitions import objective_transition, objectives_batch_transition
 from workflow import access, selectors
+from workflow.middleware import require_body
 from workflow.models import Objective, State
 
 from .pages import action_auto_id, current_plan, detail_context
@@ -93,9 +94,7 @@ def _batch_transitions_from(state: str) -> list[str]:
 
 @login_required
 def batch(request):
-    body = request.ente
-    if not body:
-        raise Http404
+    body = require_body(request)
     if not access.is_segreteria(request.user, body):
         raise PermissionDenied("Le operazioni multiple sono riservate alla Segreteria Generale.")
     plan, plans = current_plan(request)

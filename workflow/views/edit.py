@@ -27,6 +27,7 @@ from workflow.forms import (
     ResponsibleForm,
     formset_rows,
 )
+from workflow.middleware import require_body
 from workflow.models import Objective, Role
 
 from .pages import current_plan
@@ -41,9 +42,9 @@ def _visible(request, pk) -> Objective:
 
 @login_required
 def objective_create_view(request):
-    body = request.ente
+    body = require_body(request)
     plan, _plans = current_plan(request)
-    if not body or plan is None:
+    if plan is None:
         raise Http404("Nessun piano disponibile.")
     if not access.can_create_in(request.user, body):
         raise PermissionDenied(errors.CREATE_FORBIDDEN)

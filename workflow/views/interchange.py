@@ -19,14 +19,13 @@ from workflow import access, selectors
 from workflow.export import csv_zip
 from workflow.forms import ImportForm
 from workflow.interchange import read_document
+from workflow.middleware import require_body
 
 SESSION_PREFIX = "import:"
 
 
 def _segreteria_body(request):
-    body = request.ente
-    if not body:
-        raise Http404
+    body = require_body(request)
     if not access.is_segreteria(request.user, body):
         raise PermissionDenied(IMPORT_FORBIDDEN)
     return body
@@ -120,9 +119,10 @@ def plan_import_confirm(request):
 
 @login_required
 def plan_download(request, year: int, fmt: str):
-    if not request.ente or fmt not in ("json", "zip"):
+    body = require_body(request)
+    if fmt not in ("json", "zip"):
         raise Http404
-    plan = selectors.plans_of(request.ente).filter(year=year).first()
+    plan = selectors.plans_of(body).filter(year=year).first()
     if plan is None:
         raise Http404
     document = plan_export(by=request.user, plan=plan, fmt="json" if fmt == "json" else "csv")

@@ -20,7 +20,7 @@ from flows.forms import transition_form
 from flows.objective_flow import available_transitions, information_period_end, transition_label
 from workflow import access, selectors
 from workflow.forms import DelegateForm, ObjectiveFilterForm, ResponsibleForm
-from workflow.middleware import SESSION_KEY
+from workflow.middleware import SESSION_KEY, require_body
 from workflow.models import Objective, Role, State
 
 PAGE_SIZE = 25
@@ -28,7 +28,7 @@ PAGE_SIZE = 25
 
 def current_plan(request):
     """The plan shown: ?piano=<year> among the current body's plans, else the latest."""
-    plans = list(selectors.plans_of(request.ente)) if request.ente else []
+    plans = list(selectors.plans_of(request.ente)) if request.ente is not None else []
     wanted = request.GET.get("piano")
     for plan in plans:
         if wanted and str(plan.year) == wanted:
@@ -36,15 +36,9 @@ def current_plan(request):
     return (plans[0] if plans else None), plans
 
 
-def _require_body(request):
-    if not request.ente:
-        raise Http404("Nessun ente associato all'utente.")
-    return request.ente
-
-
 @login_required
 def dashboard(request):
-    if not request.ente:
+    if request.ente is None:
         return render(request, "workflow/no_body.html", {"nav": "dashboard"})
     body = request.ente
     user = request.user
@@ -114,7 +108,7 @@ def dashboard(request):
 
 @login_required
 def objective_list(request):
-    body = _require_body(request)
+    body = require_body(request)
     plan, plans = current_plan(request)
     user = request.user
     visible = selectors.objectives_visible_to(user, body)

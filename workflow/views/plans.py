@@ -23,12 +23,11 @@ from flows.services.plans import (
 )
 from workflow import access, selectors
 from workflow.forms import PlanDeadlineForm, PlanForm, StrategicObjectiveForm
+from workflow.middleware import require_body
 
 
 def _plan(request, year: int):
-    if not request.ente:
-        raise Http404
-    plan = selectors.plans_of(request.ente).filter(year=year).first()
+    plan = selectors.plans_of(require_body(request)).filter(year=year).first()
     if plan is None:
         raise Http404("Piano non trovato.")
     return plan
@@ -36,9 +35,7 @@ def _plan(request, year: int):
 
 @login_required
 def plan_create_view(request):
-    body = request.ente
-    if not body:
-        raise Http404
+    body = require_body(request)
     if not access.is_segreteria(request.user, body):
         raise PermissionDenied(PLAN_FORBIDDEN)
     form = PlanForm(request.POST or None)
