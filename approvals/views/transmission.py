@@ -69,7 +69,7 @@ def transmission_page(request):
 def package_view(request):
     """The package of the objectives named in ``?obiettivi=`` (all in transmission, of one plan)."""
     raw = request.GET.getlist("obiettivi")
-    if not raw or not all(v.isdigit() for v in raw):
+    if not raw or not all(v.isdecimal() for v in raw):  # isdigit() also takes "²", which int() refuses
         messages.error(request, errors.BATCH_EMPTY)
         return redirect("approvals:transmission_page")
     objectives = _objectives(request, sorted({int(v) for v in raw}))

@@ -84,7 +84,7 @@ def _filters(form) -> selectors.LogFilters | None:
 
 def _cursor(request, name) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() else None  # isdigit() also takes "²", which int() refuses
 
 
 def _field_names(names) -> str:

@@ -597,6 +597,12 @@ def test_the_plan_as_of_a_date_outside_the_plan_years_gets_a_message_not_a_500(c
     assert 'id="id_data_error"' in response.content.decode()
 
 
+@pytest.mark.parametrize("query", [{"dopo": "²"}, {"prima": "٣"}, {"dopo": "9" * 30}, {"prima": "9" * 30}])
+def test_change_log_cursors_that_are_not_usable_numbers_are_ignored(client, people, query):
+    client.force_login(people["revisore"])
+    assert client.get(reverse("audit:change_log"), query).status_code == 200
+
+
 def test_a_json_import_nested_too_deep_is_refused_with_a_message(client, plan, segreteria):
     deep = b'{"year": 2023, "objectives": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
     response = client.post(reverse("workflow:plan_import"), {
@@ -641,3 +647,17 @@ def test_a_user_without_a_body_gets_a_clear_page_not_a_500(client, nobody, name)
     assert "Nessun ente associato" in text(response)
     post = client.post(reverse(name), {})
     assert post.status_code in (200, 404, 405)
+
+
+def test_batch_ids_that_look_like_digits_but_are_not_numbers_change_nothing(client, submitted_three,
+                                                                             segreteria):
+    before = [snapshot(o) for o in submitted_three]
+    response = client.post(reverse("workflow:batch"), {**_batch_post(submitted_three), "obiettivi": ["²"]})
+    assert response.status_code == 400
+    assert [snapshot(o) for o in submitted_three] == before
+
+
+def test_a_package_of_ids_that_look_like_digits_but_are_not_numbers_says_so(client, segreteria):
+    response = client.get(reverse("approvals:transmission_package"), {"obiettivi": ["²"]}, follow=True)
+    assert response.status_code == 200
+    assert errors.BATCH_EMPTY in text(response)

@@ -124,10 +124,10 @@ def batch(request):
         status = 400
     elif request.method == "POST" and form is not None:
         if form.is_valid():
-            ids = [int(i) for i in selected if i.isdigit()]
+            ids = [int(i) for i in selected if i.isdecimal()]  # isdigit() also takes "²", which int() refuses
             # The page sends the lock version it showed for each objective: without it no stale check.
             versions = {
-                i: int(request.POST[f"v_{i}"]) for i in ids if request.POST.get(f"v_{i}", "").isdigit()
+                i: int(request.POST[f"v_{i}"]) for i in ids if request.POST.get(f"v_{i}", "").isdecimal()
             }
             if len(versions) != len(ids) or len(ids) != len(selected):
                 messages.error(request, "Richiesta incompleta: ricarica la pagina e riprova.")
