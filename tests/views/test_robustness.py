@@ -14,8 +14,8 @@ from approvals.models import StepRecord
 from flows import errors
 from flows.services.content import objective_delegate, objective_update
 from tests.factories import ObjectiveFactory, PlanFactory, StrategicObjectiveFactory, UserFactory, member
-from workflow.middleware import SESSION_KEY
 from workflow.interchange import JSON_TOO_DEEP
+from workflow.middleware import SESSION_KEY
 from workflow.models import Phase, Role, State
 from workflow.rules import DATE_OUT_OF_RANGE
 

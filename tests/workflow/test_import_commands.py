@@ -153,5 +153,6 @@ def test_a_phase_dated_outside_the_years_of_a_plan_is_refused_and_writes_nothing
     with pytest.raises(CommandError) as exc:
         run("import_piao", str(path), "--body", "Comune di Crema", "--year", "2023", "--format", "json",
             "--ipa", "c_d142")
-    assert "objectives/0/phases/0/end: data fuori dagli anni ammessi per un piano (2000–2100)" in str(exc.value)
+    message = "objectives/0/phases/0/end: data fuori dagli anni ammessi per un piano (2000–2100)"
+    assert message in str(exc.value)
     assert counts() == before
