@@ -22,6 +22,8 @@ ACTION_LABELS = {
     "auth.login": "Accesso",
     "auth.logout": "Uscita",
     "auth.login_failed": "Accesso non riuscito",
+    "auth.lockout": "Accesso bloccato per troppi tentativi",
+    "auth.unlock": "Accesso sbloccato",
     "consultation.information": "Informazione sindacale inviata",
     "consultation.request": "Richiesta di confronto sindacale",
     "consultation.meeting": "Incontro di confronto registrato",

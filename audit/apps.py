@@ -6,6 +6,8 @@ class AuditConfig(AppConfig):
     verbose_name = "Registro di audit"
 
     def ready(self):
+        # django-axes's receivers first (importing its module connects them): ours read what it counted.
+        import axes.signals  # noqa: F401
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
         from . import signals

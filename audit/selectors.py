@@ -36,7 +36,7 @@ HISTORY_FORBIDDEN = (
     "Le versioni degli obiettivi e il piano a una data sono riservati ai revisori (NIV/OIV), alla Segreteria "
     "Generale e ai dirigenti dell'ente."
 )
-AUTH_ACTIONS = ("auth.login", "auth.logout", "auth.login_failed")
+AUTH_ACTIONS = ("auth.login", "auth.logout", "auth.login_failed", "auth.lockout", "auth.unlock")
 PAGE_SIZE = 50
 
 

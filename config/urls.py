@@ -3,9 +3,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from audit.views import logins
+
 urlpatterns = [
-    path("accesso/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    # Login, logout and the locks of too many failed logins (audit.views.logins).
+    path("accesso/", logins.LoginView.as_view(), name="login"),
     path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accesso/bloccati/", logins.locked_logins, name="locked_logins"),
     path("admin/", admin.site.urls),
     path("registro/", include("audit.urls")),
     path("trasparenza/", include("approvals.urls.public")),

@@ -185,3 +185,33 @@ TRANSMISSION_MAX_ATTEMPTS = int(os.environ.get("TRANSMISSION_MAX_ATTEMPTS", "6")
 TRANSMISSION_RETRY_BASE_SECONDS = float(os.environ.get("TRANSMISSION_RETRY_BASE_SECONDS", "60"))
 TRANSMISSION_RETRY_MAX_SECONDS = float(os.environ.get("TRANSMISSION_RETRY_MAX_SECONDS", "3600"))
 TRANSMISSION_SEND_ON_COMMIT = os.environ.get("TRANSMISSION_SEND_ON_COMMIT", "1") == "1"
+
+# -- Login: throttling (django-axes) and password reset ---------------------------------------------------
+# Five failed logins of one username from one address within 15 minutes lock that pair for 15 minutes from
+# the fifth failure (attempts while locked are refused, not counted, and do not extend the lock); a
+# successful login clears the pair's failures. The pair, not the username alone nor the address alone: a
+# lock on the username would let anyone lock a colleague out by typing five wrong passwords, and a lock on
+# the address would lock a whole office (a Comune's staff reach the internet through one address). The
+# locked page is the login page with an Italian message (audit.views.logins.lockout_response); a body's
+# Amministratore (or a superuser) unlocks its people on /accesso/bloccati/, recorded in the evidence log.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes requires
+AUTHENTICATION_BACKENDS.insert(0, "axes.backends.AxesStandaloneBackend")  # first: refuses a locked pair
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "audit.views.logins.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ADMIN = False  # unlocking goes through the page above, which checks the body and logs it
+# The client's address, for the lock and for the evidence log (audit.logins.client_ip). Behind reverse
+# proxies (production: TLS ends at the proxy), REMOTE_ADDR is the nearest proxy: set TRUSTED_PROXY_COUNT
+# to the number of proxies in front of the server, each of which must append the address it received the
+# request from to X-Forwarded-For (nginx: proxy_add_x_forwarded_for). The client is then that many entries
+# from the right of X-Forwarded-For; what the client itself wrote further left is never trusted.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "audit.logins.client_ip"
+# A password reset link is valid for one day; the e-mail's links start with SITE_URL, never with the Host
+# header of the request that asked for it.
+PASSWORD_RESET_TIMEOUT = 24 * 3600
