@@ -1,4 +1,4 @@
-"""Django's login form, dressed like the other forms of the site (Bootstrap Italia's
+"""Django's login and password forms, dressed like the other forms of the site (Bootstrap Italia's
 ``form-control``); their labels, help and errors come from Django's Italian translation."""
 
 from __future__ import annotations
@@ -14,4 +14,16 @@ class _Styled:
 
 
 class LoginForm(_Styled, auth_forms.AuthenticationForm):
+    pass
+
+
+class PasswordChangeForm(_Styled, auth_forms.PasswordChangeForm):
+    pass
+
+
+class PasswordResetForm(_Styled, auth_forms.PasswordResetForm):
+    pass
+
+
+class SetPasswordForm(_Styled, auth_forms.SetPasswordForm):
     pass

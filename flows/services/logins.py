@@ -1,5 +1,6 @@
 """Lifting a login lock (django-axes) before its cool-off ends: a body's Amministratore for the people who
-hold a role in one of the bodies they administer, a superuser for anyone. Recorded in the evidence log."""
+hold a role in one of the bodies they administer, a superuser for anyone. Recorded in the evidence log; a
+password reset by e-mail lifts the locks of its own account the same way (``by`` is then the account)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ def login_unlock(*, by, username: str) -> int:
     if not count:
         raise errors.InvalidInput(NOT_LOCKED.format(username=username))
     return count
+
+
+def login_unlock_after_reset(*, user) -> int:
+    """A password just reset through the e-mailed link: whoever set it controls the profile's e-mail, so the
+    account's own failures no longer count (nothing is recorded when there were none)."""
+    return _unlock(by=user, username=user.get_username(), reason="password reimpostata")
 
 
 def _unlock(*, by, username: str, reason: str) -> int:

@@ -1,5 +1,5 @@
-"""The login lock (django-axes), the page where a body's Amministratore lifts it, and the client's address
-behind the proxies."""
+"""The login lock (django-axes), the page where a body's Amministratore lifts it, the client's address
+behind the proxies, and the password change and reset pages every user has."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import re
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -15,7 +17,7 @@ from audit.logins import LOCKED_OUT, client_ip
 from audit.views.logins import LOCKS_FORBIDDEN
 from flows.services.logins import UNLOCK_FORBIDDEN
 from tests.e2e.browser import PASSWORD
-from tests.factories import Role, member, superuser
+from tests.factories import Role, UserFactory, member, superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +140,7 @@ def test_the_amministratore_of_the_body_lists_and_lifts_a_lock(client, people, s
     admin_client = client.__class__()
     admin_client.force_login(people["amministratore"])
 
+    assert reverse("locked_logins") in admin_client.get(reverse("notifications:profile")).content.decode()
     page = admin_client.get(reverse("locked_logins"))
     assert page.status_code == 200
     assert 'data-username="revisore"' in page.content.decode()
@@ -184,3 +187,123 @@ def test_lifting_a_lock_that_is_not_there_says_so(client, people):
     client.force_login(people["amministratore"])
     response = client.post(reverse("locked_logins"), {"username": "revisore"}, follow=True)
     assert "L'accesso di «revisore» non è bloccato." in _text(response)
+
+
+# -- password change ---------------------------------------------------------------------------------------
+def test_a_user_who_is_not_staff_changes_their_password(client, people):
+    user = people["funzionario_bianchi"]
+    assert not user.is_staff
+    client.force_login(user)
+    profile = client.get(reverse("notifications:profile"))
+    assert reverse("password_change") in profile.content.decode()
+    assert reverse("locked_logins") not in profile.content.decode()
+
+    page = client.get(reverse("password_change"))
+    assert page.status_code == 200
+    assert all(
+        label in _text(page) for label in ("Password attuale", "Nuova password", "Conferma nuova password")
+    )
+    _no_inline_code(page)
+
+    wrong = client.post(
+        reverse("password_change"),
+        {"old_password": WRONG, "new_password1": "Nuova-Chiave-2024!", "new_password2": "Nuova-Chiave-2024!"},
+    )
+    assert wrong.status_code == 200
+    assert 'id="id_old_password_error"' in wrong.content.decode()  # next to the field
+    assert "La password attuale non è stata inserita correttamente" in _text(wrong)
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+    done = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Nuova-Chiave-2024!",
+            "new_password2": "Nuova-Chiave-2024!",
+        },
+    )
+    assert done.status_code == 302 and done["Location"] == reverse("password_change_done")
+    client.post(reverse("logout"))
+    assert _login(client, "funzionario_bianchi", "Nuova-Chiave-2024!").status_code == 302
+
+
+def test_the_password_change_page_asks_for_a_login(client):
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# -- password reset ----------------------------------------------------------------------------------------
+def _reset_link(message) -> str:
+    [link] = re.findall(r"https?://\S+", message.body)
+    return link
+
+
+def test_a_password_reset_by_e_mail(client, people, settings):
+    settings.SITE_URL = "https://piao.example.org/"
+    user = people["dirigente_satta"]
+    login_page = client.get(reverse("login"))
+    assert reverse("password_reset") in login_page.content.decode()
+    page = client.get(reverse("password_reset"))
+    assert page.status_code == 200
+    _no_inline_code(page)
+
+    response = client.post(reverse("password_reset"), {"email": user.email.upper()}, HTTP_HOST="localhost")
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    [message] = mail.outbox
+    assert message.to == [user.email]
+    assert message.subject == "Reimpostazione della password PIAO"
+    assert "Per scegliere una nuova password apri questo collegamento" in message.body
+    link = _reset_link(message)
+    assert link.startswith("https://piao.example.org/accesso/password/reimposta/")  # SITE_URL, not the Host
+    assert "localhost" not in message.body
+
+    path = link.removeprefix("https://piao.example.org")
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200 and "Salva la nuova password" in _text(form_page)
+    set_url = form_page.redirect_chain[-1][0]
+    done = client.post(
+        set_url, {"new_password1": "Un-Altra-Chiave-77", "new_password2": "Un-Altra-Chiave-77"}
+    )
+    assert done.status_code == 302 and done["Location"] == reverse("password_reset_complete")
+
+    assert _login(client, "dirigente_satta", "Un-Altra-Chiave-77").status_code == 302
+    client.post(reverse("logout"))
+    assert _login(client, "dirigente_satta", PASSWORD).status_code == 200  # the old one no longer works
+    # the link worked once
+    again = client.get(path, follow=True)
+    assert "Il collegamento non è valido" in _text(again)
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_e_mail(client, people):
+    response = client.post(reverse("password_reset"), {"email": "nessuno@example.org"})
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+def test_a_malformed_address_is_refused_next_to_the_field(client, people):
+    response = client.post(reverse("password_reset"), {"email": "non-un-indirizzo"})
+    assert response.status_code == 200
+    assert 'id="id_email_error"' in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_a_new_password_from_the_e_mail_lifts_the_account_s_lock(client, people, settings):
+    _lock(client, "revisore", settings)
+    client.post(reverse("password_reset"), {"email": people["revisore"].email})
+    form_page = client.get(
+        _reset_link(mail.outbox[0]).removeprefix(settings.SITE_URL.rstrip("/")), follow=True
+    )
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Un-Altra-Chiave-77", "new_password2": "Un-Altra-Chiave-77"},
+    )
+    assert not AccessAttempt.objects.exists()
+    assert _login(client, "revisore", "Un-Altra-Chiave-77").status_code == 302
+
+
+def test_an_account_without_e_mail_receives_nothing(client, db):
+    UserFactory(username="senza_email", email="")
+    client.post(reverse("password_reset"), {"email": ""})
+    assert mail.outbox == []
+    assert get_user_model().objects.filter(username="senza_email").exists()
