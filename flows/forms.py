@@ -117,7 +117,7 @@ class AdoptForm(forms.Form):
     act_number = forms.CharField(label="Numero dell'atto", max_length=30)
     act_date = forms.DateField(
         label="Data dell'atto",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_plan_date],
     )
     act_file = forms.FileField(
@@ -176,7 +176,7 @@ class TransmitForm(forms.Form):
     )
     receipt_date = forms.DateField(
         label="Data della ricevuta",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         required=False,
         validators=[validate_plan_date],
     )
@@ -227,7 +227,7 @@ class TransmitForm(forms.Form):
 class PublishForm(forms.Form):
     published_on = forms.DateField(
         label="Data di pubblicazione",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_plan_date],
     )
     url = forms.URLField(

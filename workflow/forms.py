@@ -249,7 +249,7 @@ class PlanForm(forms.Form):
         required=False,
         help_text="Di norma il 31 gennaio dell'anno del piano.",
         validators=[validate_plan_date],
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
 
     def clean(self):
@@ -266,7 +266,7 @@ class PlanDeadlineForm(forms.Form):
         required=False,
         help_text="Lascia vuoto per tornare al 31 gennaio dell'anno del piano.",
         validators=[validate_plan_date],
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
 
 
