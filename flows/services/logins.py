@@ -22,6 +22,8 @@ def login_unlock(*, by, username: str) -> int:
     """Remove every counted failure of ``username`` (from any address). Returns how many attempt rows went."""
     if not may_unlock(by, username):
         raise errors.Forbidden(UNLOCK_FORBIDDEN)
+    if not username or "\x00" in username:  # no login was ever counted under such a name
+        raise errors.InvalidInput(NOT_LOCKED.format(username=username.replace("\x00", "")))
     count = _unlock(by=by, username=username, reason="amministratore")
     if not count:
         raise errors.InvalidInput(NOT_LOCKED.format(username=username))

@@ -189,6 +189,14 @@ def test_lifting_a_lock_that_is_not_there_says_so(client, people):
     assert "L'accesso di «revisore» non è bloccato." in _text(response)
 
 
+@pytest.mark.parametrize("username", ["", "nul\x00byte", "x" * 5000])
+def test_a_superuser_lifting_a_malformed_username_is_told_it_is_not_locked(client, db, username):
+    client.force_login(superuser())
+    response = client.post(reverse("locked_logins"), {"username": username}, follow=True)
+    assert response.status_code == 200
+    assert "non è bloccato" in _text(response)
+
+
 # -- password change ---------------------------------------------------------------------------------------
 def test_a_user_who_is_not_staff_changes_their_password(client, people):
     user = people["funzionario_bianchi"]
