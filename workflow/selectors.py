@@ -63,8 +63,22 @@ def objective_list(
     return qs.order_by("plan__year", "code")
 
 
-def state_counts(user, body: Body) -> dict[str, int]:
-    rows = objectives_visible_to(user, body).values("state").annotate(n=Count("pk"))
+def counts_whole_body(user, body: Body) -> bool:
+    """An amministratore opens no objective, but the dashboard tells them how the body's plan stands."""
+    roles = set(_memberships(user).filter(body=body).values_list("role", flat=True))
+    return user.is_active and Role.AMMINISTRATORE in roles and not roles & READ_ALL_ROLES
+
+
+def state_counts(user, body: Body, plan: Plan | None = None) -> dict[str, int]:
+    """How many objectives are in each state: those ``user`` may see, or all of the body's (numbers only)
+    for its amministratore."""
+    if counts_whole_body(user, body):
+        objectives = Objective.objects.filter(plan__body=body)
+    else:
+        objectives = objectives_visible_to(user, body)
+    if plan is not None:
+        objectives = objectives.filter(plan=plan)
+    rows = objectives.values("state").annotate(n=Count("pk")).order_by()
     counts = {s.value: 0 for s in State}
     counts.update({r["state"]: r["n"] for r in rows})
     return counts

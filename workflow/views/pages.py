@@ -86,11 +86,7 @@ def dashboard(request):
                 list(visible.filter(state=State.UNION_CONSULTATION)),
             )
         )
-    counts = (
-        selectors.state_counts(user, body)
-        if not plan
-        else {s.value: visible.filter(state=s).count() for s in State}
-    )
+    counts = selectors.state_counts(user, body, plan)
     return render(
         request,
         "workflow/dashboard.html",
@@ -101,6 +97,7 @@ def dashboard(request):
             "sections": sections,
             "deadlines": deadline_selectors.deadlines_for(user, plan, timezone.now()),
             "counts": [(State(code), n) for code, n in counts.items()],
+            "counts_link": not selectors.counts_whole_body(user, body),
             "can_create": plan is not None and access.can_create_in(user, body),
         },
     )
