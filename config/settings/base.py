@@ -204,6 +204,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "audit.views.logins.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the evidence log already
 AXES_ENABLE_ADMIN = False  # unlocking goes through the page above, which checks the body and logs it
 # The client's address, for the lock and for the evidence log (audit.logins.client_ip). Behind reverse
 # proxies (production: TLS ends at the proxy), REMOTE_ADDR is the nearest proxy: set TRUSTED_PROXY_COUNT

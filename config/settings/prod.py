@@ -31,6 +31,9 @@ DEBUG = False
 
 # TLS ends at the reverse proxy, which must set X-Forwarded-Proto (and strip it from clients' requests).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy also writes the client's address in X-Forwarded-For (deploy/nginx.conf.template): the login
+# lock-out and the evidence log take it from there, one proxy from the right.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
