@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from workflow import access
+from workflow.models import State
 
 from ..models import PublishedRevision, Signature, StepRecord
 
+RETURN = "return_to_drafting"
 RESPONSIBLE = "responsabile"
 SEGRETARIO = "segretario"
 
@@ -48,3 +50,13 @@ def timeline(objective):
         .prefetch_related("signatures")
         .order_by("at", "id")
     )
+
+
+def returned_drafts(objectives) -> dict[int, StepRecord]:
+    """The drafts among ``objectives`` whose last step sent them back to their dirigente, each with that
+    step (who, when and why), by objective id."""
+    ids = [o.pk for o in objectives if o.state == State.DRAFTING]
+    last: dict[int, StepRecord] = {}
+    for step in StepRecord.objects.filter(objective_id__in=ids).select_related("by").order_by("at", "id"):
+        last[step.objective_id] = step
+    return {pk: step for pk, step in last.items() if step.transition == RETURN}

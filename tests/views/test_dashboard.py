@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ObjectiveFactory, PlanFactory
+from tests.helpers import act, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +39,37 @@ def test_a_dirigente_counts_what_they_see_and_the_counts_open_the_list(client, p
     page = client.get(reverse("workflow:dashboard")).content.decode()
     assert count_of(page, "drafting") == 1
     assert "?state=drafting" in page
+
+
+RETURN_REASON = "Indicare per ogni indicatore la fonte dei dati e il valore di partenza."
+
+
+def test_a_dirigente_sees_on_arrival_the_drafts_sent_back_and_why(client, draft, plan, people):
+    untouched = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], code="2023_0001")
+    walk_to(draft, State.SUBMITTED, people)
+    act(draft, "return_to_drafting", people["segreteria"], data={"comment": RETURN_REASON})
+    client.force_login(people["dirigente_satta"])
+    page = client.get(reverse("workflow:dashboard")).content.decode()
+    assert page.count('data-testid="restituita"') == 1
+    assert RETURN_REASON in page
+    # the draft sent back comes first in the list of drafts
+    drafts = page[page.index("Le mie bozze"):]
+    assert drafts.index(draft.code) < drafts.index(untouched.code)
+
+    page = client.get(reverse("workflow:objective_detail", args=[draft.pk])).content.decode()
+    alert = page.index('data-testid="motivo-restituzione"')
+    assert alert < page.index('id="dati"')
+    assert RETURN_REASON in page[alert:page.index('id="dati"')]
+    assert "Giulia Verdi" in page[alert:page.index('id="dati"')]
+    page = client.get(reverse("workflow:objective_detail", args=[untouched.pk])).content.decode()
+    assert 'data-testid="motivo-restituzione"' not in page
+
+
+def test_the_return_reason_goes_once_the_draft_is_submitted_again(client, draft, people):
+    walk_to(draft, State.SUBMITTED, people)
+    act(draft, "return_to_drafting", people["segreteria"], data={"comment": RETURN_REASON})
+    act(draft, "submit", people["dirigente_satta"])
+    client.force_login(people["dirigente_satta"])
+    assert RETURN_REASON not in client.get(reverse("workflow:dashboard")).content.decode()
+    page = client.get(reverse("workflow:objective_detail", args=[draft.pk])).content.decode()
+    assert 'data-testid="motivo-restituzione"' not in page

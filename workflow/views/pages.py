@@ -14,6 +14,7 @@ from approvals.selectors import deadlines as deadline_selectors
 from approvals.selectors import missing_signatures, signer_capacities, timeline, valid_signatures
 from approvals.selectors.consultation import consultation_panel, sees_internal
 from approvals.selectors.signatures import signature_panel
+from approvals.selectors.steps import returned_drafts
 from approvals.selectors.transmission import transmission_panel
 from audit import selectors as audit_selectors
 from flows.forms import transition_form
@@ -50,6 +51,10 @@ def dashboard(request):
     sections = []
     editable = [o for o in visible.filter(state=State.DRAFTING) if access.can_edit(user, o)]
     if Role.DIRIGENTE in roles or Role.FUNZIONARIO in roles:
+        returns = returned_drafts(editable)
+        for objective in editable:
+            objective.returned = returns.get(objective.pk)  # shown only, never saved
+        editable.sort(key=lambda o: o.returned is None)  # the drafts sent back first
         sections.append(("Le mie bozze", "Bozze che puoi modificare e inviare.", editable))
     if roles & access.SEGRETERIA_ROLES:
         sections.append(
@@ -192,6 +197,7 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
         if internal
         else [],
         "sees_internal": internal,
+        "returned": returned_drafts([objective]).get(objective.pk) if internal else None,
         "consultation": consultation_panel(user, objective),
         "signature_document": signature_panel(user, objective),
         "signatures": list(valid_signatures(objective))
