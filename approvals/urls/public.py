@@ -17,6 +17,7 @@ urlpatterns: list = [
     path("<str:ipa_code>/", public.body_page, name="body"),
     path("<str:ipa_code>/piao/<int:year>/", public.year_page, name="year"),
     path("<str:ipa_code>/piao/<int:year>/dati.json", public.open_data_json, name="open_data_json"),
+    path("<str:ipa_code>/piao/<int:year>/dati.xlsx", public.open_data_xlsx, name="open_data_xlsx"),
     path("<str:ipa_code>/piao/<int:year>/<str:table>.csv", public.open_data_csv, name="open_data_csv"),
     path(_objective, public.objective_page, name="objective"),
     path(_objective + "revisioni/<int:revision>/", public.objective_page, name="revision"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from approvals.models import PublishedRevision
 from approvals.selectors import public as selectors
+from workflow import spreadsheet
 from workflow.models import Body, DupLevel, ObjectiveKind, Plan
 
 
@@ -190,4 +191,16 @@ def open_data_csv(request, ipa_code: str, year: int, table: str):
         ("\ufeff" + text.getvalue()).encode("utf-8"),  # BOM: spreadsheets then read UTF-8
         "text/csv; charset=utf-8",
         f"piao-{plan.body.ipa_code}-{plan.year}-{table}.csv",
+    )
+
+
+@require_GET
+def open_data_xlsx(request, ipa_code: str, year: int):
+    """The three tables of the CSV files, one sheet each, for those who open them in Excel."""
+    plan, document = _document(ipa_code, year)
+    tables = {t: selectors.open_data_table(document, t) for t in selectors.CSV_TABLES}
+    return _attachment(
+        spreadsheet.plan_tables_xlsx(tables),
+        spreadsheet.CONTENT_TYPE,
+        f"piao-{plan.body.ipa_code}-{plan.year}.xlsx",
     )

@@ -13,7 +13,7 @@ from workflow.models import Body
 
 from .. import errors
 
-EXPORT_FORMATS = ("csv", "json")
+EXPORT_FORMATS = ("csv", "json", "xlsx")
 
 
 def change_log_export(

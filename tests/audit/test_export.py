@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
 import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
 
 from audit.models import AuditEntry
 from audit.selectors import LogFilters
@@ -16,7 +19,9 @@ from audit.services import verify
 from flows import errors
 from flows.services.auditlog import change_log_export
 from tests.helpers import act, walk_to
+from workflow import spreadsheet
 from workflow.models import State
+from workflow.spreadsheet import CONTENT_TYPE
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +131,47 @@ def test_an_unknown_format_is_not_found(client, lived):
 def test_the_service_refuses_those_who_may_not_read(people, plan):
     with pytest.raises(errors.Forbidden):
         change_log_export(by=people["dirigente_satta"], body=plan.body, filters=LogFilters(), fmt="csv")
+
+
+def test_xlsx_export_holds_the_csv_rows_typed_and_is_logged_like_the_csv(client, lived, people, plan):
+    _, content = _download(client, "csv", obiettivo=lived.pk)
+    csv_rows = list(csv.DictReader(io.StringIO(content.lstrip("\ufeff"))))
+    exports_before = AuditEntry.objects.filter(action="audit.export").count()
+
+    response = client.get(reverse("audit:change_log_download", args=["xlsx"]), {"obiettivo": lived.pk})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == CONTENT_TYPE
+    assert response["Content-Disposition"].startswith('attachment; filename="registro-p_cr-')
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.getvalue()))["Registro"]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["Sequenza", "Quando", "Utente"] and sheet.freeze_panes == "A2"
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    # the CSV export before it is now in the log too, but not in this objective's filter
+    assert [r[0] for r in rows] == [int(r["sequenza"]) for r in csv_rows]
+    assert sheet["A2"].data_type == "n" and sheet["B2"].is_date
+    first = AuditEntry.objects.get(sequence=rows[0][0])
+    local = timezone.localtime(first.at).replace(tzinfo=None)
+    assert abs(rows[0][1] - local) < dt.timedelta(seconds=1)  # local time, as Excel shows it
+    export = AuditEntry.objects.filter(action="audit.export").order_by("-sequence").first()
+    assert AuditEntry.objects.filter(action="audit.export").count() == exports_before + 1
+    assert (export.actor, export.body_id) == (people["revisore"], plan.body_id)
+    assert export.payload["data"]["format"] == "xlsx"
+    assert export.payload["data"]["filters"]["objective"] == lived.pk
+    assert verify()[0]
+
+
+def test_the_change_log_offers_the_xlsx_export_with_its_filters(client, lived):
+    page = client.get(reverse("audit:change_log"), {"obiettivo": lived.pk}).content.decode()
+    assert f"{reverse('audit:change_log_download', args=['xlsx'])}?obiettivo={lived.pk}" in page
+
+
+def test_an_xlsx_export_too_long_for_excel_says_so_on_the_page(client, lived, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 2)
+    response = client.get(
+        reverse("audit:change_log_download", args=["xlsx"]), {"azione": "transition."}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].startswith(reverse("audit:change_log") + "?azione=transition.")
+    assert "supererebbe le 1.048.576 righe che Excel può aprire" in response.content.decode()

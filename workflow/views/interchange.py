@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from flows import errors
 from flows.services.interchange import IMPORT_FORBIDDEN, plan_export, plan_import
-from workflow import access, selectors
-from workflow.export import csv_zip
+from workflow import access, selectors, spreadsheet
+from workflow.export import csv_zip, document_as_csv_tables
 from workflow.forms import ImportForm
 from workflow.interchange import read_document
 from workflow.middleware import require_body
@@ -120,17 +120,20 @@ def plan_import_confirm(request):
 @login_required
 def plan_download(request, year: int, fmt: str):
     body = require_body(request)
-    if fmt not in ("json", "zip"):
+    if fmt not in ("json", "zip", "xlsx"):
         raise Http404
     plan = selectors.plans_of(body).filter(year=year).first()
     if plan is None:
         raise Http404
-    document = plan_export(by=request.user, plan=plan, fmt="json" if fmt == "json" else "csv")
+    document = plan_export(by=request.user, plan=plan, fmt={"zip": "csv"}.get(fmt, fmt))
     stem = f"piao-{year}-{plan.body.ipa_code}"
     if fmt == "json":
         response = HttpResponse(
             json.dumps(document, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
         )
+    elif fmt == "xlsx":
+        content = spreadsheet.plan_tables_xlsx(document_as_csv_tables(document))
+        response = HttpResponse(content, content_type=spreadsheet.CONTENT_TYPE)
     else:
         response = HttpResponse(csv_zip(document), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
