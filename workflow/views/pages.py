@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -171,7 +173,12 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
         form = (
             bound_form
             if name == open_action and bound_form is not None
-            else transition_form(name, body=objective.plan.body, auto_id=action_auto_id(name))
+            else transition_form(
+                name,
+                body=objective.plan.body,
+                auto_id=action_auto_id(name),
+                initial=_initial(name, objective),
+            )
         )
         actions.append(
             {"name": name, "label": transition_label(name), "form": form, "open": name == open_action}
@@ -221,9 +228,24 @@ def detail_context(request, objective: Objective, *, open_action: str | None = N
         "consultation_until": consultation_until,
         "acts": list(objective.adoption_acts.all()),
         "publications": list(objective.published_revisions.all()),
+        "public_url": public_address(objective) if objective.published_revisions.exists() else "",
         "can_see_versions": audit_selectors.may_read_history(user, objective.plan.body_id),
         "transmission_panel": transmission_panel(objective, user),
     }
+
+
+def public_address(objective: Objective) -> str:
+    """The address of the objective's public page on this site (SITE_URL, never the request's Host)."""
+    plan = objective.plan
+    path = reverse("trasparenza:objective", args=[plan.body.ipa_code, plan.year, objective.code])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _initial(name: str, objective: Objective) -> dict:
+    """What an action's form proposes: publication on this site's public page of the objective, today."""
+    if name == "publish":
+        return {"url": public_address(objective), "published_on": timezone.localdate()}
+    return {}
 
 
 def _labelled(step, *, internal=True):
