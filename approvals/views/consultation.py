@@ -29,9 +29,6 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPE = "Il verbale allegato deve essere un file PDF."
 ATTACHMENT_TOO_BIG = "L'allegato supera la dimensione massima di {mb} MB."
 HELD_IN_FUTURE = "Registra un incontro dopo che si è svolto: la data non può essere futura."
-HELD_BEFORE_INFORMATION = (
-    "Un incontro di confronto non può precedere l'informazione sindacale, inviata il {sent}."
-)
 PAGE_FORBIDDEN = (
     "La consultazione sindacale è visibile alle rappresentanze sindacali e al personale dell'ente."
 )
@@ -71,10 +68,9 @@ class MeetingForm(forms.Form):
         value = self.cleaned_data["held_on"]
         if value > timezone.now():
             raise forms.ValidationError(HELD_IN_FUTURE)
-        # not before the day the information was sent (this also keeps out dates no database can store)
-        sent = timezone.localtime(self.information.sent_at)
-        if value < sent.replace(hour=0, minute=0, second=0, microsecond=0):
-            raise forms.ValidationError(HELD_BEFORE_INFORMATION.format(sent=f"{sent:%d/%m/%Y}"))
+        problem = services.meeting_time_problem(self.information, value)  # after the information and request
+        if problem:
+            raise forms.ValidationError(problem)
         return value
 
     def clean_attachment(self):

@@ -38,6 +38,12 @@ MEETING_WITHOUT_REQUEST = (
     "Nessuna organizzazione sindacale ha chiesto il confronto su questa informazione: "
     "non ci sono incontri da registrare."
 )
+MEETING_BEFORE_INFORMATION = (
+    "Un incontro di confronto non può precedere l'informazione sindacale, inviata il {sent}."
+)
+MEETING_BEFORE_REQUEST = (
+    "Un incontro di confronto non può precedere la richiesta di confronto, arrivata il {when}."
+)
 OBSERVATION_EMPTY = "Scrivi il testo dell'osservazione."
 OBSERVATION_FORBIDDEN = (
     "Le osservazioni sono delle rappresentanze sindacali; possono rispondere il dirigente responsabile "
@@ -148,6 +154,21 @@ def confronto_request(*, information_id: int, text: str, by) -> ConfrontoRequest
 
 
 # -- meetings ------------------------------------------------------------------------------------------
+def _minute(value):
+    return value.replace(second=0, microsecond=0)
+
+
+def meeting_time_problem(information: UnionInformation, held_on) -> str | None:
+    """Why a meeting of the confronto cannot have been held at ``held_on``, or None: it follows the sending
+    of the information and the first request for confronto (to the minute, as the form asks it)."""
+    if held_on < _minute(information.sent_at):
+        return MEETING_BEFORE_INFORMATION.format(sent=_stamp(information.sent_at))
+    first = selectors.first_request(information)
+    if first is not None and held_on < _minute(first.at):
+        return MEETING_BEFORE_REQUEST.format(when=_stamp(first.at))
+    return None
+
+
 def meeting_record(
     *, information_id: int, held_on, participants: str, minutes: str, attachment=None, by
 ) -> Meeting:
@@ -161,6 +182,9 @@ def meeting_record(
             raise errors.ConditionsUnmet(MEETING_WITHOUT_REQUEST)
         if not selectors.open_objectives(information).exists():
             raise errors.ConditionsUnmet(CONSULTATION_CLOSED)
+        problem = meeting_time_problem(information, held_on)
+        if problem:
+            raise errors.InvalidInput(problem)
         # The same meeting sent twice (a double click, a resent form) is recorded once: the information's
         # row is locked, so the second send finds the first.
         same = information.meetings.filter(

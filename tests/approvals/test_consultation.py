@@ -198,7 +198,7 @@ def test_no_request_once_the_consultation_is_closed(in_consultation, people):
 # -- meetings and the countdown -----------------------------------------------------------------------------
 def meeting(information, by, **extra):
     data = {
-        "held_on": timezone.now() - dt.timedelta(hours=1),
+        "held_on": timezone.now(),  # after the information and the request just made
         "participants": "Giulia Verdi; Carlo Galli (RSU)",
         "minutes": "Discussi gli indicatori.",
     }
@@ -227,13 +227,33 @@ def test_meeting_recorded_by_the_segreteria_with_its_attachment(in_consultation,
 def test_the_same_meeting_sent_twice_is_recorded_once(in_consultation, people):
     information = current_information(in_consultation)
     request(information, people["sindacato"])
-    held_on = timezone.now() - dt.timedelta(hours=1)
+    held_on = timezone.now()
     first = meeting(information, people["segreteria"], held_on=held_on)
     entries = AuditEntry.objects.count()
     assert meeting(information, people["segreteria"], held_on=held_on) == first
     assert Meeting.objects.count() == 1 and AuditEntry.objects.count() == entries
-    meeting(information, people["segreteria"], held_on=held_on - dt.timedelta(days=1))
+    meeting(information, people["segreteria"], held_on=held_on + dt.timedelta(minutes=1))
     assert Meeting.objects.count() == 2
+
+
+def test_a_meeting_cannot_precede_the_information_or_the_request(in_consultation, people):
+    information = sent_on(in_consultation, at=dt.datetime(2026, 3, 2, 17, 0, tzinfo=ROME))
+    with frozen(dt.datetime(2026, 3, 3, 11, 0, 40, tzinfo=ROME)):
+        request(information, people["sindacato"])
+    entries = AuditEntry.objects.count()
+    before_information = svc.MEETING_BEFORE_INFORMATION.format(sent="02/03/2026 alle 17:00")
+    before_request = svc.MEETING_BEFORE_REQUEST.format(when="03/03/2026 alle 11:00")
+    for held_on, message in (
+        (dt.datetime(2026, 3, 2, 9, 30, tzinfo=ROME), before_information),  # the same day, in the morning
+        (dt.datetime(2026, 3, 3, 10, 59, tzinfo=ROME), before_request),
+    ):
+        with pytest.raises(errors.InvalidInput) as exc:
+            meeting(information, people["segreteria"], held_on=held_on)
+        assert exc.value.message == message
+    assert not Meeting.objects.exists() and AuditEntry.objects.count() == entries
+    # the minute of the request, as the form asks it, is not before it
+    meeting(information, people["segreteria"], held_on=dt.datetime(2026, 3, 3, 11, 0, tzinfo=ROME))
+    assert Meeting.objects.count() == 1
 
 
 @pytest.mark.parametrize("who", ["dirigente_satta", "sindacato", "revisore"])

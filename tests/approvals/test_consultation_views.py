@@ -228,18 +228,26 @@ def test_meeting_with_attachment(client, consulted, people):
     assert download.status_code == 200 and download.content == b"%PDF-1.4 verbale firmato"
 
 
-def test_meeting_before_the_information_is_400_next_to_the_field(client, consulted, people):
+def test_meeting_before_the_information_or_the_request_is_400_next_to_the_field(client, consulted, people):
     information = current_information(consulted)
-    svc.confronto_request(information_id=information.pk, text="Chiediamo", by=people["sindacato"])
+    yesterday = timezone.localtime() - dt.timedelta(days=1)
+    sent_at = yesterday.replace(hour=17, minute=0, second=0, microsecond=0)
+    UnionInformation.objects.filter(pk=information.pk).update(sent_at=sent_at)
+    information.refresh_from_db()
+    requested = svc.confronto_request(information_id=information.pk, text="Chiediamo", by=people["sindacato"])
     client.force_login(people["segreteria"])
-    sent = f"{timezone.localtime(information.sent_at):%d/%m/%Y}"
+    before_information = svc.MEETING_BEFORE_INFORMATION.format(sent=f"{sent_at:%d/%m/%Y} alle 17:00")
+    before_request = svc.MEETING_BEFORE_REQUEST.format(
+        when=f"{timezone.localtime(requested.at):%d/%m/%Y alle %H:%M}"
+    )
     for held_on, message in (
-        ("2020-01-10T10:00", views.HELD_BEFORE_INFORMATION.format(sent=sent)),
+        (f"{sent_at:%Y-%m-%d}T09:30", before_information),  # the day it was sent, but in the morning
+        (f"{sent_at:%Y-%m-%d}T18:00", before_request),
         ("0001-01-01T00:00", DATE_OUT_OF_RANGE),  # a year no database can store
     ):
         response = client.post(info_url("record_meeting", information), meeting_post(held_on=held_on))
         assert response.status_code == 400
-        assert message in text(response)
+        assert f'<ul class="errorlist" id="id_incontro-held_on_error"><li>{message}</li>' in text(response)
     assert not Meeting.objects.exists()
 
 
