@@ -70,11 +70,12 @@ def objective_versions(request, pk: int):
 def objective_diff(request, pk: int):
     objective = _objective(request, pk)
     all_versions = versions.objective_versions(objective.pk)
-    form = CompareForm(request.GET or None, versions=list(reversed(all_versions)))
+    # Always bound: a visit without the two versions is answered like a choice left empty.
+    form = CompareForm(request.GET, versions=list(reversed(all_versions)))
     diff = None
     if form.is_valid():
         diff = versions.objective_diff(objective.pk, form.cleaned_data["da"], form.cleaned_data["a"])
-    elif not form.is_bound:
+    elif not request.GET:
         form.add_error(None, "Scegli le due versioni da confrontare.")
     return render(
         request,
