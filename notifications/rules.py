@@ -16,6 +16,7 @@
 | delegation_granted/_revoked | the delegate                                   | you may (no longer) edit it |
 | responsible_assigned        | the new responsible dirigente                  | you are responsible now     |
 | update (content edit)       | nobody: the objective's open pages refresh     | –                           |
+| restore (an earlier version)| responsible dirigente, delegates, Segreteria   | version restored + reason   |
 | confronto_request           | the Segreteria Generale of the body            | a union asks for confronto  |
 | observation_posted          | responsible dirigente, Segreteria Generale     | a union observation + text  |
 | observation_answered        | the union representative answered              | the answer + text           |
@@ -124,6 +125,13 @@ RULES: dict[str, Rule] = {
         comment="none",
     ),
     "update": Rule(()),
+    # A draft's earlier version made current again (flows.services.versions), by the Segreteria or the
+    # responsible: the content changed under whoever works on the draft.
+    "restore": Rule(
+        (RESPONSIBLE, DELEGATES, SEGRETERIA),
+        "{actor} ha ripristinato una versione precedente della bozza {objective}.",
+        comment="reason",
+    ),
     # The union consultation (flows.services.consultation).
     CONFRONTO_REQUEST: Rule(
         (SEGRETERIA,),

@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 
 import audit.services as audit
 from audit import versions
+from notifications.services import notify_transition
 from workflow import access
 from workflow.models import Indicator, Objective, Phase, State, StrategicObjective
 
@@ -27,6 +28,7 @@ VERSION_NOT_FOUND = "La versione scelta non è una versione di questo obiettivo.
 STRATEGIC_GONE = "L'obiettivo strategico della versione scelta non è più nel piano: non si può ripristinare."
 NOTHING_TO_RESTORE = "La versione scelta coincide con il contenuto attuale: non c'è nulla da ripristinare."
 RESTORE_REASON = "Ripristino della versione {number} del {when}: {reason}"
+RESTORE_EVENT = "restore"
 
 
 def may_restore(user, objective: Objective) -> bool:
@@ -93,6 +95,9 @@ def objective_restore(
                 "reason": reason,
             },
         )
+        # Like a content edit, the open pages of the objective hear of it; and the people who work on the
+        # draft are told, since its content changed under them.
+        notify_transition(objective=objective, transition=RESTORE_EVENT, by=by, comment=reason)
     return objective
 
 

@@ -21,6 +21,8 @@ from flows.services.versions import (
     VERSION_NOT_FOUND,
     objective_restore,
 )
+from notifications import delivery
+from notifications.models import Notification
 from tests.helpers import fresh, snapshot, walk_to
 from workflow.models import Indicator, Objective, Phase, State
 
@@ -210,3 +212,54 @@ def test_restoring_twice_round_trips(edited, people):
     assert sorted(o.phases.values_list("description", flat=True)) == ["Analisi rivista", "Verifica"]
     assert list(o.indicators.values_list("expected", flat=True)) == ["<20"]
     assert Indicator.history.filter(objective_id=o.pk).count() >= 3
+
+
+# -- who is told -------------------------------------------------------------------------------------------
+@pytest.fixture
+def pushed(monkeypatch):
+    """What reaches the channel layer: (group, message) pairs, in order."""
+    sent = []
+    monkeypatch.setattr(delivery, "push", lambda messages: sent.extend(messages))
+    return sent
+
+
+def test_a_restore_tells_the_responsible_and_the_open_pages_of_the_objective(
+    edited, people, pushed, django_capture_on_commit_callbacks
+):
+    objective, before = edited
+    satta, bianchi = people["dirigente_satta"], people["funzionario_bianchi"]
+    objective_delegate(objective_id=objective.pk, by=satta, delegate=bianchi)
+    Notification.objects.all().delete()
+    pushed.clear()
+    segreteria = people["segreteria"]
+    with django_capture_on_commit_callbacks(execute=True):
+        objective_restore(
+            objective_id=objective.pk,
+            by=segreteria,
+            history_id=before.history_id,
+            lock_version=fresh(objective).lock_version,
+            reason="Torniamo al testo concordato",
+        )
+    told = Notification.objects.filter(objective=objective, transition="restore")
+    assert {n.recipient.username for n in told} == {"dirigente_satta", "funzionario_bianchi", "segretario"}
+    assert all("Torniamo al testo concordato" in n.message for n in told)
+    assert all("ha ripristinato una versione precedente della bozza" in n.message for n in told)
+    assert (
+        f"objective.{objective.pk}",
+        {"type": "objective.event", "objective": objective.pk, "event": "restore", "actor": segreteria.pk},
+    ) in pushed
+
+
+def test_a_refused_restore_tells_nobody(edited, people, pushed, django_capture_on_commit_callbacks):
+    objective, before = edited
+    count = Notification.objects.count()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(errors.InvalidInput):
+        objective_restore(
+            objective_id=objective.pk,
+            by=people["segreteria"],
+            history_id=before.history_id,
+            lock_version=fresh(objective).lock_version,
+            reason="",
+        )
+    assert Notification.objects.count() == count
+    assert not [m for m in pushed if m[1].get("event") == "restore"]
