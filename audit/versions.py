@@ -338,6 +338,24 @@ def objective_diff(objective_id: int, first: int, second: int) -> ObjectiveDiff:
     )
 
 
+def restore_preview(objective_id: int, history_id: int) -> ObjectiveDiff:
+    """What restoring version ``history_id`` would change, from the current version to that one: the fields
+    a restore writes (RESTORABLE_FIELDS: not the state, the revision nor the responsible), the phases and
+    the indicators."""
+    versions = objective_versions(objective_id)
+    current = snapshot(objective_id, versions[-1].history_id, versions)
+    target = snapshot(objective_id, history_id, versions)
+    before, after = current.version.record, target.version.record
+    names = _Names([before, after])
+    return ObjectiveDiff(
+        older=current.version,
+        newer=target.version,
+        fields=_field_changes(Objective, RESTORABLE_FIELDS, before, after, names),
+        phases=_row_changes(Phase, PHASE_FIELDS, current.phases, target.phases, names),
+        indicators=_row_changes(Indicator, INDICATOR_FIELDS, current.indicators, target.indicators, names),
+    )
+
+
 # -- the plan at a moment ---------------------------------------------------------------------------------
 @dataclass
 class ObjectiveAsOf:

@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from approvals.models import AdoptionAct
 from flows import errors
-from flows.services.versions import RESTORE_FORBIDDEN, RESTORE_NOT_DRAFT, may_restore, objective_restore
+from flows.services.versions import (
+    NOTHING_TO_RESTORE,
+    RESTORE_FORBIDDEN,
+    RESTORE_NOT_DRAFT,
+    may_restore,
+    objective_restore,
+)
 from workflow import selectors as workflow_selectors
 from workflow.middleware import require_body
 from workflow.models import Objective, State
@@ -122,11 +128,18 @@ def objective_restore_view(request, pk: int, history_id: int):
                 return redirect("audit:versions", pk=objective.pk)
         else:
             status = 400
-    diff = versions.objective_diff(objective.pk, all_versions[-1].history_id, target.history_id)
+    diff = versions.restore_preview(objective.pk, target.history_id)
     return render(
         request,
         "audit/restore.html",
-        {"nav": "objectives", "objective": objective, "target": target, "form": form, "diff": diff},
+        {
+            "nav": "objectives",
+            "objective": objective,
+            "target": target,
+            "form": form,
+            "diff": diff,
+            "nothing_to_restore": NOTHING_TO_RESTORE if diff.empty else "",
+        },
         status=status,
     )
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from audit import versions
-from flows.services.content import objective_update
+from flows.services.content import objective_assign_responsible, objective_update
 from flows.services.versions import NOTHING_TO_RESTORE, RESTORE_FORBIDDEN, RESTORE_NOT_DRAFT
 from tests.helpers import fresh, snapshot, walk_to
 from workflow.models import State
@@ -143,3 +143,39 @@ def test_unknown_versions_and_objectives_are_not_found(client, edited, people, r
     assert client.get(reverse("audit:restore", args=[objective.pk, 999999])).status_code == 404
     client.force_login(revisore_crema)
     assert client.get(_url(objective, before)).status_code == 404
+
+
+def test_the_preview_lists_only_what_a_restore_changes_never_the_responsible(client, edited, people):
+    objective, before = edited  # the title changed since ``before``
+    objective_assign_responsible(
+        objective_id=objective.pk,
+        by=people["segreteria"],
+        responsible=people["dirigente_rossi"],
+        lock_version=fresh(objective).lock_version,
+    )
+    client.force_login(people["segreteria"])
+    page = client.get(_url(objective, before)).content.decode()
+    assert 'data-field="title"' in page
+    assert 'data-field="responsible"' not in page and 'data-field="responsible_name"' not in page
+    # left the current version, right the one to restore
+    current = versions.objective_versions(objective.pk)[-1]
+    assert page.index(f"<th scope=\"col\">Versione {current.number}</th>") < page.index(
+        f"<th scope=\"col\">Versione {before.number}</th>"
+    )
+
+
+def test_a_version_that_differs_only_in_what_is_not_restored_says_so_before_asking(client, draft, people):
+    before = versions.objective_versions(draft.pk)[-1]
+    objective_assign_responsible(
+        objective_id=draft.pk,
+        by=people["segreteria"],
+        responsible=people["dirigente_rossi"],
+        lock_version=fresh(draft).lock_version,
+    )
+    client.force_login(people["segreteria"])
+    response = client.get(_url(draft, before))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert NOTHING_TO_RESTORE in text(response)
+    assert 'data-field="responsible"' not in page
+    assert "Conferma il ripristino" not in page
