@@ -269,3 +269,37 @@ def leads_to_information(notification) -> bool:
         role=Role.SINDACATO,
         body_id__in=Objective.objects.filter(pk=notification.objective_id).values("plan__body_id"),
     ).exists()
+
+
+# What each kind of notification is called in the inbox's filter. A reminder's event is
+# ``reminder.<kind>.<subject id>``: its kind is ``reminder``.
+KIND_LABELS: dict[str, str] = {
+    "submit": "Invio alla Segreteria",
+    "approve": "Approvazione e consultazione sindacale",
+    "return_to_drafting": "Restituzione in redazione",
+    "close_consultation": "Firma richiesta",
+    SIGN_COMPLETED: "Firme complete",
+    "adopt": "Atto di adozione",
+    "transmit": "Trasmissione a Funzione Pubblica",
+    "transmission_delivered": "Trasmissione consegnata",
+    "transmission_failed": "Trasmissione non consegnata",
+    "publish": "Pubblicazione",
+    "withdraw": "Ritiro",
+    "revise": "Revisione avviata",
+    "discard_revision": "Revisione annullata",
+    "delegation_granted": "Delega concessa",
+    "delegation_revoked": "Delega revocata",
+    "responsible_assigned": "Nomina a responsabile",
+    CONFRONTO_REQUEST: "Richiesta di confronto",
+    "observation_posted": "Osservazione sindacale",
+    "observation_answered": "Risposta a un'osservazione",
+    "reminder": "Promemoria",
+}
+
+
+def kind_of(event: str) -> str:
+    return event.split(".", 1)[0]
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())

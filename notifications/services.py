@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from workflow.models import Objective
 
-from . import delivery, rules
+from . import delivery, rules, selectors
 from .emails import send_digest
 from .models import EmailMode, EmailPreference, Notification
 
@@ -73,6 +73,15 @@ def notification_mark_read(*, notification_id: int, by) -> Notification:
 
 def notifications_mark_all_read(*, by) -> int:
     return Notification.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notifications_mark_group_read(*, by, group: selectors.GroupKey, kind: str = "") -> int:
+    """Mark read all of ``by``'s unread notifications of one group of the inbox (a day, an objective),
+    of one kind when given; the number marked. Nobody else's notifications are touched."""
+    unread = Notification.objects.filter(group.q(), recipient=by, read_at__isnull=True)
+    if kind:
+        unread = unread.filter(selectors.kind_q(kind))
+    return unread.update(read_at=timezone.now())
 
 
 def email_preference_set(*, by, mode: str) -> EmailPreference:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("notifiche/", views.inbox, name="inbox"),
     path("notifiche/nuove/", views.feed, name="feed"),
     path("notifiche/lette/", views.mark_all_read, name="mark_all_read"),
+    path("notifiche/gruppo/lette/", views.mark_group_read, name="mark_group_read"),
     path("notifiche/<int:pk>/letta/", views.mark_read, name="mark_read"),
     path("profilo/", views.profile, name="profile"),
     path("ws/notifications/", views.socket_over_http),

@@ -8,14 +8,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from workflow.models import Role
 
 from . import rules, selectors, services
-from .forms import EmailPreferenceForm
+from .forms import GROUP_UNKNOWN, EmailPreferenceForm, GroupReadForm, InboxFilterForm
 from .models import Notification
 
 PAGE_SIZE = 25
@@ -43,20 +44,42 @@ def _link(n) -> tuple[str, str]:
 @require_GET
 def inbox(request):
     unread_only = request.GET.get("stato") == UNREAD
-    page = Paginator(selectors.inbox(request.user, unread_only=unread_only), PAGE_SIZE).get_page(
-        request.GET.get("pagina")
-    )
+    form = InboxFilterForm(request.GET, kinds=selectors.kinds_of(request.user))
+    valid = form.is_valid()
+    grouping = (form.cleaned_data["raggruppa"] if valid else "") or selectors.BY_DAY
+    kind = form.cleaned_data["tipo"] if valid else ""
+    notifications = selectors.inbox(request.user, unread_only=unread_only, kind=kind, grouping=grouping)
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("pagina"))
     _with_links(request.user, page.object_list)
+    groups = selectors.inbox_groups(request.user, page.object_list, grouping=grouping, kind=kind)
+    for group in groups:
+        group.button = ngettext(
+            "Segna come letta la notifica non letta di questo gruppo",
+            "Segna come lette le %(count)d notifiche non lette di questo gruppo",
+            group.unread,
+        ) % {"count": group.unread}
+        group.badge = ngettext("%(count)d non letta", "%(count)d non lette", group.unread) % {
+            "count": group.unread
+        }
+    # the filters kept by the tabs and the pages (only those that differ from the default)
+    kept = {"raggruppa": grouping if grouping != selectors.BY_DAY else "", "tipo": kind}
+    filters = urlencode({k: v for k, v in kept.items() if v})
     return render(
         request,
         "notifications/inbox.html",
         {
             "nav": "notifications",
             "page": page,
+            "groups": groups,
+            "form": form,
+            "grouping": grouping,
+            "kind": kind,
             "unread_only": unread_only,
-            "query": f"stato={UNREAD}&" if unread_only else "",
+            "filters": filters,
+            "query": "".join(f"{q}&" for q in (f"stato={UNREAD}" if unread_only else "", filters) if q),
             "here": request.get_full_path(),
         },
+        status=200 if valid else 400,
     )
 
 
@@ -92,6 +115,32 @@ def mark_all_read(request):
         messages.success(request, f"Segnate come lette: {count}.")
     else:
         messages.info(request, "Non c'erano notifiche da leggere.")
+    return _back(request)
+
+
+@login_required
+@require_POST
+def mark_group_read(request):
+    """Mark read the unread notifications of one inbox group (a day, an objective) of the kind shown."""
+    form = GroupReadForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, GROUP_UNKNOWN)
+        return _back(request)
+    count = services.notifications_mark_group_read(
+        by=request.user, group=form.cleaned_data["gruppo"], kind=form.cleaned_data["tipo"]
+    )
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notifica di questo gruppo segnata come letta.",
+                "%(count)d notifiche di questo gruppo segnate come lette.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, "Non c'erano notifiche da leggere in questo gruppo.")
     return _back(request)
 
 
