@@ -290,6 +290,7 @@ KIND_LABELS: dict[str, str] = {
     "delegation_granted": "Delega concessa",
     "delegation_revoked": "Delega revocata",
     "responsible_assigned": "Nomina a responsabile",
+    "restore": "Ripristino di una versione",
     CONFRONTO_REQUEST: "Richiesta di confronto",
     "observation_posted": "Osservazione sindacale",
     "observation_answered": "Risposta a un'osservazione",

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications import services
+from notifications import rules, services
 from notifications.forms import GROUP_UNKNOWN
 from notifications.models import Notification
 from notifications.selectors import BY_DAY, BY_OBJECTIVE, GroupKey
@@ -231,3 +231,8 @@ def test_the_service_marks_only_the_given_persons_group(inbox, draft, people):
     assert services.notifications_mark_group_read(by=people["segreteria"], group=group) == 0
     assert unread(people["segretario"]) == {t.pk for t in theirs}
     assert timezone.now() - Notification.objects.get(pk=notes["a1"].pk).read_at < dt.timedelta(minutes=1)
+
+
+def test_every_event_that_tells_someone_has_a_kind_label():
+    told = {event for event, rule in rules.RULES.items() if rule.recipients}
+    assert told - set(rules.KIND_LABELS) == set()
