@@ -70,6 +70,7 @@ def test_the_year_page_links_the_workbook_next_to_the_csv(client, published):
     assert page.index(_url("open_data_csv", "p_cr", 2023, "indicatori")) < page.index(
         _url("open_data_xlsx", "p_cr", 2023)
     )
+    assert "I file CSV sono codificati in UTF-8 e separano i campi con la virgola" in page
 
 
 def test_the_workbook_of_an_unpublished_year_is_not_found_like_the_csv(
