@@ -21,7 +21,9 @@ from asn1crypto import x509 as a_x509
 from workflow.interchange import name_key
 from workflow.models import SignerMatch
 
-NOT_A_PDF = "Il file caricato non è un PDF leggibile."
+from . import uploads
+
+NOT_A_PDF = uploads.NOT_A_PDF  # the same words as the check every uploaded PDF passes first
 NO_TRUST_ROOTS = (
     "L'ente non ha configurato i certificati radice delle autorità di certificazione accettate: "
     "la firma non può essere verificata. Avvisa la Segreteria o l'amministratore."

@@ -240,3 +240,26 @@ def people_of(body: Body):
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+# -- packages downloaded for the portal ---------------------------------------------------------------------
+PACKAGE_DOWNLOAD = "transmission.package_download"
+
+
+@dataclass(frozen=True)
+class PackageDownload:
+    at: dt.datetime
+    objectives: frozenset[tuple[str, int]]  # (code, revision) of each objective the package held
+
+
+def last_package_download(body_id: int, *, including: set[tuple[str, int]]) -> PackageDownload | None:
+    """The latest package downloaded in ``body_id`` that held any of ``including``, as its evidence entry
+    recorded it; None if none was. A revision of an objective is in transmission once, so its pair of code
+    and revision names one pass."""
+    entries = AuditEntry.objects.filter(action=PACKAGE_DOWNLOAD, body_id=body_id, object_id="")
+    for entry in entries.order_by("-sequence").iterator():
+        pairs = entry.payload["data"].get("objectives", [])
+        held = frozenset((code, int(revision)) for code, revision in pairs)
+        if held & including:
+            return PackageDownload(at=entry.at, objectives=held)
+    return None

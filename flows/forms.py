@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils import timezone
 
+from approvals import uploads
 from approvals.models import ActType, ConsultationOutcome
 from workflow.models import SignatureMode, TransmitterMode
 from workflow.rules import validate_plan_date
@@ -103,7 +104,6 @@ class SignForm(forms.Form):
 ACT_FILE_REQUIRED = "Carica il PDF dell'atto di adozione."
 ACT_FILE_NOT_PDF = "Il file dell'atto deve essere un PDF: quello caricato non lo è."
 ACT_FILE_TOO_BIG = "Il PDF dell'atto supera la dimensione massima di {mb} MB."
-ACT_MAX_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -122,21 +122,31 @@ class AdoptForm(forms.Form):
     )
     act_file = forms.FileField(
         label="PDF dell'atto",
-        help_text="L'atto adottato (decreto o delibera) in PDF, al massimo 20 MB.",
+        help_text="L'atto adottato (decreto o delibera) in PDF, al massimo {mb} MB.",
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
         error_messages={"required": ACT_FILE_REQUIRED, "empty": ACT_FILE_REQUIRED},
     )
     comment = forms.CharField(label="Commento (facoltativo)", required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["act_file"]
+        field.help_text = field.help_text.format(mb=uploads.megabytes(uploads.max_upload_bytes()))
+
     def clean_act_file(self):
         upload = self.cleaned_data["act_file"]
-        if upload.size > ACT_MAX_BYTES:
-            raise forms.ValidationError(ACT_FILE_TOO_BIG.format(mb=ACT_MAX_BYTES // (1024 * 1024)))
+        limit = uploads.max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(ACT_FILE_TOO_BIG.format(mb=uploads.megabytes(limit)))
         upload.seek(0)
         content = upload.read()
         upload.seek(0)  # the page validates the upload, then the transition service reads it again
         if not content.startswith(b"%PDF-"):
             raise forms.ValidationError(ACT_FILE_NOT_PDF)
+        try:
+            uploads.check_pdf(content)
+        except uploads.FileRefused as exc:
+            raise forms.ValidationError(exc.message) from exc
         return ActFile(name=(upload.name or "atto.pdf")[:200], content=content)
 
     def clean_act_date(self):
@@ -149,12 +159,12 @@ class AdoptForm(forms.Form):
 RECEIPT_FILE_TYPE = "La ricevuta deve essere un file PDF, PNG o JPEG."
 RECEIPT_FILE_TOO_BIG = "La ricevuta supera la dimensione massima di {mb} MB."
 RECEIPT_FILE_WITHOUT_REFERENCE = "Con il file della ricevuta indica anche il protocollo e la data."
-RECEIPT_MAX_BYTES = 10 * 1024 * 1024
-# The first bytes of the formats a portal receipt comes in (a PDF, or a screenshot of the portal's page).
+# The first bytes of the formats a portal receipt comes in (a PDF, or a screenshot of the portal's page),
+# each with the check its whole content must pass (which answers its content type).
 RECEIPT_SIGNATURES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
+    b"%PDF-": uploads.check_pdf,
+    b"\x89PNG\r\n\x1a\n": uploads.check_image,
+    b"\xff\xd8\xff": uploads.check_image,
 }
 
 
@@ -206,15 +216,20 @@ class TransmitForm(forms.Form):
         upload = self.cleaned_data.get("receipt_file")
         if not upload:
             return None
-        if upload.size > RECEIPT_MAX_BYTES:
-            raise forms.ValidationError(RECEIPT_FILE_TOO_BIG.format(mb=RECEIPT_MAX_BYTES // (1024 * 1024)))
+        limit = uploads.max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(RECEIPT_FILE_TOO_BIG.format(mb=uploads.megabytes(limit)))
         upload.seek(0)
         content = upload.read()
         upload.seek(0)  # the page validates the upload, then the transition service reads it again
-        for magic, content_type in RECEIPT_SIGNATURES.items():
-            if content.startswith(magic):
-                return ReceiptFile(name=upload.name[:200], content=content, content_type=content_type)
-        raise forms.ValidationError(RECEIPT_FILE_TYPE)
+        check = next((c for magic, c in RECEIPT_SIGNATURES.items() if content.startswith(magic)), None)
+        if check is None:
+            raise forms.ValidationError(RECEIPT_FILE_TYPE)
+        try:
+            content_type = check(content)
+        except uploads.FileRefused as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return ReceiptFile(name=upload.name[:200], content=content, content_type=content_type)
 
     def clean(self):
         data = super().clean()

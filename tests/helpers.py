@@ -32,11 +32,35 @@ VALID_INPUT = {
     "discard_revision": {"comment": COMMENT},
 }
 
-# A small file the act's PDF field accepts (a PDF header is what the form checks).
-SMALL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def small_pdf(text: str = "") -> bytes:
+    """A real one-page PDF, as every PDF field accepts (each parses what it receives), with ``text``
+    kept in its document information so two files can differ."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if text:
+        writer.add_metadata({"/Subject": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+SMALL_PDF = small_pdf()
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (40, 30)) -> bytes:
+    """A real image in ``fmt`` (PNG or JPEG), as a screenshot of the portal's receipt would be."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (0, 102, 204)).save(out, format=fmt)
+    return out.getvalue()
 
 
 def pdf_upload(name: str = "atto.pdf", content: bytes = SMALL_PDF):

@@ -22,10 +22,10 @@ from workflow.models import Objective, State
 from workflow.rules import validate_plan_date
 from workflow.selectors import objective_get, objectives_visible_to
 
+from .. import uploads
 from ..models import Meeting, UnionInformation
 from ..selectors import consultation as selectors
 
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPE = "Il verbale allegato deve essere un file PDF."
 ATTACHMENT_TOO_BIG = "L'allegato supera la dimensione massima di {mb} MB."
 HELD_IN_FUTURE = "Registra un incontro dopo che si è svolto: la data non può essere futura."
@@ -55,7 +55,7 @@ class MeetingForm(forms.Form):
     )
     minutes = forms.CharField(label="Verbale", widget=forms.Textarea(attrs={"rows": 5}))
     attachment = forms.FileField(
-        label="Verbale firmato (facoltativo, PDF fino a 10 MB)",
+        label="Verbale firmato (facoltativo, PDF fino a {mb} MB)",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
@@ -63,6 +63,8 @@ class MeetingForm(forms.Form):
     def __init__(self, *args, information: UnionInformation, **kwargs):
         super().__init__(*args, **kwargs)
         self.information = information
+        field = self.fields["attachment"]
+        field.label = field.label.format(mb=uploads.megabytes(uploads.max_upload_bytes()))
 
     def clean_held_on(self):
         value = self.cleaned_data["held_on"]
@@ -77,14 +79,18 @@ class MeetingForm(forms.Form):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        if upload.size > ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(ATTACHMENT_TOO_BIG.format(mb=ATTACHMENT_MAX_BYTES // (1024 * 1024)))
+        limit = uploads.max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(ATTACHMENT_TOO_BIG.format(mb=uploads.megabytes(limit)))
         upload.seek(0)
-        head = upload.read(5)
-        upload.seek(0)
-        if head != b"%PDF-":
+        content = upload.read()
+        upload.seek(0)  # the service reads it again
+        if not content.startswith(b"%PDF-"):
             raise forms.ValidationError(ATTACHMENT_TYPE)
-        upload.content_type = "application/pdf"
+        try:
+            upload.content_type = uploads.check_pdf(content)
+        except uploads.FileRefused as exc:
+            raise forms.ValidationError(exc.message) from exc
         return upload
 
 

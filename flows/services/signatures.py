@@ -16,6 +16,7 @@ from django.db import transaction
 
 import audit.services as audit
 from approvals import signatures as verification
+from approvals import uploads
 from approvals.models import SignatureMethod, SignedDocument
 from approvals.pdf import content_hash, render_objectives_pdf
 from approvals.selectors import missing_signatures, signer_capacities
@@ -28,7 +29,6 @@ from .. import errors
 from ..objective_flow import ObjectiveFlow
 from .common import check_fresh, lock_objective
 
-MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 UPLOAD_TOO_BIG = "Il file supera la dimensione massima di {mb} MB."
 UPLOAD_MISSING = "Carica il PDF firmato digitalmente."
 NO_DOCUMENT = "Per questo obiettivo non c'è un documento da firmare."
@@ -135,20 +135,29 @@ def document_download(*, user, objective_id: int, document_id: int, which: str):
 
 
 def _read(upload) -> bytes:
+    """The uploaded file's bytes, once it passed the checks of every uploaded PDF (approvals.uploads):
+    the signature checks then look at a file known to parse, without scripts, launch actions, embedded
+    files or a content that expands beyond the limit."""
     if upload is None:
         raise UploadRefused(UPLOAD_MISSING)
+    limit = uploads.max_upload_bytes()
+    too_big = UploadRefused(UPLOAD_TOO_BIG.format(mb=uploads.megabytes(limit)))
     if isinstance(upload, bytes):
         content = upload
     else:
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise UploadRefused(UPLOAD_TOO_BIG.format(mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
+        if upload.size > limit:
+            raise too_big
         upload.seek(0)
         content = upload.read()
         upload.seek(0)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise UploadRefused(UPLOAD_TOO_BIG.format(mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
+    if len(content) > limit:
+        raise too_big
     if not content:
         raise UploadRefused(UPLOAD_MISSING)
+    try:
+        uploads.check_pdf(content)
+    except uploads.FileRefused as exc:
+        raise UploadRefused(exc.message, problems=[exc.message]) from exc
     return content
 
 

@@ -15,20 +15,29 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 
 import audit.services as audit
 from approvals.models import Transmission, TransmissionStatus
 from approvals.selectors.transmission import PackageError, package_for, transmissions_due
 from approvals.services import transmission as records
 from approvals.transmission import Delivery, DeliveryResult, transmitter_for
+from audit import selectors as audit_selectors
 from notifications.services import notify_transition
 from workflow import access
-from workflow.models import TransmitterMode
+from workflow.models import Objective, State, TransmitterMode
 
 from .. import errors
 
 logger = logging.getLogger(__name__)
+
+NOT_AS_DOWNLOADED = (
+    "Gli obiettivi di cui registri la trasmissione non sono quelli del pacchetto scaricato il {when}. "
+    "{differences}Registra la ricevuta per tutti gli obiettivi del pacchetto caricato sul portale, "
+    "oppure scarica di nuovo il pacchetto dei soli obiettivi che hai trasmesso."
+)
+PACKAGE_ALSO_HELD = "Il pacchetto comprendeva anche: {codes}. "
+PACKAGE_DID_NOT_HOLD = "Il pacchetto non comprendeva: {codes}. "
 
 DEFAULTS = {
     "TRANSMISSION_HTTP_TIMEOUT": 20.0,  # seconds for one POST to the intermediary
@@ -57,6 +66,8 @@ def transmission_record(*, objectives, by, cleaned, context) -> Transmission:
         raise errors.InvalidInput(exc.message, problems=exc.problems) from exc
     body = objectives[0].plan.body
     transmitter = transmitter_for(body)
+    if transmitter.kind == TransmitterMode.MANUAL:
+        _check_as_downloaded(objectives)
     receipt = cleaned.get("receipt_file") if transmitter.asks_receipt else None
     now = timezone.now()
     transmission = records.transmission_create(
@@ -94,6 +105,32 @@ def transmission_record(*, objectives, by, cleaned, context) -> Transmission:
         pk = transmission.pk
         transaction.on_commit(lambda: deliver_quietly(pk))
     return transmission
+
+
+def _check_as_downloaded(objectives) -> None:
+    """A receipt recorded by hand is for the package uploaded to the portal: the objectives marked
+    transmitted must be those of the last package downloaded for them. Called once they moved on: the
+    others of that package still in transmission are the ones left out."""
+    chosen = {(o.code, o.revision) for o in objectives}
+    download = audit_selectors.last_package_download(objectives[0].plan.body_id, including=chosen)
+    if download is None:
+        return  # no package downloaded here: the one stored with the transmission is the record
+    waiting = set(
+        Objective.objects.filter(plan_id=objectives[0].plan_id, state=State.TRANSMISSION).values_list(
+            "code", "revision"
+        )
+    )
+    left_out = sorted(code for code, revision in download.objectives - chosen if (code, revision) in waiting)
+    not_held = sorted(code for code, _ in chosen - download.objectives)
+    if not left_out and not not_held:
+        return
+    differences = ""
+    if left_out:
+        differences += PACKAGE_ALSO_HELD.format(codes=", ".join(left_out))
+    if not_held:
+        differences += PACKAGE_DID_NOT_HOLD.format(codes=", ".join(not_held))
+    when = formats.date_format(timezone.localtime(download.at), "d/m/Y H:i")
+    raise errors.InvalidInput(NOT_AS_DOWNLOADED.format(when=when, differences=differences))
 
 
 def package_download(*, objectives, by):

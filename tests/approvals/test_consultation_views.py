@@ -20,7 +20,7 @@ from flows import errors
 from flows.services import consultation as svc
 from notifications.models import Notification
 from tests.factories import Role, member
-from tests.helpers import act, fresh, last_step, walk_to
+from tests.helpers import act, fresh, last_step, small_pdf, walk_to
 from workflow.models import State
 from workflow.rules import DATE_OUT_OF_RANGE
 
@@ -217,7 +217,8 @@ def test_meeting_with_attachment(client, consulted, people):
     assert future.status_code == 400 and views.HELD_IN_FUTURE in text(future)
     assert not Meeting.objects.exists() and not StoredFile.objects.exists()
 
-    pdf = SimpleUploadedFile("verbale.pdf", b"%PDF-1.4 verbale firmato", content_type="application/pdf")
+    minutes = small_pdf("verbale firmato")
+    pdf = SimpleUploadedFile("verbale.pdf", minutes, content_type="application/pdf")
     response = client.post(info_url("record_meeting", information), meeting_post(attachment=pdf))
     assert response.status_code == 302
     meeting = Meeting.objects.get()
@@ -225,7 +226,7 @@ def test_meeting_with_attachment(client, consulted, people):
     page = text(client.get(info_url("information_detail", information)))
     assert "Discussi gli indicatori." in page and "mancano 30 giorni" in page
     download = client.get(reverse("approvals:meeting_attachment", args=[meeting.pk]))
-    assert download.status_code == 200 and download.content == b"%PDF-1.4 verbale firmato"
+    assert download.status_code == 200 and download.content == minutes
 
 
 def test_meeting_before_the_information_or_the_request_is_400_next_to_the_field(client, consulted, people):

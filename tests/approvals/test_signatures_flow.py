@@ -8,6 +8,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from approvals import signatures as sig
+from approvals import uploads
 from approvals.models import AdoptionAct, Signature, SignatureMethod, SignedDocument, StepRecord
 from audit.models import AuditEntry
 from flows import errors
@@ -55,6 +56,25 @@ def current_pdf(objective) -> bytes:
     from approvals.selectors.signatures import current_document
 
     return bytes(current_document(fresh(objective)).current.content)
+
+
+def with_open_action_script(pdf: bytes) -> bytes:
+    """``pdf`` with an incremental update that runs JavaScript when the document opens."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    action = generic.DictionaryObject(
+        {
+            generic.NameObject("/S"): generic.NameObject("/JavaScript"),
+            generic.NameObject("/JS"): generic.TextStringObject("app.alert('firmato')"),
+        }
+    )
+    writer.root["/OpenAction"] = writer.add_object(action)
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def upload(objective, who, people, keys, *, content=None, lock_version="current"):
@@ -172,6 +192,7 @@ def test_one_upload_signs_every_objective_of_the_document_waiting_for_the_signer
         ("wrong_signer", "wrong_signer"),
         ("not_a_pdf", sig.NOT_A_PDF),
         ("unsigned", sig.NO_NEW_SIGNATURE),
+        ("javascript", uploads.PDF_JAVASCRIPT),
     ],
 )
 def test_refused_uploads_change_nothing_and_say_why(draft, people, qualified, keys, case, message):
@@ -197,6 +218,8 @@ def test_refused_uploads_change_nothing_and_say_why(draft, people, qualified, ke
         )
     elif case == "not_a_pdf":
         content = b"\x89PNG\r\n\x1a\n"
+    elif case == "javascript":  # a script added to the document, then signed: every PDF upload's check
+        content = pki.sign(with_open_action_script(document), satta)
     else:
         content = document
     before = snapshot(o)

@@ -111,8 +111,8 @@ def test_bad_receipt_input_writes_nothing(draft, people, data, files, message):
 
 
 def test_a_receipt_file_too_big_is_refused(draft, people, settings):
-    settings.UPLOAD_MAX_BYTES = 10
     o = walk_to(draft, State.TRANSMISSION, people)
+    settings.UPLOAD_MAX_BYTES = 10
     before = snapshot(o)
     with pytest.raises(errors.InvalidInput) as exc:
         _transmit(o, people["segreteria"], files={"receipt_file": SimpleUploadedFile("r.pdf", RECEIPT_PDF)})

@@ -13,12 +13,12 @@ from flows import errors, forms
 from flows.services.transmission import transmission_deliver
 from tests.approvals.receiver import LOCAL, Receiver
 from tests.factories import ObjectiveFactory, Role, member
-from tests.helpers import act, fresh, walk_to
+from tests.helpers import act, fresh, small_pdf, walk_to
 from workflow.models import State, TransmitterMode
 
 pytestmark = pytest.mark.django_db
 
-RECEIPT_PDF = b"%PDF-1.4\n% ricevuta\n%%EOF\n"
+RECEIPT_PDF = small_pdf("ricevuta")
 
 
 def _package_url(objective):

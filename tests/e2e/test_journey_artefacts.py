@@ -29,7 +29,7 @@ from tests.e2e.browser import (
     open_action,
     switch_user,
 )
-from tests.helpers import SMALL_PDF, walk_to
+from tests.helpers import SMALL_PDF, small_pdf, walk_to
 from workflow.interchange import schema_problems
 from workflow.models import Identity, SignerMatch, State
 
@@ -38,7 +38,7 @@ pytestmark = pytest.mark.e2e
 SATTA_CF = "STTSBR70A41D150X"
 PLACCHI_CF = "PLCMSM60A01D150Y"
 ACT_PDF = SMALL_PDF + b"% decreto del Presidente n. 7/2023\n"
-RECEIPT_PDF = b"%PDF-1.4\n% ricevuta del portale PIAO\n%%EOF\n"
+RECEIPT_PDF = small_pdf("ricevuta del portale PIAO")
 
 
 def download(page, locator) -> tuple[str, bytes]:

@@ -11,12 +11,12 @@ from approvals.models import Transmission, TransmissionStatus
 from approvals.transmission import manifest_problems, read_package
 from tests.approvals.receiver import LOCAL, Receiver
 from tests.e2e.browser import axe_check, confirm, expect_objective, goto, login, open_action
-from tests.helpers import walk_to
+from tests.helpers import small_pdf, walk_to
 from workflow.models import State, TransmitterMode
 
 pytestmark = pytest.mark.e2e
 
-RECEIPT_PDF = b"%PDF-1.4\n% ricevuta del portale\n%%EOF\n"
+RECEIPT_PDF = small_pdf("ricevuta del portale")
 
 
 @pytest.mark.django_db(transaction=True)
