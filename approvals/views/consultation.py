@@ -3,11 +3,13 @@ meetings and countdown, and the posts of the observation threads (shown on the o
 
 from __future__ import annotations
 
+import io
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -236,11 +238,14 @@ def information_letter_pdf(request, pk: int):
     )
     from weasyprint import HTML  # loads Pango only when a PDF is made
 
-    response = HttpResponse(HTML(string=html, base_url=".").write_pdf(), content_type="application/pdf")
     sent = timezone.localtime(information.sent_at)
     name = f"informazione-sindacale-{information.body.ipa_code}-{sent:%Y%m%d}-{information.pk}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return FileResponse(
+        io.BytesIO(HTML(string=html, base_url=".").write_pdf()),
+        as_attachment=True,
+        filename=name,
+        content_type="application/pdf",
+    )
 
 
 @login_required
@@ -323,8 +328,12 @@ def meeting_attachment(request, pk: int):
     stored = meeting.attachment
     if stored is None:
         raise Http404
-    response = HttpResponse(bytes(stored.content), content_type=stored.content_type)
-    response["Content-Disposition"] = f'attachment; filename="verbale-incontro-{meeting.pk}.pdf"'
+    response = FileResponse(
+        io.BytesIO(bytes(stored.content)),
+        as_attachment=True,
+        filename=f"verbale-incontro-{meeting.pk}.pdf",
+        content_type="application/pdf",  # the only kind the form accepts
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

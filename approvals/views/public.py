@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import json
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -142,10 +142,8 @@ def objective_page(request, ipa_code: str, year: int, code: str, revision: int |
     )
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _attachment(content: bytes, content_type: str, filename: str) -> FileResponse:
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type)
 
 
 @require_GET
@@ -154,7 +152,7 @@ def signed_pdf(request, ipa_code: str, year: int, code: str, revision: int):
     if publication.signed_pdf_id is None:
         raise Http404("Nessun documento firmato per questa revisione.")
     stored = publication.signed_pdf
-    return _attachment(bytes(stored.content), stored.content_type, f"{code}-rev{revision}-firmato.pdf")
+    return _attachment(bytes(stored.content), "application/pdf", f"{code}-rev{revision}-firmato.pdf")
 
 
 @require_GET
@@ -163,7 +161,7 @@ def act_pdf(request, ipa_code: str, year: int, code: str, revision: int):
     act = publication.adoption_act
     if act is None or act.file_id is None:
         raise Http404("Nessun atto di adozione in PDF per questa revisione.")
-    return _attachment(bytes(act.file.content), act.file.content_type, f"{code}-rev{revision}-atto.pdf")
+    return _attachment(bytes(act.file.content), "application/pdf", f"{code}-rev{revision}-atto.pdf")
 
 
 def _document(ipa_code: str, year: int) -> tuple[Plan, dict]:

@@ -3,10 +3,12 @@ and the original as produced), an adoption act's PDF, and the body's signature s
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -20,10 +22,14 @@ from workflow.middleware import require_body
 from workflow.models import Objective
 
 
-def _pdf(stored, *, inline: bool = False) -> HttpResponse:
-    response = HttpResponse(bytes(stored.content), content_type=stored.content_type or "application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{stored.name}"'
+def _pdf(stored, *, inline: bool = False) -> FileResponse:
+    """A stored PDF; its name (an upload's, for an act) is quoted or encoded by Django."""
+    response = FileResponse(
+        io.BytesIO(bytes(stored.content)),
+        as_attachment=not inline,
+        filename=stored.name or "documento.pdf",
+        content_type="application/pdf",  # documents to sign and acts are PDFs, checked on upload
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -3,10 +3,12 @@ the stored package and receipt of a transmission, and sending again a delivery t
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,14 +27,17 @@ from workflow.middleware import require_body
 from workflow.models import Objective, State, TransmitterMode
 from workflow.views.pages import current_plan
 
+RECEIPT_TYPES = {"application/pdf", "image/png", "image/jpeg"}  # what the receipt's upload accepts
 NOT_IN_TRANSMISSION = (
     "Il pacchetto si prepara per gli obiettivi in trasmissione a Funzione Pubblica: «{code}» è {state}."
 )
 
 
-def _attachment(content: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(bytes(content), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+def _attachment(content: bytes, name: str, content_type: str) -> FileResponse:
+    """A download; Django writes the name into Content-Disposition, quoted or encoded as it needs."""
+    response = FileResponse(
+        io.BytesIO(bytes(content)), as_attachment=True, filename=name, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -122,7 +127,8 @@ def receipt_view(request, pk: int):
     if transmission.receipt_file is None:
         raise Http404
     stored = transmission.receipt_file
-    return _attachment(stored.content, stored.name, stored.content_type)
+    content_type = stored.content_type if stored.content_type in RECEIPT_TYPES else "application/octet-stream"
+    return _attachment(stored.content, stored.name, content_type)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from approvals.models import StepRecord
 from flows import errors
@@ -355,6 +356,7 @@ def change_log_download(request, fmt: str):
     except errors.Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
     stamp = timezone.localtime(export.at).strftime("%Y%m%d-%H%M%S")
+    name = f"registro-{body.ipa_code}-{stamp}.{fmt}"
     if fmt == "xlsx":
         sheet = spreadsheet.Sheet(title="Registro", columns=XLSX_COLUMNS, rows=_xlsx_rows(entries))
         try:
@@ -363,10 +365,7 @@ def change_log_download(request, fmt: str):
             messages.error(request, str(exc))
             return redirect(f"{reverse('audit:change_log')}?{request.GET.urlencode()}")
         return FileResponse(
-            io.BytesIO(content),
-            as_attachment=True,
-            filename=f"registro-{body.ipa_code}-{stamp}.xlsx",
-            content_type=spreadsheet.CONTENT_TYPE,
+            io.BytesIO(content), as_attachment=True, filename=name, content_type=spreadsheet.CONTENT_TYPE
         )
     if fmt == "csv":
         response = StreamingHttpResponse(_csv_rows(entries), content_type="text/csv; charset=utf-8")
@@ -374,5 +373,6 @@ def change_log_download(request, fmt: str):
         response = StreamingHttpResponse(
             _json_chunks(export, body, filters, entries), content_type="application/json; charset=utf-8"
         )
-    response["Content-Disposition"] = f'attachment; filename="registro-{body.ipa_code}-{stamp}.{fmt}"'
+    # streamed (a log can be long), so not a FileResponse: the same header FileResponse would write
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response

@@ -226,7 +226,7 @@ def test_meeting_with_attachment(client, consulted, people):
     page = text(client.get(info_url("information_detail", information)))
     assert "Discussi gli indicatori." in page and "mancano 30 giorni" in page
     download = client.get(reverse("approvals:meeting_attachment", args=[meeting.pk]))
-    assert download.status_code == 200 and download.content == minutes
+    assert download.status_code == 200 and download.getvalue() == minutes
 
 
 def test_meeting_before_the_information_or_the_request_is_400_next_to_the_field(client, consulted, people):
@@ -384,7 +384,7 @@ def test_the_unions_notification_opens_the_information(client, consulted, people
     assert consulted.code in letter and "Come rispondere" in letter
     pdf = client.get(info_url("information_letter_pdf", information))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF-")
+    assert pdf.getvalue().startswith(b"%PDF-")
     union_note = Notification.objects.get(recipient=people["sindacato"], transition="approve")
     assert APPROVE_COMMENT not in union_note.message and APPROVE_COMMENT not in page
     responsible_note = Notification.objects.get(recipient=people["dirigente_satta"], transition="approve")

@@ -169,7 +169,7 @@ def test_revision_in_progress_is_invisible(client, published, people):
         assert "Titolo della revisione in corso" not in text
         assert "Finalità non ancora pubblicata" not in text
     assert client.get(_url("revision", "p_cr", 2023, objective.code, 2)).status_code == 404
-    data = json.loads(client.get(_url("open_data_json", "p_cr", 2023)).content)
+    data = json.loads(client.get(_url("open_data_json", "p_cr", 2023)).getvalue())
     assert [(o["title"], o["revision"]) for o in data["objectives"]] == [(published.title, 1)]
 
 
@@ -217,10 +217,10 @@ def test_signed_pdf_and_act_pdf_downloads(client, draft, people):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert f'filename="{objective.code}-rev1-firmato.pdf"' in response["Content-Disposition"]
-    assert response.content == PDF
+    assert response.getvalue() == PDF
 
     response = client.get(_url("act_pdf", "p_cr", 2023, objective.code, 1))
-    assert response.status_code == 200 and response.content == PDF + b"atto"
+    assert response.status_code == 200 and response.getvalue() == PDF + b"atto"
 
     page = _year(client).content.decode()
     assert _url("signed_pdf", "p_cr", 2023, objective.code, 1) in page
@@ -253,7 +253,7 @@ def test_open_data_json_validates_and_csv_has_the_rows(client, published, plan, 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert 'filename="piao-p_cr-2023.json"' in response["Content-Disposition"]
-    document = json.loads(response.content)
+    document = json.loads(response.getvalue())
     assert schema_problems(document) == []
     assert [o["code"] for o in document["objectives"]] == sorted([published.code, second.code])
     assert document["objectives"][0]["published_on"] == "2023-03-03"
@@ -264,16 +264,18 @@ def test_open_data_json_validates_and_csv_has_the_rows(client, published, plan, 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="piao-p_cr-2023-obiettivi.csv"' in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0][:2] == ["code", "title"] and rows[0][-3:] == ["revision", "published_on", "adoption_act"]
     assert [r[0] for r in rows[1:]] == sorted([published.code, second.code])
     phases = list(
         csv.reader(
-            io.StringIO(client.get(_url("open_data_csv", "p_cr", 2023, "fasi")).content.decode("utf-8-sig"))
+            io.StringIO(
+                client.get(_url("open_data_csv", "p_cr", 2023, "fasi")).getvalue().decode("utf-8-sig")
+            )
         )
     )
     assert len(phases) == 1 + 4  # header and two phases for each objective
-    indicators = client.get(_url("open_data_csv", "p_cr", 2023, "indicatori")).content.decode("utf-8-sig")
+    indicators = client.get(_url("open_data_csv", "p_cr", 2023, "indicatori")).getvalue().decode("utf-8-sig")
     assert indicators.count("Tempo medio di pagamento") == 2
 
 
@@ -294,7 +296,7 @@ def test_the_strategic_objective_reads_as_published(client, published, plan):
     )
     page = _year(client).content.decode()
     assert old_title in page and "Titolo riscritto dopo la pubblicazione" not in page
-    document = json.loads(client.get(_url("open_data_json", "p_cr", 2023)).content)
+    document = json.loads(client.get(_url("open_data_json", "p_cr", 2023)).getvalue())
     [group] = document["strategic_objectives"]
     assert (group["code"], group["title"]) == (strategic.code, old_title)
     assert "Finalità nuova" not in group["purposes"]

@@ -315,7 +315,7 @@ def test_download_permissions(client, draft, people, other_body):
         client.force_login(people[who])
         response = client.get(url)
         assert response.status_code == 200, who
-        assert response.content == bytes(document.current.content)
+        assert response.getvalue() == bytes(document.current.content)
         assert response["Content-Type"] == "application/pdf"
     for who in ("funzionario_bianchi",):
         client.force_login(people[who])
@@ -383,7 +383,7 @@ def test_one_act_file_for_a_batch_shown_on_every_objective(client, plan, people)
         assert "Decreto del Presidente n. 12 del 01/03/2023" in page
         url = reverse("approvals:act_file", args=[o.pk, adoption.pk])
         assert url in page
-        assert client.get(url).content == bytes(adoption.file.content)
+        assert client.get(url).getvalue() == bytes(adoption.file.content)
     lonely = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], code="2023_7777")
     assert client.get(reverse("approvals:act_file", args=[lonely.pk, adoption.pk])).status_code == 404
 

@@ -44,7 +44,7 @@ def test_the_segreteria_downloads_the_package_of_an_objective(client, ready, peo
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     expected = package_for([ready])
-    assert response.content == expected.content
+    assert response.getvalue() == expected.content
     assert response["Content-Disposition"] == f'attachment; filename="{expected.name}"'
     entry = AuditEntry.objects.get(action="transmission.package_download")
     assert entry.actor == people["segreteria"]
@@ -81,7 +81,7 @@ def test_the_package_of_several_objectives_from_the_transmission_page(client, pl
         reverse("approvals:transmission_package"), {"obiettivi": [o.pk for o in objectives]}
     )
     assert response.status_code == 200
-    manifest, _ = read_package(response.content)
+    manifest, _ = read_package(response.getvalue())
     assert [x["code"] for x in manifest["objectives"]] == sorted(o.code for o in objectives)
     client.force_login(satta)
     assert client.get(reverse("approvals:transmission_page")).status_code == 403
@@ -109,9 +109,9 @@ def test_the_objective_page_offers_the_package_and_shows_the_recorded_receipt(cl
     assert "Ricevuta DFP-2023-0042 del 02/03/2023" in page
     assert reverse("approvals:transmission_receipt", args=[t.pk]) in page
     receipt = client.get(reverse("approvals:transmission_receipt", args=[t.pk]))
-    assert receipt.content == RECEIPT_PDF and receipt["Content-Type"] == "application/pdf"
+    assert receipt.getvalue() == RECEIPT_PDF and receipt["Content-Type"] == "application/pdf"
     stored = client.get(reverse("approvals:stored_package", args=[t.pk]))
-    assert stored.content == bytes(t.package.content)
+    assert stored.getvalue() == bytes(t.package.content)
     client.force_login(people["dirigente_satta"])  # no panel, no file for whom may not read them
     assert "Trasmissione a Funzione Pubblica</h3>" not in client.get(_detail(ready)).content.decode()
     assert client.get(reverse("approvals:stored_package", args=[t.pk])).status_code == 404

@@ -1,6 +1,6 @@
 """Every uploaded file is checked before it is accepted (approvals.uploads): a PDF must parse and carry no
 JavaScript, launch action or embedded file, nor expand beyond the limit; a receipt's image must decode.
-Each refusal is shown next to its field and saves nothing."""
+Each refusal is shown next to its field and saves nothing. Downloads name their file safely."""
 
 from __future__ import annotations
 
@@ -296,3 +296,22 @@ def test_a_refused_receipt_is_shown_next_to_its_field_and_nothing_is_saved(
     assert snapshot(transmitting) == before and fresh(transmitting).state == State.TRANSMISSION
     assert not Transmission.objects.exists() and StoredFile.objects.count() == files
 
+
+# -- downloads ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "disposition"),
+    [
+        ('ricevuta "DFP".pdf', 'attachment; filename="ricevuta \\"DFP\\".pdf"'),
+        ('ricevuta "è".pdf', "attachment; filename*=utf-8''ricevuta%20%22%C3%A8%22.pdf"),
+    ],
+)
+def test_a_name_with_quotes_is_quoted_in_the_download(client, transmitting, people, name, disposition):
+    client.force_login(people["segreteria"])
+    receipt = small_pdf("ricevuta")
+    assert post_receipt(client, transmitting, SimpleUploadedFile(name, receipt)).status_code == 302
+    transmission = Transmission.objects.get()
+    assert transmission.receipt_file.name == name
+    response = client.get(reverse("approvals:transmission_receipt", args=[transmission.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == disposition
+    assert response["Content-Type"] == "application/pdf" and response.getvalue() == receipt

@@ -22,7 +22,7 @@ def exported(client, plan, people):
     response = client.get(reverse("workflow:plan_download", args=[plan.year, "json"]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="piao-2023-p_cr.json"'
-    return json.loads(response.content)
+    return json.loads(response.getvalue())
 
 
 def upload(client, content: bytes, name="piano.json", year=2023):
@@ -39,13 +39,13 @@ def test_the_download_is_a_valid_document_and_is_logged(exported):
 
 def test_the_unions_download_only_what_they_may_see(client, plan, exported, people):
     client.force_login(people["sindacato"])
-    document = json.loads(client.get(reverse("workflow:plan_download", args=[plan.year, "json"])).content)
+    document = json.loads(client.get(reverse("workflow:plan_download", args=[plan.year, "json"])).getvalue())
     assert document["objectives"] == []
 
 
 def test_the_csv_download_holds_three_tables(client, plan, exported):
     response = client.get(reverse("workflow:plan_download", args=[plan.year, "zip"]))
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
     assert sorted(archive.namelist()) == ["fasi.csv", "indicatori.csv", "obiettivi.csv"]
     objectives = archive.read("obiettivi.csv").decode("utf-8-sig").splitlines()
     assert objectives[0].startswith("code,title,strategic_objective,weight") and len(objectives) == 3

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -128,13 +129,13 @@ def plan_download(request, year: int, fmt: str):
     document = plan_export(by=request.user, plan=plan, fmt={"zip": "csv"}.get(fmt, fmt))
     stem = f"piao-{year}-{plan.body.ipa_code}"
     if fmt == "json":
-        response = HttpResponse(
-            json.dumps(document, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
-        )
+        content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+        content_type = "application/json; charset=utf-8"
     elif fmt == "xlsx":
         content = spreadsheet.plan_tables_xlsx(document_as_csv_tables(document))
-        response = HttpResponse(content, content_type=spreadsheet.CONTENT_TYPE)
+        content_type = spreadsheet.CONTENT_TYPE
     else:
-        response = HttpResponse(csv_zip(document), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+        content, content_type = csv_zip(document), "application/zip"
+    return FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=f"{stem}.{fmt}", content_type=content_type
+    )
