@@ -315,3 +315,25 @@ def test_a_name_with_quotes_is_quoted_in_the_download(client, transmitting, peop
     assert response.status_code == 200
     assert response["Content-Disposition"] == disposition
     assert response["Content-Type"] == "application/pdf" and response.getvalue() == receipt
+
+
+def encrypted(pdf: bytes, user_password: str) -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.encrypt(user_password=user_password, owner_password="proprietario", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_an_encrypted_pdf_is_read_when_it_opens_without_a_password_and_refused_otherwise():
+    assert uploads.check_pdf(encrypted(small_pdf("atto"), "")) == "application/pdf"
+    with pytest.raises(uploads.FileRefused) as exc:
+        uploads.check_pdf(encrypted(JAVASCRIPT_OPEN_ACTION, ""))  # opened, then inspected like any other
+    assert exc.value.message == uploads.PDF_JAVASCRIPT
+    with pytest.raises(uploads.FileRefused) as exc:
+        uploads.check_pdf(encrypted(small_pdf("atto"), "segreta"))
+    assert exc.value.message == uploads.PDF_ENCRYPTED
