@@ -176,6 +176,11 @@ LOGGING = {
     "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
+# Uploads (acts, receipts, minutes, signed PDFs): at most UPLOAD_MAX_BYTES each; a PDF is parsed before it
+# is accepted and refused when its streams expand beyond PDF_MAX_EXPANDED_BYTES (approvals/uploads.py).
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+PDF_MAX_EXPANDED_BYTES = int(os.environ.get("PDF_MAX_EXPANDED_BYTES", str(100 * 1024 * 1024)))
+
 # Transmission to Funzione Pubblica through an intermediary (bodies whose transmitter is "http"): one POST
 # waits at most TRANSMISSION_HTTP_TIMEOUT seconds; a failed attempt is tried again after 60 s, 120 s,
 # 240 s... (at most TRANSMISSION_RETRY_MAX_SECONDS), TRANSMISSION_MAX_ATTEMPTS times in all. The first
