@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import actions, edit, interchange, pages, plans
+from .views import actions, edit, guide, interchange, pages, plans
 
 app_name = "workflow"
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
     path("ente/", pages.switch_body, name="switch_body"),
+    path("guida/", guide.guide, name="guide"),
     path("obiettivi/", pages.objective_list, name="objective_list"),
     path("obiettivi/nuovo/", edit.objective_create_view, name="objective_create"),
     path("obiettivi/<int:pk>/", pages.objective_detail, name="objective_detail"),
