@@ -77,8 +77,6 @@ def test_concurrent_writers_wait_instead_of_failing(tmp_path):
         [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr[-3000:]
-
-
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     statuses, errors = outcome["approvals"]
     assert errors == [], errors[:3]
