@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
 
 from approvals.models import StepRecord
 from flows import errors
@@ -342,6 +343,7 @@ def _json_chunks(export: AuditEntry, body, filters: selectors.LogFilters, entrie
     yield "\n]}\n"
 
 
+@require_safe
 @login_required
 def change_log_download(request, fmt: str):
     if fmt not in EXPORT_FORMATS:

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from flows import errors
 from flows.services.interchange import IMPORT_FORBIDDEN, plan_export, plan_import
@@ -118,6 +118,7 @@ def plan_import_confirm(request):
     return redirect("workflow:plan_detail", year=result.year)
 
 
+@require_safe
 @login_required
 def plan_download(request, year: int, fmt: str):
     body = require_body(request)
