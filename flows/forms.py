@@ -18,6 +18,48 @@ class CommentForm(forms.Form):
     )
 
 
+PROTOCOL_DATE_REQUIRED = "Con il numero di protocollo indica anche la data."
+PROTOCOL_NUMBER_REQUIRED = "Con la data indica anche il numero di protocollo."
+PROTOCOL_DATE_FUTURE = "La data del protocollo non può essere futura."
+
+
+class ApproveForm(CommentForm):
+    """The approval sends the information to the unions: its letter carries the protocol typed here, or,
+    with both fields empty, the next number of the body's numbering of union letters, dated the day it is
+    sent."""
+
+    protocol_number = forms.CharField(
+        label="Protocollo n. (facoltativo)",
+        max_length=50,
+        required=False,
+        help_text="Vuoto: la lettera prende il numero successivo della numerazione dell'ente (n/anno).",
+    )
+    protocol_date = forms.DateField(
+        label="del",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plan_date],
+    )
+
+    def clean_protocol_number(self):
+        return self.cleaned_data["protocol_number"].strip()
+
+    def clean_protocol_date(self):
+        value = self.cleaned_data.get("protocol_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(PROTOCOL_DATE_FUTURE)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        number, date = data.get("protocol_number"), data.get("protocol_date")
+        if number and not date and not self.has_error("protocol_date"):
+            self.add_error("protocol_date", PROTOCOL_DATE_REQUIRED)
+        if date and not number and not self.has_error("protocol_number"):
+            self.add_error("protocol_number", PROTOCOL_NUMBER_REQUIRED)
+        return data
+
+
 class ReasonForm(forms.Form):
     comment = forms.CharField(
         label="Motivazione",
@@ -255,7 +297,7 @@ class PublishForm(forms.Form):
 
 TRANSITION_FORMS = {
     "submit": CommentForm,
-    "approve": CommentForm,
+    "approve": ApproveForm,
     "return_to_drafting": ReasonForm,
     "close_consultation": CloseConsultationForm,
     "sign": SignForm,

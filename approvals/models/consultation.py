@@ -30,11 +30,27 @@ class UnionInformation(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     request_until = models.DateTimeField(_("confronto richiedibile fino al"))
     batch = models.UUIDField(_("operazione multipla"), null=True, blank=True)
+    # Who signs the letter, as at the moment of sending (a later change of name or role does not rewrite it).
+    sender_name = models.CharField(_("firmatario"), max_length=300, blank=True)
+    sender_role = models.CharField(_("qualifica del firmatario"), max_length=100, blank=True)
+    # The letter's protocol: typed by the Segreteria, or the next of the body's numbering of union letters
+    # (``protocol_sequence`` in ``protocol_year``: "3/2026"). Empty only on letters sent before it existed.
+    protocol_number = models.CharField(_("protocollo n."), max_length=50, blank=True)
+    protocol_date = models.DateField(_("protocollo del"), null=True, blank=True)
+    protocol_year = models.PositiveSmallIntegerField(_("anno della numerazione"), null=True, blank=True)
+    protocol_sequence = models.PositiveIntegerField(_("numero progressivo"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("informazione sindacale")
         verbose_name_plural = _("informazioni sindacali")
         ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "protocol_year", "protocol_sequence"],
+                condition=models.Q(protocol_sequence__isnull=False),
+                name="one_union_letter_number_per_body_year",
+            )
+        ]
 
     def __str__(self):
         return f"Informazione sindacale del {self.sent_at:%d/%m/%Y}"

@@ -3,13 +3,42 @@ rules (who, until when, how often) are checked there."""
 
 from __future__ import annotations
 
+from django.db.models import Max
+from django.utils import timezone
+
 from ..models import ConfrontoRequest, Meeting, Observation, UnionInformation
 from ..selectors.consultation import request_deadline, union_reps_of
 
 
-def information_create(*, body, objectives, by, sent_at, batch=None) -> UnionInformation:
+def next_letter_number(body, year: int) -> int:
+    """The next number of ``body``'s own numbering of union letters in ``year`` (1 for the first). The
+    caller holds the lock of the body's row, so two letters cannot take the same number."""
+    numbered = UnionInformation.objects.filter(body=body, protocol_year=year)
+    return (numbered.aggregate(n=Max("protocol_sequence"))["n"] or 0) + 1
+
+
+def information_create(
+    *,
+    body,
+    objectives,
+    by,
+    sent_at,
+    sender_name: str,
+    sender_role: str,
+    protocol_number: str = "",
+    protocol_date=None,
+    batch=None,
+) -> UnionInformation:
     """The information sent to ``body``'s union representatives on ``objectives``, with the names of its
-    recipients as they are now (a representative who leaves later stays on the letter)."""
+    recipients as they are now (a representative who leaves later stays on the letter), signed by
+    ``sender_name`` as ``sender_role``. Without a typed ``protocol_number`` the letter takes the next number
+    of the body's numbering for the year it is sent, dated the day it is sent."""
+    year = sequence = None
+    if not protocol_number:
+        protocol_date = timezone.localdate(sent_at)
+        year = protocol_date.year
+        sequence = next_letter_number(body, year)
+        protocol_number = f"{sequence}/{year}"
     reps = list(union_reps_of(body.pk))
     information = UnionInformation.objects.create(
         body=body,
@@ -18,6 +47,12 @@ def information_create(*, body, objectives, by, sent_at, batch=None) -> UnionInf
         sent_by=by,
         request_until=request_deadline(sent_at, body),
         batch=batch,
+        sender_name=sender_name,
+        sender_role=sender_role,
+        protocol_number=protocol_number,
+        protocol_date=protocol_date,
+        protocol_year=year,
+        protocol_sequence=sequence,
     )
     information.objectives.set(objectives)
     information.recipients.set(reps)

@@ -19,7 +19,7 @@ from approvals.services import consultation as records
 from approvals.services.files import stored_file_create
 from notifications.services import notify_transition
 from workflow import access
-from workflow.models import State
+from workflow.models import Body, Role, State
 
 from .. import errors
 from .common import lock_objective
@@ -68,9 +68,19 @@ def _stamp(value) -> str:
 
 
 # -- the information -----------------------------------------------------------------------------------
-def information_send(*, objectives, by, batch=None) -> list[UnionInformation]:
+def sender_role(user, body) -> str:
+    """The capacity in which ``user`` signs a letter of ``body``: the Segretario Generale, or the office."""
+    if access.is_segretario(user, body):
+        return Role.SEGRETARIO.label
+    return Role.SEGRETERIA.label
+
+
+def information_send(
+    *, objectives, by, batch=None, protocol_number: str = "", protocol_date=None
+) -> list[UnionInformation]:
     """One information per body for the objectives a call just moved into ``union_consultation``. Runs
-    inside that call's transaction (flows.services.transitions._after_all)."""
+    inside that call's transaction (flows.services.transitions._after_all). The letter is signed by ``by``
+    and carries the protocol typed in the approval, or the next number of the body's numbering."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("information_send must run inside the transaction of the transition")
     by_body: dict[int, list] = {}
@@ -79,8 +89,19 @@ def information_send(*, objectives, by, batch=None) -> list[UnionInformation]:
     sent = []
     now = timezone.now()
     for group in by_body.values():
-        body = group[0].plan.body
-        information = records.information_create(body=body, objectives=group, by=by, sent_at=now, batch=batch)
+        # The body's row is locked while its next letter number is taken.
+        body = Body.objects.select_for_update().get(pk=group[0].plan.body_id)
+        information = records.information_create(
+            body=body,
+            objectives=group,
+            by=by,
+            sent_at=now,
+            sender_name=by.get_full_name() or by.get_username(),
+            sender_role=sender_role(by, body),
+            protocol_number=(protocol_number or "").strip(),
+            protocol_date=protocol_date,
+            batch=batch,
+        )
         audit.record(
             action="consultation.information",
             by=by,
@@ -91,6 +112,10 @@ def information_send(*, objectives, by, batch=None) -> list[UnionInformation]:
                 "recipients": information.recipient_names,
                 "request_until": information.request_until.isoformat(),
                 "batch": str(batch) if batch else None,
+                "sender": information.sender_name,
+                "sender_role": information.sender_role,
+                "protocol_number": information.protocol_number,
+                "protocol_date": information.protocol_date.isoformat(),
             },
         )
         sent.append(information)

@@ -253,7 +253,13 @@ def _after_all(name, *, objectives: list[Objective], by, cleaned, context: StepC
     """What one call leaves for all the objectives it moved together, once each has been moved (still
     inside the transaction): e.g. one PDF to sign for a batch entering ``signature``."""
     if name == "approve" and objectives:  # one information to the unions for all of them
-        context.information = consultation.information_send(objectives=objectives, by=by, batch=context.batch)
+        context.information = consultation.information_send(
+            objectives=objectives,
+            by=by,
+            batch=context.batch,
+            protocol_number=cleaned.get("protocol_number") or "",
+            protocol_date=cleaned.get("protocol_date"),
+        )
     if name == "close_consultation" and objectives:  # one PDF to sign for all of them, never regenerated
         context.document = signatures.document_freeze(
             objectives=objectives, by=by, batch=context.batch, prepared=context.prepared

@@ -19,6 +19,7 @@ from approvals.selectors.consultation import (
 )
 from audit.models import AuditEntry
 from flows import errors
+from flows.forms import PROTOCOL_DATE_FUTURE, PROTOCOL_DATE_REQUIRED, PROTOCOL_NUMBER_REQUIRED
 from flows.services import consultation as svc
 from flows.services.transitions import objectives_batch_transition
 from notifications import rules
@@ -99,6 +100,62 @@ def test_a_batch_gets_one_information_for_all_its_objectives(plan, people):
     assert set(information.objectives.all()) == set(objectives)
     assert information.batch is not None
     assert StepRecord.objects.filter(transition="approve", batch=information.batch).count() == len(batch)
+
+
+def test_the_letter_is_signed_by_its_sender_and_numbered_per_body_and_year(plan, people, other_body):
+    first, second = (ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]) for _ in range(2))
+    for o in (first, second):
+        walk_to(o, State.SUBMITTED, people)
+    act(first, "approve", people["segreteria"])
+    act(second, "approve", people["segretario"])
+    segretaria_crema = member("segreteria_crema", other_body, Role.SEGRETERIA, first_name="Ada")
+    dirigente_crema = member("dirigente_crema", other_body, Role.DIRIGENTE)
+    crema = ObjectiveFactory(plan__body=other_body, responsible=dirigente_crema)
+    walk_to(crema, State.SUBMITTED, {**people, "segreteria": segretaria_crema})
+    act(crema, "approve", segretaria_crema)
+
+    today = timezone.localdate()
+    by_first, by_second, by_crema = (current_information(o) for o in (first, second, crema))
+    assert (by_first.sender_name, by_first.sender_role) == ("Giulia Verdi", "Segreteria Generale")
+    assert (by_second.sender_name, by_second.sender_role) == ("Massimo Placchi", "Segretario Generale")
+    assert by_first.protocol_number == f"1/{today.year}" and by_first.protocol_date == today
+    assert by_second.protocol_number == f"2/{today.year}"
+    assert by_crema.protocol_number == f"1/{today.year}"  # another body, its own numbering
+    entries = AuditEntry.objects.filter(action="consultation.information", body_id=plan.body_id)
+    entry = entries.order_by("pk").last()
+    assert entry.payload["data"]["protocol_number"] == f"2/{today.year}"
+    assert entry.payload["data"]["sender"] == "Massimo Placchi"
+
+
+def test_a_typed_protocol_is_kept_and_leaves_the_numbering_alone(plan, people):
+    typed, numbered = (ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]) for _ in range(2))
+    for o in (typed, numbered):
+        walk_to(o, State.SUBMITTED, people)
+    act(typed, "approve", people["segreteria"], protocol_number=" PG 2026/0001234 ",
+        protocol_date=dt.date(2026, 3, 2))
+    act(numbered, "approve", people["segreteria"])
+    information = current_information(typed)
+    assert information.protocol_number == "PG 2026/0001234"
+    assert information.protocol_date == dt.date(2026, 3, 2)
+    assert information.protocol_sequence is None
+    assert current_information(numbered).protocol_number == f"1/{timezone.localdate().year}"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"protocol_number": "1234"}, PROTOCOL_DATE_REQUIRED),
+        ({"protocol_date": dt.date(2026, 3, 2)}, PROTOCOL_NUMBER_REQUIRED),
+        ({"protocol_number": "1234", "protocol_date": dt.date(2099, 1, 1)}, PROTOCOL_DATE_FUTURE),
+    ],
+)
+def test_a_half_or_future_protocol_is_refused_and_nothing_changes(draft, people, extra, message):
+    walk_to(draft, State.SUBMITTED, people)
+    before = snapshot(draft)
+    with pytest.raises(errors.InvalidInput) as exc:
+        act(draft, "approve", people["segreteria"], **extra)
+    assert message in exc.value.message
+    assert snapshot(draft) == before and not UnionInformation.objects.exists()
 
 
 def test_the_unions_notification_leads_to_the_information(in_consultation, people):

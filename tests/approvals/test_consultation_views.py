@@ -17,6 +17,7 @@ from approvals.models import ConfrontoRequest, Meeting, Observation, StoredFile,
 from approvals.selectors.consultation import current_information, request_deadline
 from approvals.views import consultation as views
 from flows import errors
+from flows.forms import PROTOCOL_DATE_REQUIRED
 from flows.services import consultation as svc
 from notifications.models import Notification
 from tests.factories import Role, member
@@ -389,6 +390,32 @@ def test_the_unions_notification_opens_the_information(client, consulted, people
     assert APPROVE_COMMENT not in union_note.message and APPROVE_COMMENT not in page
     responsible_note = Notification.objects.get(recipient=people["dirigente_satta"], transition="approve")
     assert APPROVE_COMMENT in responsible_note.message
+
+
+def test_the_letter_prints_its_protocol_and_who_sends_it(client, draft, people):
+    walk_to(draft, State.SUBMITTED, people)
+    act(draft, "approve", people["segretario"], protocol_number="PG 1234", protocol_date=dt.date(2026, 3, 2))
+    information = current_information(draft)
+    client.force_login(people["sindacato"])
+    for name in ("information_letter", "information_detail"):
+        page = text(client.get(info_url(name, information)))
+        assert "PG 1234 del 02/03/2026" in page
+        assert "Massimo Placchi" in page and "Segretario Generale" in page
+    letter = text(client.get(info_url("information_letter", information)))
+    assert "Il Segretario Generale / la Segreteria Generale" not in letter
+    assert "Segretario Generale<br>Massimo Placchi" in letter
+
+
+def test_the_approve_form_refuses_half_a_protocol_next_to_the_field(client, draft, people):
+    walk_to(draft, State.SUBMITTED, people)
+    client.force_login(people["segreteria"])
+    response = client.post(
+        reverse("workflow:objective_transition", args=[draft.pk, "approve"]),
+        {"lock_version": fresh(draft).lock_version, "protocol_number": "PG 1234"},
+    )
+    assert response.status_code == 400
+    assert PROTOCOL_DATE_REQUIRED in text(response)
+    assert fresh(draft).state == State.SUBMITTED and not UnionInformation.objects.exists()
 
 
 def test_observations_are_in_the_change_log(client, consulted, people):
