@@ -30,3 +30,20 @@ window.addEventListener("pageshow", function (event) {
 document.addEventListener("click", function (event) {
   if (event.target.closest("[data-stampa]")) { window.print(); }
 });
+// A page sent back with errors opens on their summary: it takes the focus, so it is read first, and each
+// of its links moves to the field (opening the panel that holds it) instead of only scrolling there.
+(function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+})();
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("[data-error-summary] a[href^='#']");
+  if (!link) { return; }
+  var target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+  if (!target) { return; }
+  event.preventDefault();
+  var panel = target.closest("details");
+  if (panel) { panel.open = true; }
+  target.focus();
+  target.scrollIntoView({ block: "center" });
+});
