@@ -34,8 +34,13 @@ def signers_of(body):
     )
 
 
+SELECT = {"class": "form-select"}  # Bootstrap Italia's select
+
+
 class BodySettingsForm(forms.Form):
-    signature_mode = forms.ChoiceField(label="Modalità di firma", choices=SignatureMode.choices)
+    signature_mode = forms.ChoiceField(
+        label="Modalità di firma", choices=SignatureMode.choices, widget=forms.Select(attrs=SELECT)
+    )
     trust_roots = forms.CharField(
         label="Certificati radice attendibili (PEM)",
         required=False,
@@ -44,7 +49,9 @@ class BodySettingsForm(forms.Form):
             "I certificati delle autorità di certificazione accettate, in formato PEM, uno dopo l'altro."
         ),
     )
-    signer_match = forms.ChoiceField(label="Riconoscimento del firmatario", choices=SignerMatch.choices)
+    signer_match = forms.ChoiceField(
+        label="Riconoscimento del firmatario", choices=SignerMatch.choices, widget=forms.Select(attrs=SELECT)
+    )
     union_information_days = forms.IntegerField(
         label="Giorni minimi di informazione sindacale", min_value=1, max_value=90
     )
@@ -54,7 +61,11 @@ class BodySettingsForm(forms.Form):
     union_confronto_days = forms.IntegerField(
         label="Durata massima del confronto (giorni)", min_value=1, max_value=180
     )
-    transmitter = forms.ChoiceField(label="Trasmissione a Funzione Pubblica", choices=TransmitterMode.choices)
+    transmitter = forms.ChoiceField(
+        label="Trasmissione a Funzione Pubblica",
+        choices=TransmitterMode.choices,
+        widget=forms.Select(attrs=SELECT),
+    )
     transmitter_url = forms.URLField(
         label="Indirizzo dell'intermediario", required=False, max_length=500, assume_scheme="https"
     )

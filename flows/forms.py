@@ -11,6 +11,7 @@ from approvals.models import ActType, ConsultationOutcome
 from workflow.models import SignatureMode, TransmitterMode
 from workflow.rules import validate_plan_date
 
+SELECT = {"class": "form-select"}  # Bootstrap Italia's select, as in the other forms
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
@@ -87,6 +88,7 @@ class CloseConsultationForm(forms.Form):
             (ConsultationOutcome.AGREEMENT.value, ConsultationOutcome.AGREEMENT.label),
             (ConsultationOutcome.DIVERGENT.value, ConsultationOutcome.DIVERGENT.label),
         ],
+        widget=forms.Select(attrs=SELECT),
     )
     summary = forms.CharField(
         label="Sintesi delle posizioni emerse (obbligatoria dopo un confronto)",
@@ -155,7 +157,9 @@ class ActFile:
 
 
 class AdoptForm(forms.Form):
-    act_type = forms.ChoiceField(label="Tipo di atto", choices=ActType.choices)
+    act_type = forms.ChoiceField(
+        label="Tipo di atto", choices=ActType.choices, widget=forms.Select(attrs=SELECT)
+    )
     act_number = forms.CharField(label="Numero dell'atto", max_length=30)
     act_date = forms.DateField(
         label="Data dell'atto",

@@ -25,11 +25,13 @@ class InboxFilterForm(forms.Form):
         label="Raggruppa",
         choices=list(GROUPINGS.items()),
         required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Scegli uno dei raggruppamenti proposti."},
     )
     tipo = forms.ChoiceField(
         label="Tipo di notifica",
         required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Scegli uno dei tipi di notifica proposti."},
     )
 
