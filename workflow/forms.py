@@ -9,6 +9,9 @@ from .models import Indicator, Objective, ObjectiveKind, Phase, State, Strategic
 from .rules import LAST_YEAR, validate_plan_date
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
+# A weight is written as the pages print it, "40,00" (the form field is localized, so it reads "40,00" and
+# "40.00" back): a number input would show "40.00" and refuse a comma.
+WEIGHT_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"})
 
 
 class ObjectiveContentForm(forms.ModelForm):
@@ -34,11 +37,10 @@ class ObjectiveContentForm(forms.ModelForm):
             "beneficiaries",
             "actions",
         ]
+        localized_fields = ["weight"]
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-            "weight": forms.NumberInput(
-                attrs={"step": "0.01", "min": "0", "max": "100", "class": "form-control"}
-            ),
+            "weight": WEIGHT_INPUT,
             "purpose": forms.Textarea(attrs=TEXTAREA),
             "motivation": forms.Textarea(attrs=TEXTAREA),
             "baseline_and_target": forms.Textarea(attrs=TEXTAREA),
@@ -117,11 +119,10 @@ class PhaseForm(forms.ModelForm):
     class Meta:
         model = Phase
         fields = ["description", "weight", "start", "end", "responsibility_center", "notes"]
+        localized_fields = ["weight"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-            "weight": forms.NumberInput(
-                attrs={"step": "0.01", "min": "0", "max": "100", "class": "form-control"}
-            ),
+            "weight": WEIGHT_INPUT,
             "start": forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
             "end": forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
             "responsibility_center": forms.TextInput(attrs={"class": "form-control"}),
