@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from . import rules
 from .models import EmailMode, EmailPreference, Notification
@@ -46,7 +47,8 @@ def compose(user, notifications: list[Notification], *, digest: bool = False) ->
         for n in notifications
     ]
     if digest:
-        subject = f"PIAO: riepilogo del {timezone.localdate():%d/%m/%Y} ({len(items)} notifiche)"
+        count = ngettext("%(n)d notifica", "%(n)d notifiche", len(items)) % {"n": len(items)}
+        subject = f"PIAO: riepilogo del {timezone.localdate():%d/%m/%Y} ({count})"
     elif len(items) == 1:
         subject = "PIAO: " + items[0]["message"]
     else:

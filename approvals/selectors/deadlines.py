@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from workflow import access
 from workflow.models import Objective, Plan, Role, State
@@ -92,7 +93,7 @@ def period_level(end: dt.datetime, now: dt.datetime, *, window_days: int = 0) ->
 
 
 def _objectives(n: int) -> str:
-    return f"{n} obiettivo" if n == 1 else f"{n} obiettivi"
+    return ngettext("%(n)d obiettivo", "%(n)d obiettivi", n) % {"n": n}
 
 
 def when(value) -> str:
@@ -172,10 +173,13 @@ def adoption_deadline(plan: Plan, now: dt.datetime) -> Deadline | None:
     if level == OVERDUE:
         text = f"La scadenza di adozione del PIAO {plan.year} ({when(plan.adoption_deadline)}) è passata"
     else:
-        text = f"Il PIAO {plan.year} va adottato entro il {when(plan.adoption_deadline)}" + (
-            " (oggi)" if left == 0 else f" (tra {left} giorni)"
-        )
-    text += f": {_objectives(len(waiting))} non ancora adottat{'o' if len(waiting) == 1 else 'i'}."
+        soon = ngettext(" (tra %(n)d giorno)", " (tra %(n)d giorni)", left) % {"n": left}
+        if left == 0:
+            soon = " (oggi)"
+        text = f"Il PIAO {plan.year} va adottato entro il {when(plan.adoption_deadline)}{soon}"
+    text += ngettext(
+        ": %(n)d obiettivo non ancora adottato.", ": %(n)d obiettivi non ancora adottati.", len(waiting)
+    ) % {"n": len(waiting)}
     return Deadline(ADOPTION, level, plan.adoption_deadline, text, plan=plan, objectives=waiting)
 
 

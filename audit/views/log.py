@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from approvals.models import StepRecord
@@ -157,7 +158,8 @@ def describe(entry: AuditEntry, steps: dict[int, StepRecord]) -> dict:
     elif action == "batch_transition":
         name = data.get("transition", "")
         label = transition_label(name) if name in TRANSITION_NAMES else name
-        details = f"{label}: {len(data.get('objectives') or [])} obiettivi"
+        n = len(data.get("objectives") or [])
+        details = f"{label}: " + ngettext("%(n)d obiettivo", "%(n)d obiettivi", n) % {"n": n}
     elif action == "auth.login_failed":
         details = f"nome utente provato: «{data.get('username', '')}»"
     elif action.startswith("auth."):

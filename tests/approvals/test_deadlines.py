@@ -62,6 +62,12 @@ def kinds(user, plan, now, *, adoption=True):
 
 
 @pytest.mark.django_db
+def test_the_adoption_deadline_counts_one_day_and_one_objective(draft, plan, people):
+    (item,) = d.deadlines_for(people["segreteria"], plan, at(dt.date(2023, 1, 30)))
+    assert item.text.endswith("entro il 31/01/2023 (tra 1 giorno): 1 obiettivo non ancora adottato.")
+
+
+@pytest.mark.django_db
 def test_adoption_and_drafts_as_the_deadline_nears_and_passes(draft, plan, people):
     segreteria, satta, rossi = people["segreteria"], people["dirigente_satta"], people["dirigente_rossi"]
     assert plan.adoption_deadline == JAN_31

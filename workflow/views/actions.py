@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from flows import errors
@@ -147,9 +148,8 @@ def batch(request):
                     status = 409 if isinstance(exc, errors.BatchBlocked) else 400
                 else:
                     codes = ", ".join(o.code for o in moved)
-                    messages.success(
-                        request, f"{transition_label(name)}: fatto per {len(moved)} obiettivi ({codes})."
-                    )
+                    done = ngettext("%(n)d obiettivo", "%(n)d obiettivi", len(moved)) % {"n": len(moved)}
+                    messages.success(request, f"{transition_label(name)}: fatto per {done} ({codes}).")
                     return redirect(f"{request.path}?stato={source}&azione={name}")
         else:
             status = 400
