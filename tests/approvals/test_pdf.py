@@ -4,8 +4,10 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from django.template.loader import render_to_string
 from pypdf import PdfReader
 
 from approvals.pdf import content_hash, render_objectives_pdf
@@ -76,3 +78,33 @@ def test_a_phase_stored_with_an_end_in_year_9999_still_prints(draft):
     o = Objective.objects.get(pk=draft.pk)
     text = _text(render_objectives_pdf(plan=o.plan, objectives=[o]).content)
     assert o.code in text and "30/12/9999" in text
+
+
+def _header_overflows(html: str) -> list[str]:
+    """The table headers whose text runs past their cell (into the next column), as laid out by WeasyPrint."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    overflows = []
+    for page in HTML(string=html).render().pages:
+        for cell in page._page_box.descendants():
+            if not isinstance(cell, boxes.TableCellBox) or cell.element_tag != "th":
+                continue
+            right = cell.content_box_x() + cell.width
+            for text in cell.descendants():
+                if isinstance(text, boxes.TextBox) and text.position_x + text.width > right + 0.5:
+                    overflows.append(f"«{text.text}» ({text.position_x + text.width - right:.1f} px over)")
+    return overflows
+
+
+def test_the_tables_headers_stay_inside_their_columns():
+    document, warnings = read_document(REPORT.read_bytes(), "report", 2023)
+    body = body_for_import(name="Provincia di Cremona", ipa_code="p_cr")
+    plan_import(by=None, body=body, year=2023, document=document, source=REPORT.name, warnings=warnings)
+    plan = Plan.objects.get(body=body, year=2023)
+    objectives = _objectives(plan)[:2]  # phases with every column, indicators, linked objectives
+    with mock.patch("approvals.pdf.render_to_string", wraps=render_to_string) as rendered:
+        render_objectives_pdf(plan=plan, objectives=objectives)
+    html = render_to_string(*rendered.call_args.args, **rendered.call_args.kwargs)
+    assert "<th>Responsabile</th>" in html
+    assert _header_overflows(html) == []
