@@ -7,6 +7,7 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import URLValidator
 
 from workflow.models import Identity, Membership, Role, SignatureMode, SignerMatch, TransmitterMode
 
@@ -22,6 +23,7 @@ TRUST_ROOTS_REQUIRED = (
 )
 TRANSMITTER_URL_REQUIRED = "Con l'invio tramite intermediario serve l'indirizzo dell'intermediario."
 SIGNER_ROLES = (Role.DIRIGENTE, Role.SEGRETARIO)
+WEB_ADDRESS_INVALID = "Indica l'indirizzo di una pagina web, che cominci con https:// (o http://)."
 
 
 def signers_of(body):
@@ -35,6 +37,13 @@ def signers_of(body):
 
 
 SELECT = {"class": "form-select"}  # Bootstrap Italia's select
+
+
+class WebAddressField(forms.URLField):
+    """The address of a web page (http or https), one message for whatever else is typed."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_error_messages = {"invalid": WEB_ADDRESS_INVALID}
 
 
 class BodySettingsForm(forms.Form):
@@ -72,6 +81,30 @@ class BodySettingsForm(forms.Form):
     transparency_subsection = forms.CharField(
         label="Sotto-sezione di Amministrazione Trasparente", max_length=200
     )
+    accessibility_url = WebAddressField(
+        label="Indirizzo della dichiarazione di accessibilità",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=(
+            "La dichiarazione che l'ente compila sulla piattaforma dell'AgID (form.agid.gov.it). Vuoto: il "
+            "piè di pagina porta a una pagina generica di questa applicazione."
+        ),
+    )
+    privacy_url = WebAddressField(
+        label="Indirizzo dell'informativa sulla privacy",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Vuoto: il piè di pagina porta a una pagina generica di questa applicazione.",
+    )
+    legal_notes_url = WebAddressField(
+        label="Indirizzo delle note legali",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Vuoto: il piè di pagina porta a una pagina generica di questa applicazione.",
+    )
 
     FIELDS = (
         "signature_mode",
@@ -83,6 +116,9 @@ class BodySettingsForm(forms.Form):
         "transmitter",
         "transmitter_url",
         "transparency_subsection",
+        "accessibility_url",
+        "privacy_url",
+        "legal_notes_url",
     )
 
     def __init__(self, *args, body, **kwargs):

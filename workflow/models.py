@@ -106,6 +106,16 @@ class Body(models.Model):
         max_length=200,
         default="Disposizioni generali › Atti generali",
     )
+    # The links every Italian public body's site has in its footer. Empty: the application's own page,
+    # generic, which says the body must publish its own (workflow.templatetags.piao.footer_links).
+    accessibility_url = models.URLField(
+        _("indirizzo della dichiarazione di accessibilità"),
+        max_length=500,
+        blank=True,
+        help_text=_("La dichiarazione compilata sulla piattaforma dell'AgID (form.agid.gov.it)."),
+    )
+    privacy_url = models.URLField(_("indirizzo dell'informativa sulla privacy"), max_length=500, blank=True)
+    legal_notes_url = models.URLField(_("indirizzo delle note legali"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("ente")

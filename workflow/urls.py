@@ -1,12 +1,15 @@
 from django.urls import path
 
-from .views import actions, edit, guide, interchange, pages, plans
+from .views import actions, edit, guide, interchange, legal, pages, plans
 
 app_name = "workflow"
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
     path("ente/", pages.switch_body, name="switch_body"),
     path("guida/", guide.guide, name="guide"),
+    path("accessibilita/", legal.legal_page, {"page": "accessibilita"}, name="accessibilita"),
+    path("privacy/", legal.legal_page, {"page": "privacy"}, name="privacy"),
+    path("note-legali/", legal.legal_page, {"page": "note_legali"}, name="note_legali"),
     path("obiettivi/", pages.objective_list, name="objective_list"),
     path("obiettivi/nuovo/", edit.objective_create_view, name="objective_create"),
     path("obiettivi/<int:pk>/", pages.objective_detail, name="objective_detail"),

@@ -6,6 +6,8 @@ IPA code: ``/trasparenza/<ipa>/piao/<year>/`` is the plan of one body for one ye
 
 from django.urls import path
 
+from workflow.views import legal
+
 from ..views import public
 
 app_name = "trasparenza"
@@ -15,6 +17,9 @@ _objective = "<str:ipa_code>/piao/<int:year>/obiettivi/<str:code>/"
 urlpatterns: list = [
     path("", public.index, name="index"),
     path("<str:ipa_code>/", public.body_page, name="body"),
+    path("<str:ipa_code>/accessibilita/", legal.legal_page, {"page": "accessibilita"}, name="accessibilita"),
+    path("<str:ipa_code>/privacy/", legal.legal_page, {"page": "privacy"}, name="privacy"),
+    path("<str:ipa_code>/note-legali/", legal.legal_page, {"page": "note_legali"}, name="note_legali"),
     path("<str:ipa_code>/piao/<int:year>/", public.year_page, name="year"),
     path("<str:ipa_code>/piao/<int:year>/dati.json", public.open_data_json, name="open_data_json"),
     path("<str:ipa_code>/piao/<int:year>/dati.xlsx", public.open_data_xlsx, name="open_data_xlsx"),

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 
 import audit.services as audit
-from approvals.forms import BodySettingsForm, signers_of
+from approvals.forms import WEB_ADDRESS_INVALID, BodySettingsForm, signers_of
 from approvals.transmission.endpoints import EndpointRefused, check_url
 from workflow import access
 from workflow.models import Body, Identity, Role
@@ -19,6 +21,7 @@ BODY_SETTINGS_FORBIDDEN = (
     "Le impostazioni dell'ente sono riservate alla Segreteria Generale e all'amministratore dell'ente."
 )
 SETTINGS = BodySettingsForm.FIELDS  # the settings the page edits are the ones the service writes
+FOOTER_URLS = ("accessibility_url", "privacy_url", "legal_notes_url")  # links of every page's footer
 
 
 def may_manage_settings(user, body) -> bool:
@@ -43,6 +46,14 @@ def _check_transmitter_url(url: str) -> None:
         raise errors.InvalidInput(exc.message) from exc
 
 
+def _check_web_address(url: str) -> None:
+    """A footer link is a web page: no javascript:, data: or ftp: address on every public page."""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError as exc:
+        raise errors.InvalidInput(WEB_ADDRESS_INVALID) from exc
+
+
 def body_settings_update(*, body_id: int, by, data: dict) -> Body:
     """Save the settings in ``data`` (a cleaned BodySettingsForm) and the signers' fiscal codes."""
     with transaction.atomic():
@@ -57,6 +68,8 @@ def body_settings_update(*, body_id: int, by, data: dict) -> Body:
             if old != new:
                 if name == "transmitter_url" and new:
                     _check_transmitter_url(new)
+                if name in FOOTER_URLS and new:
+                    _check_web_address(new)
                 changes[name] = {"da": _shown(name, old), "a": _shown(name, new)}
                 setattr(body, name, new)
         if changes:

@@ -1,11 +1,15 @@
 """The body's settings page: who may open it, what it saves, what it refuses, the evidence it leaves."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
-from approvals.forms import FISCAL_CODE_INVALID, TRUST_ROOTS_REQUIRED
+from approvals.forms import FISCAL_CODE_INVALID, TRUST_ROOTS_REQUIRED, WEB_ADDRESS_INVALID
 from approvals.signatures import TRUST_ROOTS_INVALID
 from audit.models import AuditEntry
+from flows import errors
+from flows.services.body_settings import body_settings_update
 from tests import pki
 from workflow.models import Body, Identity
 
@@ -105,3 +109,38 @@ def test_a_dirigente_cannot_post_the_settings(client, body, people):
     )
     assert response.status_code == 403
     assert Body.objects.get(pk=body.pk).signature_mode == "login"
+
+
+def test_the_footer_links_are_saved_with_their_evidence(client, body, people):
+    client.force_login(people["amministratore"])
+    addresses = {
+        "accessibility_url": "https://form.agid.gov.it/view/0000-aaaa",
+        "privacy_url": "https://www.provincia.cremona.it/privacy",
+        "legal_notes_url": "https://www.provincia.cremona.it/note-legali",
+    }
+    response = client.post(URL, post_data(body, people, **addresses))
+    assert response.status_code == 302
+    body = Body.objects.get(pk=body.pk)
+    assert {name: getattr(body, name) for name in addresses} == addresses
+    changes = AuditEntry.objects.get(action="body.settings").payload["data"]["settings"]
+    assert changes["privacy_url"] == {"da": "", "a": addresses["privacy_url"]}
+
+
+@pytest.mark.parametrize(
+    "address", ["javascript:alert(1)", "ftp://example.org/privacy", "non è un indirizzo"]
+)
+def test_a_footer_link_that_is_not_a_web_page_is_refused(client, body, people, address):
+    client.force_login(people["segreteria"])
+    response = client.post(URL, post_data(body, people, privacy_url=address))
+    assert response.status_code == 400
+    assert response.context["form"].errors["privacy_url"] == [WEB_ADDRESS_INVALID]
+    assert Body.objects.get(pk=body.pk).privacy_url == ""
+    assert not AuditEntry.objects.filter(action="body.settings").exists()
+
+
+def test_the_service_refuses_a_footer_link_that_is_not_a_web_page_without_the_form(body, people):
+    with pytest.raises(errors.InvalidInput, match=re.escape(WEB_ADDRESS_INVALID)):
+        body_settings_update(
+            body_id=body.pk, by=people["segreteria"], data={"legal_notes_url": "javascript:alert(1)"}
+        )
+    assert Body.objects.get(pk=body.pk).legal_notes_url == ""

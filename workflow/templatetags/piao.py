@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import template
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
@@ -56,3 +57,24 @@ def isodate(value):
         return date_format(dt.date.fromisoformat(value), "d/m/Y")
     except (TypeError, ValueError):
         return value or ""
+
+
+# The footer's links every Italian public body's site has: the body's own page when it gave the address
+# in its settings, else this application's generic page (the body's own on the public pages).
+FOOTER_LINKS = [
+    ("Dichiarazione di accessibilità", "accessibility_url", "accessibilita"),
+    ("Privacy", "privacy_url", "privacy"),
+    ("Note legali", "legal_notes_url", "note_legali"),
+]
+
+
+@register.inclusion_tag("workflow/_footer_links.html")
+def footer_links(body=None, public=False):
+    body = body or None  # a page without one passes "" (an unknown template variable)
+    links = []
+    for label, field, page in FOOTER_LINKS:
+        url = getattr(body, field, "") if body is not None else ""
+        if not url and body is not None and public:
+            url = reverse(f"trasparenza:{page}", args=[body.ipa_code])
+        links.append({"label": label, "url": url or reverse(f"workflow:{page}"), "key": page})
+    return {"links": links}
