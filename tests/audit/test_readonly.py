@@ -35,6 +35,10 @@ READS = {
     "audit:versions",
     "audit:diff",
     "audit:plan_as_of",
+    "workflow:guide",
+    "workflow:accessibilita",
+    "workflow:privacy",
+    "workflow:note_legali",
 }
 # Session only: choosing the current body changes no data.
 SESSION = {"workflow:switch_body"}
