@@ -81,3 +81,29 @@ def test_the_desktop_menu_shows_without_a_button(page, live_server, people, draf
     expect(menu.get_by_role("link", name="Obiettivi")).to_be_visible()
     expect(page.get_by_role("button", name="Mostra o nascondi il menu")).to_be_hidden()
     page.screenshot(path=SCREENSHOTS / "piao-1366-dashboard.png")
+
+
+# Tables whose content is wider than their region (a column that needs scrolling to be seen).
+CLIPPED_TABLES = """() => [...document.querySelectorAll("main .table-responsive")]
+  .filter((r) => r.scrollWidth > r.clientWidth + 1)
+  .map((r) => r.getAttribute("aria-label") + " " + r.scrollWidth + ">" + r.clientWidth)"""
+# Inputs of the form tables too narrow for the value they show ("50,0" of "50,00").
+CLIPPED_INPUTS = """() => {
+  const ctx = document.createElement("canvas").getContext("2d");
+  return [...document.querySelectorAll("table.formset input[type=text]")].filter((i) => {
+    const style = getComputedStyle(i);
+    ctx.font = style.font;
+    const room = i.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return i.value && ctx.measureText(i.value).width > room;
+  }).map((i) => i.name + "=" + i.value);
+}"""
+
+
+def test_at_1366_px_no_column_of_the_objective_or_its_edit_page_is_clipped(page, live_server, people, draft):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, live_server, "dirigente_satta")
+    for name, path in (("scheda", ""), ("modifica", "modifica/")):
+        goto(page, f"{live_server.url}/obiettivi/{draft.pk}/{path}")
+        page.screenshot(path=SCREENSHOTS / f"piao-1366-{name}.png", full_page=True)
+        assert page.evaluate(CLIPPED_TABLES) == []
+        assert page.evaluate(CLIPPED_INPUTS) == []
