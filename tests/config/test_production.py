@@ -10,8 +10,16 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# These processes use a SQLite file of their own whatever the suite runs on: once is enough, in the SQLite
+# run (the production phase of scripts/test.sh runs the same settings on PostgreSQL, behind a real server).
+pytestmark = pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="the same subprocesses as in the SQLite run; production on PostgreSQL is ci/production.sh",
+)
 
 PAGES = textwrap.dedent(
     """

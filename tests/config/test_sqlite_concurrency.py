@@ -11,7 +11,16 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+from django.conf import settings
+
 ROOT = Path(__file__).resolve().parents[2]
+
+# The same file database whatever the suite runs on: once is enough, in the SQLite run.
+pytestmark = pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="SQLite's own locking, checked in the SQLite run of the suite",
+)
 
 SCRIPT = textwrap.dedent(
     """
