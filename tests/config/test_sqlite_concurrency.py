@@ -5,22 +5,11 @@ A file database in a process of its own: the test database of the other tests li
 SQLite locks tables differently, and settings cannot change inside this process."""
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
-import pytest
-from django.conf import settings
+from .process import child_env, only_in_the_sqlite_run, run_python
 
-ROOT = Path(__file__).resolve().parents[2]
-
-# The same file database whatever the suite runs on: once is enough, in the SQLite run.
-pytestmark = pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-    reason="SQLite's own locking, checked in the SQLite run of the suite",
-)
+pytestmark = only_in_the_sqlite_run
 
 SCRIPT = textwrap.dedent(
     """
@@ -77,14 +66,8 @@ SCRIPT = textwrap.dedent(
 
 
 def test_concurrent_writers_wait_instead_of_failing(tmp_path):
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'concorrenza.sqlite3'}",
-    }
-    result = subprocess.run(  # noqa: S603 - this interpreter and the script above
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
+    env = child_env(tmp_path / "concorrenza.sqlite3", DJANGO_SETTINGS_MODULE="config.settings.test")
+    result = run_python(env, "-c", SCRIPT, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     statuses, errors = outcome["approvals"]
