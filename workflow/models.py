@@ -34,6 +34,24 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Ritirato")
 
 
+class Transition(models.TextChoices):
+    """The steps of the objective's state machine: the one list of their names and Italian labels. The
+    states each leaves and enters, who may take it and its conditions are declared by the flow
+    (flows.objective_flow); what each step records, by its step (flows.steps)."""
+
+    SUBMIT = "submit", "Invia alla Segreteria"
+    APPROVE = "approve", "Approva e avvia la consultazione sindacale"
+    RETURN_TO_DRAFTING = "return_to_drafting", "Restituisci al dirigente"
+    CLOSE_CONSULTATION = "close_consultation", "Chiudi la consultazione e avvia la firma"
+    SIGN = "sign", "Firma"
+    ADOPT = "adopt", "Registra l'atto di adozione"
+    TRANSMIT = "transmit", "Registra la trasmissione a Funzione Pubblica"
+    PUBLISH = "publish", "Pubblica in Amministrazione Trasparente"
+    WITHDRAW = "withdraw", "Ritira"
+    REVISE = "revise", "Avvia una revisione"
+    DISCARD_REVISION = "discard_revision", "Annulla la revisione"
+
+
 # The path an objective normally walks, in order (the state tracker draws it).
 STATE_PATH = [
     State.DRAFTING,
