@@ -16,6 +16,7 @@ import datetime as dt
 from django.utils import timezone
 from viewflow.fsm.base import State as FsmState
 
+from approvals import consultation_dates
 from approvals.models import ConsultationOutcome
 from approvals.selectors import consultation, last_publication, missing_signatures, signer_capacities
 from approvals.selectors.transmission import http_delivery_pending
@@ -130,14 +131,9 @@ def _transmission_delivered(flow):
 
 
 def information_period_end(objective) -> dt.datetime:
-    """The end of the information period of the objective's consultation (see
-    approvals.selectors.consultation for how the days are counted)."""
+    """The end of the information period of the objective's consultation (approvals.consultation_dates)."""
     information = consultation.current_information(objective)
-    if information is not None:
-        return consultation.information_period_end(information)
-    # A consultation opened before the information was recorded: counted from entering the state.
-    started = objective.state_entered_at or timezone.now()
-    return consultation.end_of_day_after(started, objective.plan.body.union_information_days)
+    return consultation_dates.objective_information_end(objective, information)
 
 
 def _after_signature(flow, *args, **kwargs):

@@ -1,9 +1,8 @@
 """Reads over the union consultation: the information, its deadlines, the requests for confronto, the
 meetings and the observation threads.
 
-Deadlines count calendar days in the body's time zone (Europe/Rome): the day the information is sent is
-day 0, and a period of N days ends at the end (23:59:59) of day N. Sent on Monday 3 at 10:00 with a
-5-day window, a request is accepted until Saturday 8 at 23:59:59 and refused from Sunday 9 at 00:00.
+The dates (request window, information period, limit of the confronto) come from
+approvals.consultation_dates.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from django.utils import timezone
 from workflow import access
 from workflow.models import Membership, Objective, Role, State
 
+from .. import consultation_dates as dates
 from ..models import ConfrontoRequest, ConsultationOutcome, Meeting, Observation, StepRecord, UnionInformation
 
 # Who may read an information and its records: its body's union representatives and everyone who reads
@@ -25,14 +25,8 @@ from ..models import ConfrontoRequest, ConsultationOutcome, Meeting, Observation
 READERS = access.READ_ALL_ROLES | {Role.SINDACATO}
 
 
-def end_of_day_after(start: dt.datetime, days: int) -> dt.datetime:
-    """The end of the ``days``-th calendar day after the day of ``start``, local time."""
-    day = timezone.localtime(start).date() + dt.timedelta(days=days)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
-
-
 def request_deadline(sent_at: dt.datetime, body) -> dt.datetime:
-    return end_of_day_after(sent_at, body.union_request_days)
+    return dates.request_window_end(sent_at, body)
 
 
 def request_open(information: UnionInformation, now: dt.datetime | None = None) -> bool:
@@ -42,8 +36,7 @@ def request_open(information: UnionInformation, now: dt.datetime | None = None) 
 def information_period_end(information: UnionInformation) -> dt.datetime:
     """When closing without a confronto stops needing a reason: the end of the information period, or of
     the window to request a confronto if that ends later (closing must not cut a request off)."""
-    body = information.body
-    return max(end_of_day_after(information.sent_at, body.union_information_days), information.request_until)
+    return dates.information_period_end(information.sent_at, information.body, information.request_until)
 
 
 def is_union_rep(user, body_id: int) -> bool:
@@ -124,7 +117,7 @@ def confronto_countdown(information: UnionInformation, today: dt.date | None = N
     first = first_request(information)
     if first is None:
         return None
-    deadline = end_of_day_after(first.at, information.body.union_confronto_days)
+    deadline = dates.confronto_limit(first.at, information.body)
     today = today or timezone.localdate()
     return Countdown(deadline=deadline, days_left=(timezone.localtime(deadline).date() - today).days)
 

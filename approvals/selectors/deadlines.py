@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from workflow import access
 from workflow.models import Objective, Plan, Role, State
 
+from .. import consultation_dates as dates
 from ..models import ConfrontoRequest, PublishedRevision, UnionInformation
 from .steps import missing_signatures, signer_capacities
 
@@ -63,21 +64,6 @@ def deadline_level(deadline: dt.date, today: dt.date, *, window: int = DUE_SOON_
 
 def days_left(deadline: dt.date, today: dt.date) -> int:
     return (deadline - today).days
-
-
-def end_of_day_after(start: dt.datetime, days: int) -> dt.datetime:
-    """The end of the ``days``-th calendar day after the day of ``start``, local time."""
-    day = timezone.localtime(start).date() + dt.timedelta(days=days)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
-
-
-def information_end(
-    sent_at: dt.datetime, information_days: int, request_until: dt.datetime | None
-) -> dt.datetime:
-    """The end of the union information period: ``information_days`` calendar days after it was sent, or
-    the end of the window to request a confronto if that is later."""
-    end = end_of_day_after(sent_at, information_days)
-    return max(end, request_until) if request_until else end
 
 
 def period_level(end: dt.datetime, now: dt.datetime, *, window_days: int = 0) -> str | None:
@@ -154,12 +140,9 @@ def consultation_level(objective, now: dt.datetime) -> tuple[str | None, dt.date
         requests = sorted(information.requests.all(), key=lambda r: (r.at, r.pk))
         first = requests[0] if requests else None
         if first is not None:
-            end = end_of_day_after(first.at, body.union_confronto_days)
+            end = dates.confronto_limit(first.at, body)
             return period_level(end, now, window_days=CONFRONTO_DUE_DAYS), end, True
-        end = information_end(information.sent_at, body.union_information_days, information.request_until)
-    else:
-        started = objective.state_entered_at or now
-        end = started + dt.timedelta(days=body.union_information_days)
+    end = dates.objective_information_end(objective, information, now)
     return period_level(end, now), end, False
 
 

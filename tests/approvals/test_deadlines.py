@@ -2,11 +2,13 @@
 plan's adoption deadline."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from approvals import consultation_dates as dates
 from approvals.models import ConfrontoRequest, UnionInformation
 from approvals.selectors import deadlines as d
 from audit.models import AuditEntry
@@ -40,11 +42,25 @@ def test_deadline_level(today, expected):
 
 def test_information_end_counts_calendar_days_and_waits_for_the_request_window():
     sent = at(dt.date(2023, 4, 3), 10)  # Monday
-    assert d.information_end(sent, 5, None) == timezone.make_aware(
+    body = SimpleNamespace(union_information_days=5)
+    assert dates.information_period_end(sent, body, None) == timezone.make_aware(
         dt.datetime.combine(dt.date(2023, 4, 8), dt.time.max)
     )
     later = at(dt.date(2023, 4, 12), 12)
-    assert d.information_end(sent, 5, later) == later
+    assert dates.information_period_end(sent, body, later) == later
+
+
+@pytest.mark.django_db
+def test_consultation_without_information_ends_at_the_end_of_the_day_as_in_the_flow():
+    """A consultation with no information recorded counts from entering the state, to the end of the
+    day, the same date the flow asks a reason until (they used to differ: the dashboard added 24-hour
+    days to the time of day)."""
+    objective = ObjectiveFactory(state=State.UNION_CONSULTATION)
+    objective.state_entered_at = at(dt.date(2023, 4, 3), 10)
+    objective.plan.body.union_information_days = 5
+    level, end, confronto = d.consultation_level(objective, at(dt.date(2023, 4, 8), 18))
+    assert end == timezone.make_aware(dt.datetime.combine(dt.date(2023, 4, 8), dt.time.max))
+    assert (level, confronto) == (None, False)
 
 
 def test_period_level():

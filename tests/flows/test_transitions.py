@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from approvals.consultation_dates import end_of_day_after
 from approvals.models import AdoptionAct, PublishedRevision, Signature, StepRecord, UnionInformation
-from approvals.selectors.consultation import current_information, end_of_day_after, request_deadline
+from approvals.selectors.consultation import current_information, request_deadline
 from flows import errors
 from flows.objective_flow import transition_label
 from flows.services.consultation import confronto_request
