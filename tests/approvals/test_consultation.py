@@ -25,7 +25,7 @@ from flows.services.transitions import objectives_batch_transition
 from notifications import rules
 from notifications.models import Notification
 from tests.factories import ObjectiveFactory, Role, member
-from tests.helpers import act, fresh, last_step, snapshot, walk_to
+from tests.support import act, fresh, last_step, snapshot, walk_to
 from workflow.models import Objective, State
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from flows import errors
 from flows.services import consultation as svc
 from flows.services.transitions import objective_transition
 from tests.factories import ensure_role_groups
-from tests.helpers import fresh, walk_to
+from tests.support import fresh, walk_to
 from workflow.models import State
 
 pytestmark = [

@@ -21,7 +21,7 @@ from flows.forms import PROTOCOL_DATE_REQUIRED
 from flows.services import consultation as svc
 from notifications.models import Notification
 from tests.factories import Role, member
-from tests.helpers import act, fresh, last_step, small_pdf, walk_to
+from tests.support import act, fresh, last_step, small_pdf, walk_to
 from workflow.models import State
 from workflow.rules import DATE_OUT_OF_RANGE
 

@@ -15,7 +15,7 @@ from audit.models import AuditEntry
 from flows import errors
 from flows.services.plans import DEADLINE_FORBIDDEN, plan_deadline_set
 from tests.factories import ObjectiveFactory, PlanFactory
-from tests.helpers import walk_to
+from tests.support import walk_to
 from workflow.models import Objective, State
 
 
@@ -248,7 +248,7 @@ def test_only_the_segreteria_moves_the_deadline(client, plan, people, other_body
 
 @pytest.mark.django_db
 def test_revision_of_a_published_objective_is_not_due_for_adoption(draft, plan, people):
-    from tests.helpers import act
+    from tests.support import act
 
     walk_to(draft, State.PUBLISHED, people)
     act(draft, "revise", people["segreteria"])

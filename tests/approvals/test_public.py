@@ -17,7 +17,7 @@ from approvals.models import (
 )
 from flows.services.content import objective_update
 from tests.factories import ObjectiveFactory, PlanFactory, member
-from tests.helpers import PATH, act, fresh, walk_to
+from tests.support import PATH, act, fresh, walk_to
 from workflow.interchange import schema_problems
 from workflow.models import Role, State, StrategicObjective
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.factories import ObjectiveFactory, PlanFactory
-from tests.helpers import walk_to
+from tests.support import walk_to
 from workflow.models import State
 from workflow.spreadsheet import CONTENT_TYPE
 

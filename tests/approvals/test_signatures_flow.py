@@ -17,7 +17,7 @@ from flows.services.signatures import signature_upload
 from flows.services.transitions import objective_transition, objectives_batch_transition
 from tests import pki
 from tests.factories import ObjectiveFactory
-from tests.helpers import VALID_INPUT, act, files_for, fresh, pdf_upload, snapshot, walk_to
+from tests.support import VALID_INPUT, act, files_for, fresh, pdf_upload, snapshot, walk_to
 from workflow.models import Identity, SignerMatch, State
 
 pytestmark = pytest.mark.django_db

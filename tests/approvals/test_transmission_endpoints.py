@@ -26,7 +26,7 @@ from flows.services.transmission import FAILED_EVENT, transmission_deliver
 from notifications.models import Notification
 from tests.approvals.receiver import LOCAL, Receiver
 from tests.approvals.test_body_settings import post_data
-from tests.helpers import act, walk_to
+from tests.support import act, walk_to
 from workflow.models import Body, State, TransmitterMode
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from flows.services.transitions import objective_transition, objectives_batch_tr
 from tests.approvals.receiver import LOCAL, Receiver
 from tests.approvals.test_transmission_package import PDF_A, freeze_document
 from tests.factories import ObjectiveFactory, PlanFactory
-from tests.helpers import COMMENT, VALID_INPUT, act, fresh, image_bytes, small_pdf, snapshot, walk_to
+from tests.support import COMMENT, VALID_INPUT, act, fresh, image_bytes, small_pdf, snapshot, walk_to
 from workflow.models import State, TransmitterMode
 
 pytestmark = pytest.mark.django_db

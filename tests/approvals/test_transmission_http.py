@@ -23,7 +23,7 @@ from flows.services.transmission import (
 from notifications.models import Notification
 from tests.approvals.receiver import LOCAL, Receiver
 from tests.factories import ObjectiveFactory, PlanFactory, Role, ensure_role_groups, member
-from tests.helpers import COMMENT, act, walk_to
+from tests.support import COMMENT, act, walk_to
 from workflow.models import State, TransmitterMode
 
 T0 = dt.datetime(2023, 3, 4, 9, 0, tzinfo=dt.UTC)

@@ -14,7 +14,7 @@ from flows.services.transmission import (
     package_download,
 )
 from tests.factories import ObjectiveFactory
-from tests.helpers import VALID_INPUT, fresh, walk_to
+from tests.support import VALID_INPUT, fresh, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db

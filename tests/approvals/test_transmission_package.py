@@ -14,7 +14,7 @@ from approvals.selectors.transmission import PACKAGE_MIXED, PackageError, packag
 from approvals.transmission import SignedPdf, build_package, manifest_problems, read_package
 from approvals.transmission.package import EXPORT_NAME, MANIFEST_NAME, MISSING_DOCUMENT_NOTE
 from tests.factories import ObjectiveFactory, PlanFactory
-from tests.helpers import walk_to
+from tests.support import walk_to
 from workflow.interchange import schema_problems
 from workflow.models import State
 

@@ -13,7 +13,7 @@ from flows import errors, forms
 from flows.services.transmission import transmission_deliver
 from tests.approvals.receiver import LOCAL, Receiver
 from tests.factories import ObjectiveFactory, Role, member
-from tests.helpers import act, fresh, small_pdf, walk_to
+from tests.support import act, fresh, small_pdf, walk_to
 from workflow.models import State, TransmitterMode
 
 pytestmark = pytest.mark.django_db

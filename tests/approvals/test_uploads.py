@@ -20,7 +20,7 @@ from approvals.selectors.consultation import current_information
 from approvals.views import consultation as consultation_views
 from flows import forms
 from flows.services import consultation as consultation_services
-from tests.helpers import act, fresh, image_bytes, small_pdf, snapshot, walk_to
+from tests.support import act, fresh, image_bytes, small_pdf, snapshot, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ SCRIPT = textwrap.dedent(
     setup_test_environment()
     call_command("migrate", verbosity=0)
     from tests.factories import BodyFactory, ObjectiveFactory, PlanFactory, Role, ensure_role_groups, member
-    from tests.helpers import walk_to
+    from tests.support import walk_to
     from workflow.models import Objective, State
 
     ensure_role_groups()

@@ -8,7 +8,7 @@ from flows import errors
 from flows.objective_flow import transition_label
 from flows.services.transitions import objectives_batch_transition
 from tests.factories import ObjectiveFactory, PlanFactory, Role, member
-from tests.helpers import COMMENT, VALID_INPUT, files_for, fresh, snapshot, walk_to
+from tests.support import COMMENT, VALID_INPUT, files_for, fresh, snapshot, walk_to
 from workflow.models import Objective, State
 
 pytestmark = pytest.mark.django_db

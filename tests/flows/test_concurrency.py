@@ -16,7 +16,7 @@ from approvals.models import StepRecord
 from flows import errors
 from flows.services.transitions import objective_transition
 from tests.factories import ensure_role_groups
-from tests.helpers import VALID_INPUT, fresh, walk_to
+from tests.support import VALID_INPUT, fresh, walk_to
 from workflow.models import Objective, State
 
 pytestmark = [

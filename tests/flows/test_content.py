@@ -15,7 +15,7 @@ from flows.services.content import (
     objective_update,
 )
 from tests.factories import ObjectiveFactory, PlanFactory, Role, StrategicObjectiveFactory, member
-from tests.helpers import fresh, last_history, snapshot, walk_to
+from tests.support import fresh, last_history, snapshot, walk_to
 from workflow import access
 from workflow.models import Indicator, Objective, Phase, State
 from workflow.selectors import delegates_of, objectives_visible_to

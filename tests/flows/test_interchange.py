@@ -14,7 +14,7 @@ from audit.models import AuditEntry
 from flows import errors
 from flows.services.interchange import IMPORT_FORBIDDEN, IMPORT_REASON, WRONG_YEAR, plan_import
 from tests.factories import BodyFactory, ObjectiveFactory, Role, UserFactory, member
-from tests.helpers import act
+from tests.support import act
 from workflow.export import plan_as_document
 from workflow.models import Body, Objective, Phase, Plan
 

@@ -3,7 +3,7 @@
 import pytest
 
 from flows.objective_flow import available_transitions
-from tests.helpers import act, fresh, walk_to
+from tests.support import act, fresh, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db

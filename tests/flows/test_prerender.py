@@ -9,7 +9,7 @@ from approvals.pdf import content_hash
 from flows import errors
 from flows.services import signatures
 from tests.factories import ensure_role_groups
-from tests.helpers import act, fresh, walk_to
+from tests.support import act, fresh, walk_to
 from workflow.models import State
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from flows.services.transitions import objective_transition
-from tests.helpers import files_for
+from tests.support import files_for
 from workflow.models import State
 
 

@@ -15,7 +15,7 @@ from flows.services.consultation import confronto_request
 from flows.services.content import objective_delegate, objective_update
 from flows.services.memberships import membership_revoke
 from tests.factories import ObjectiveFactory, Role, member, superuser
-from tests.helpers import COMMENT, VALID_INPUT, act, fresh, last_history, last_step, reason, snapshot, walk_to
+from tests.support import COMMENT, VALID_INPUT, act, fresh, last_history, last_step, reason, snapshot, walk_to
 from workflow.export import objective_as_dict
 from workflow.models import Membership, Objective, Phase, State
 

@@ -23,7 +23,7 @@ from flows.services.versions import (
 )
 from notifications import delivery
 from notifications.models import Notification
-from tests.helpers import fresh, snapshot, walk_to
+from tests.support import fresh, snapshot, walk_to
 from workflow.models import Indicator, Objective, Phase, State
 
 pytestmark = pytest.mark.django_db

@@ -29,7 +29,7 @@ from flows.services.content import objective_update
 from notifications.consumers import CLOSE_UNAUTHENTICATED
 from notifications.models import Notification
 from tests.factories import Role, ensure_role_groups, member
-from tests.helpers import act, fresh, walk_to
+from tests.support import act, fresh, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from notifications.models import EmailMode, EmailPreference, Notification
 from tests.factories import ObjectiveFactory
-from tests.helpers import walk_to
+from tests.support import walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from flows.services.content import (
 )
 from notifications import rules
 from notifications.models import Notification
-from tests.helpers import COMMENT, act, fresh, walk_to
+from tests.support import COMMENT, act, fresh, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from flows.services.transitions import objectives_batch_transition
 from notifications import delivery, services
 from notifications.models import EmailMode, EmailPreference, Notification
 from tests.factories import ObjectiveFactory, PlanFactory, superuser
-from tests.helpers import VALID_INPUT, act, fresh, walk_to
+from tests.support import VALID_INPUT, act, fresh, walk_to
 from workflow.models import Membership, Role, State
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 from flows.services.content import objective_delegate, objective_revoke_delegation
 from notifications.models import EmailMode, EmailPreference, Notification
 from notifications.selectors import inbox_summary
-from tests.helpers import act, walk_to
+from tests.support import act, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db

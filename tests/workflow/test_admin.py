@@ -9,7 +9,7 @@ from flows import errors
 from flows.services.bodies import IPA_CODE_INVALID, IPA_CODE_TAKEN, body_create
 from flows.services.memberships import membership_grant
 from tests.factories import BodyFactory, ObjectiveFactory, PlanFactory, Role, UserFactory, member, superuser
-from tests.helpers import act
+from tests.support import act
 from workflow.models import Body, Indicator, Membership, Objective, Phase, Plan, StrategicObjective
 
 pytestmark = pytest.mark.django_db
