@@ -5,7 +5,7 @@ from django.db import DatabaseError, connection, transaction
 
 from audit.models import AuditEntry
 from audit.services import verify
-from tests.helpers import walk_to
+from tests.support import walk_to
 from workflow.models import State
 
 pytestmark = [

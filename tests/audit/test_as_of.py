@@ -13,7 +13,7 @@ from django.utils import timezone
 from audit import versions
 from flows.services.content import objective_update
 from tests.factories import ObjectiveFactory
-from tests.helpers import act, fresh
+from tests.support import act, fresh
 from workflow.models import Indicator, Objective, Phase
 
 from .conftest import text

@@ -9,7 +9,7 @@ from django.db import connection
 from audit.models import AuditEntry, AuditHead
 from audit.services import COLUMN_CHANGED, verify
 from tests.factories import ObjectiveFactory
-from tests.helpers import act, fresh, walk_to
+from tests.support import act, fresh, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from flows.services.memberships import membership_grant
 from flows.services.versions import objective_restore
 from tests.e2e.browser import PASSWORD
 from tests.factories import ObjectiveFactory, Role, UserFactory, superuser
-from tests.helpers import act, fresh
+from tests.support import act, fresh
 from workflow.models import Objective
 
 from .conftest import log_rows, text
@@ -143,7 +143,7 @@ def test_the_objective_links_to_its_versions(client, story, people):
 
 
 def test_an_early_consultation_close_is_highlighted_with_its_reason(client, draft, people):
-    from tests.helpers import walk_to
+    from tests.support import walk_to
     from workflow.models import State
 
     walk_to(draft, State.SIGNATURE, people)  # closes the consultation early, with a written reason
@@ -301,7 +301,7 @@ def member_dirigente(plan):
 
 def test_a_batch_is_in_the_log_of_its_body(client, plan, people):
     from flows.services.transitions import objectives_batch_transition
-    from tests.helpers import walk_to
+    from tests.support import walk_to
     from workflow.models import State
 
     objectives = [

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from audit.models import AuditEntry, AuditHead
-from tests.helpers import walk_to
+from tests.support import walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db

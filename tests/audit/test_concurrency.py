@@ -13,7 +13,7 @@ from audit.models import AuditEntry, AuditHead
 from audit.services import verify
 from flows.services.transitions import objective_transition
 from tests.factories import ObjectiveFactory, ensure_role_groups
-from tests.helpers import VALID_INPUT
+from tests.support import VALID_INPUT
 
 pytestmark = [
     pytest.mark.skipif(

@@ -18,7 +18,7 @@ from audit.selectors import LogFilters
 from audit.services import verify
 from flows import errors
 from flows.services.auditlog import change_log_export
-from tests.helpers import act, walk_to
+from tests.support import act, walk_to
 from workflow import spreadsheet
 from workflow.models import State
 from workflow.spreadsheet import CONTENT_TYPE

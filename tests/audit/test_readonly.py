@@ -15,8 +15,7 @@ from approvals.models import AdoptionAct, StepRecord
 from audit import versions
 from audit.models import AuditEntry
 from flows.services.content import objective_update
-from tests.helpers import fresh
-from tests.views.support import FORM_DATA, edit_post
+from tests.support import FORM_DATA, edit_post, fresh
 from workflow.models import Indicator, Membership, Objective, Phase, Plan, StrategicObjective
 
 from .conftest import text

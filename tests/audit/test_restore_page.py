@@ -9,7 +9,7 @@ from django.urls import reverse
 from audit import versions
 from flows.services.content import objective_assign_responsible, objective_update
 from flows.services.versions import NOTHING_TO_RESTORE, RESTORE_FORBIDDEN, RESTORE_NOT_DRAFT
-from tests.helpers import fresh, snapshot, walk_to
+from tests.support import fresh, snapshot, walk_to
 from workflow.models import State
 
 from .conftest import text

@@ -12,7 +12,7 @@ from django.urls import reverse
 from audit import versions
 from flows.services.content import objective_delegate, objective_update
 from flows.services.interchange import plan_export, plan_import
-from tests.helpers import fresh, walk_to
+from tests.support import fresh, walk_to
 from workflow.models import Objective, State
 
 from .conftest import text

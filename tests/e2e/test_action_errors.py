@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser import axe_check, goto, login, open_action
-from tests.helpers import small_pdf, walk_to
+from tests.support import small_pdf, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.e2e

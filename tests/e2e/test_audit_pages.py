@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from flows.services.content import objective_update
 from tests.e2e.browser import axe_check, login
-from tests.helpers import act, fresh
+from tests.support import act, fresh
 
 pytestmark = pytest.mark.e2e
 

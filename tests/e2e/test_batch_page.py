@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.browser import axe_check, expect_objective, goto, login
 from tests.factories import ObjectiveFactory
-from tests.helpers import walk_to
+from tests.support import walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.e2e

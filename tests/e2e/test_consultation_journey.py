@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.browser import axe_check, expect_objective, goto, login, switch_user
 from tests.factories import ObjectiveFactory
-from tests.helpers import SMALL_PDF, walk_to
+from tests.support import SMALL_PDF, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.e2e

@@ -29,7 +29,7 @@ from tests.e2e.browser import (
     open_action,
     switch_user,
 )
-from tests.helpers import SMALL_PDF, small_pdf, walk_to
+from tests.support import SMALL_PDF, small_pdf, walk_to
 from workflow.interchange import schema_problems
 from workflow.models import Identity, SignerMatch, State
 

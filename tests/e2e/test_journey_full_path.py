@@ -18,7 +18,7 @@ from tests.e2e.browser import (
     open_action,
     switch_user,
 )
-from tests.helpers import SMALL_PDF
+from tests.support import SMALL_PDF
 
 pytestmark = pytest.mark.e2e
 

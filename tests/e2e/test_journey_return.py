@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser import axe_check, confirm, expect_objective, goto, login, open_action, switch_user
-from tests.helpers import act, walk_to
+from tests.support import act, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.e2e

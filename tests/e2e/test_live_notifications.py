@@ -22,7 +22,7 @@ from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from playwright.sync_api import expect
 
 from tests.e2e.browser import axe_check, confirm, expect_objective, goto, login, open_action
-from tests.helpers import act, walk_to
+from tests.support import act, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.e2e
@@ -181,7 +181,7 @@ def test_an_open_edit_form_says_the_objective_changed(asgi_server, page, draft, 
 
     # The Segreteria moves the draft to another dirigente while the form is open.
     from flows.services.content import objective_assign_responsible
-    from tests.helpers import fresh
+    from tests.support import fresh
 
     objective_assign_responsible(
         objective_id=draft.pk,

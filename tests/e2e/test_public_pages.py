@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from approvals.models import AdoptionAct, SignedDocument, SignedDocumentObjective, StoredFile
 from flows.services.content import objective_update
 from tests.e2e.browser import axe_check, goto, login
-from tests.helpers import act, fresh, walk_to
+from tests.support import act, fresh, walk_to
 from workflow.interchange import schema_problems
 from workflow.models import State
 

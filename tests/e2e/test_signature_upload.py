@@ -13,7 +13,7 @@ from approvals import signatures as sig
 from approvals.models import SignedDocument
 from tests import pki
 from tests.e2e.browser import axe_check, expect_objective, goto, login, open_action, switch_user
-from tests.helpers import walk_to
+from tests.support import walk_to
 from workflow.models import Identity, SignerMatch, State
 
 pytestmark = pytest.mark.e2e

@@ -11,7 +11,7 @@ from approvals.models import Transmission, TransmissionStatus
 from approvals.transmission import manifest_problems, read_package
 from tests.approvals.receiver import LOCAL, Receiver
 from tests.e2e.browser import axe_check, confirm, expect_objective, goto, login, open_action
-from tests.helpers import small_pdf, walk_to
+from tests.support import small_pdf, walk_to
 from workflow.models import State, TransmitterMode
 
 pytestmark = pytest.mark.e2e

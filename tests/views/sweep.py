@@ -31,7 +31,7 @@ from flows.services import consultation as consultation_svc
 from flows.services.content import objective_delegate, objective_update
 from flows.services.plans import plan_create, strategic_objective_create
 from tests.factories import ObjectiveFactory, PlanFactory, Role, StrategicObjectiveFactory, member
-from tests.helpers import act, fresh, pdf_upload, small_pdf, walk_to
+from tests.support import act, fresh, pdf_upload, small_pdf, walk_to
 from workflow.models import State, TransmitterMode
 
 # -- the URL patterns of the project, from the resolver ----------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.helpers import fresh, small_pdf, walk_to
+from tests.support import fresh, small_pdf, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db

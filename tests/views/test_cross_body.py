@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import resolve_url
 from django.test import Client
 
-from tests.helpers import small_pdf
+from tests.support import small_pdf
 from tests.views import sweep
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ObjectiveFactory, PlanFactory
-from tests.helpers import act, walk_to
+from tests.support import act, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db

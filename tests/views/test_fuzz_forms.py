@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from tests.helpers import small_pdf
+from tests.support import small_pdf
 from tests.views import sweep
 
 pytestmark = pytest.mark.django_db

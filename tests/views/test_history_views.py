@@ -10,9 +10,8 @@ import pytest
 
 from flows.objective_flow import transition_label
 from flows.services.content import objective_delegate
+from tests.support import block, detail_url, edit_post, edit_url, fresh, text, transition_post, transition_url
 from workflow.models import Objective, State
-
-from .support import block, detail_url, edit_post, edit_url, fresh, text, transition_post, transition_url
 
 pytestmark = pytest.mark.django_db
 

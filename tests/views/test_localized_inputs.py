@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.helpers import fresh
-from tests.views.support import edit_post, edit_url
+from tests.support import edit_post, edit_url, fresh
 
 pytestmark = pytest.mark.django_db
 

@@ -25,9 +25,7 @@ from flows import errors
 from flows.objective_flow import transition_label
 from flows.services.content import objective_delegate
 from tests.factories import ObjectiveFactory
-from workflow.models import State
-
-from .support import (
+from tests.support import (
     FORM_DATA,
     REVISION_IN_PROGRESS,
     TARGET,
@@ -41,6 +39,7 @@ from .support import (
     transition_url,
     walk_to,
 )
+from workflow.models import State
 
 ALLOW, DENY, HIDE, LOGIN = "allow", "deny", "hide", "login"
 A, D, H, L = ALLOW, DENY, HIDE, LOGIN

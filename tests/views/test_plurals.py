@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from approvals.models import StepRecord
 from tests.factories import ObjectiveFactory
-from tests.helpers import fresh, walk_to
+from tests.support import fresh, walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db

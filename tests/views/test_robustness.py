@@ -14,12 +14,7 @@ from approvals.models import StepRecord
 from flows import errors
 from flows.services.content import objective_delegate, objective_update
 from tests.factories import ObjectiveFactory, PlanFactory, StrategicObjectiveFactory, UserFactory, member
-from workflow.interchange import JSON_TOO_DEEP
-from workflow.middleware import SESSION_KEY
-from workflow.models import Phase, Role, State
-from workflow.rules import DATE_OUT_OF_RANGE
-
-from .support import (
+from tests.support import (
     act,
     block,
     detail_url,
@@ -32,6 +27,10 @@ from .support import (
     transition_url,
     walk_to,
 )
+from workflow.interchange import JSON_TOO_DEEP
+from workflow.middleware import SESSION_KEY
+from workflow.models import Phase, Role, State
+from workflow.rules import DATE_OUT_OF_RANGE
 
 pytestmark = pytest.mark.django_db
 

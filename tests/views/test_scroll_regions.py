@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.helpers import walk_to
+from tests.support import walk_to
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db
