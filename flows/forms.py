@@ -1,5 +1,6 @@
-"""The input each transition needs. The transition service validates every call with these forms, so a
-view, a batch, a command or the API cannot pass a step without the data it requires."""
+"""The input each step needs (each step of flows.steps names its form): a page validates it and passes
+the typed input to the engine; a command, an import or the API passes plain data, validated by the same
+form. No call passes a step without the data it requires."""
 
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from workflow.models import SignatureMode, TransmitterMode
 from workflow.rules import validate_plan_date
 
 SELECT = {"class": "form-select"}  # Bootstrap Italia's select, as in the other forms
+
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
@@ -186,7 +188,7 @@ class AdoptForm(forms.Form):
             raise forms.ValidationError(ACT_FILE_TOO_BIG.format(mb=uploads.megabytes(limit)))
         upload.seek(0)
         content = upload.read()
-        upload.seek(0)  # the page validates the upload, then the transition service reads it again
+        upload.seek(0)  # left as found: the content is read here, once
         if not content.startswith(b"%PDF-"):
             raise forms.ValidationError(ACT_FILE_NOT_PDF)
         try:
@@ -267,7 +269,7 @@ class TransmitForm(forms.Form):
             raise forms.ValidationError(RECEIPT_FILE_TOO_BIG.format(mb=uploads.megabytes(limit)))
         upload.seek(0)
         content = upload.read()
-        upload.seek(0)  # the page validates the upload, then the transition service reads it again
+        upload.seek(0)  # left as found: the content is read here, once
         check = next((c for magic, c in RECEIPT_SIGNATURES.items() if content.startswith(magic)), None)
         if check is None:
             raise forms.ValidationError(RECEIPT_FILE_TYPE)
@@ -297,27 +299,3 @@ class PublishForm(forms.Form):
         assume_scheme="https",
     )
     comment = forms.CharField(label="Commento (facoltativo)", required=False)
-
-
-TRANSITION_FORMS = {
-    "submit": CommentForm,
-    "approve": ApproveForm,
-    "return_to_drafting": ReasonForm,
-    "close_consultation": CloseConsultationForm,
-    "sign": SignForm,
-    "adopt": AdoptForm,
-    "transmit": TransmitForm,
-    "publish": PublishForm,
-    "withdraw": ReasonForm,
-    "revise": ReasonForm,
-    "discard_revision": ReasonForm,
-}
-
-
-def transition_form(name: str, *args, body=None, **kwargs) -> forms.Form:
-    """The form of transition ``name`` as shown for ``body`` (the fields its settings ask for)."""
-    if name == "transmit" and body is not None:
-        kwargs["transmitter"] = body.transmitter
-    if name == "sign" and body is not None:
-        kwargs["signature_mode"] = body.signature_mode
-    return TRANSITION_FORMS[name](*args, **kwargs)

@@ -1,9 +1,10 @@
 """The objective's state machine (DESIGN.md, "The objective's states"), declared with viewflow.fsm.
 
-Each transition names its source, target, permission and conditions. The flow wraps one objective for
-one acting user and the input of one call; it changes only the objective's own fields. What a step
-leaves behind (records, signatures, acts, evidence) is written by flows.services.transitions, which is
-the only caller.
+Each transition names its source, target, permission and conditions; its name and label are those of
+workflow.models.Transition. The flow wraps one objective for one acting user and the input of one call;
+it changes only the objective's own fields. What a step records and leaves behind is declared by its step
+(flows.steps.objective, attached here as ``ObjectiveFlow.machine``), run by flows.services.engine, the
+only caller of the transitions.
 
 Only the ``viewflow.fsm.base`` core is used (AGPL with viewflow's library exception); viewflow's fsm
 admin, views, viewset and chart carry a commercial licence and are not imported.
@@ -21,7 +22,7 @@ from approvals.models import ConsultationOutcome
 from approvals.selectors import consultation, last_publication, missing_signatures, signer_capacities
 from approvals.selectors.transmission import http_delivery_pending
 from workflow import access
-from workflow.models import SignatureMode, State, TransmitterMode
+from workflow.models import SignatureMode, State, Transition, TransmitterMode
 from workflow.rules import submission_problems
 
 from . import errors
@@ -163,7 +164,7 @@ class ObjectiveFlow:
     @state.transition(
         source=State.DRAFTING,
         target=State.SUBMITTED,
-        label="Invia alla Segreteria",
+        label=Transition.SUBMIT.label,
         permission=_responsible,
         conditions=[_content_complete],
     )
@@ -173,7 +174,7 @@ class ObjectiveFlow:
     @state.transition(
         source=State.SUBMITTED,
         target=State.UNION_CONSULTATION,
-        label="Approva e avvia la consultazione sindacale",
+        label=Transition.APPROVE.label,
         permission=_segreteria,
     )
     def approve(self):
@@ -182,7 +183,7 @@ class ObjectiveFlow:
     @state.transition(
         source=[State.SUBMITTED, State.UNION_CONSULTATION, State.SIGNATURE],
         target=State.DRAFTING,
-        label="Restituisci al dirigente",
+        label=Transition.RETURN_TO_DRAFTING.label,
         permission=_segreteria,
     )
     def return_to_drafting(self):
@@ -191,7 +192,7 @@ class ObjectiveFlow:
     @state.transition(
         source=State.UNION_CONSULTATION,
         target=State.SIGNATURE,
-        label="Chiudi la consultazione e avvia la firma",
+        label=Transition.CLOSE_CONSULTATION.label,
         permission=_segreteria,
         conditions=[_consultation_may_close, _signers_exist],
     )
@@ -201,7 +202,7 @@ class ObjectiveFlow:
     @state.transition(
         source=State.SIGNATURE,
         target=FsmState.GET_STATE(_after_signature, states=[State.SIGNATURE, State.DELIBERATION]),
-        label="Firma",
+        label=Transition.SIGN.label,
         permission=_pending_signer,
         conditions=[_login_signature_allowed],
     )
@@ -211,7 +212,7 @@ class ObjectiveFlow:
     @state.transition(
         source=State.DELIBERATION,
         target=State.TRANSMISSION,
-        label="Registra l'atto di adozione",
+        label=Transition.ADOPT.label,
         permission=_segreteria,
     )
     def adopt(self):
@@ -220,7 +221,7 @@ class ObjectiveFlow:
     @state.transition(
         source=State.TRANSMISSION,
         target=State.PUBLICATION,
-        label="Registra la trasmissione a Funzione Pubblica",
+        label=Transition.TRANSMIT.label,
         permission=_segreteria,
         conditions=[_receipt_for_manual_upload],
     )
@@ -230,7 +231,7 @@ class ObjectiveFlow:
     @state.transition(
         source=State.PUBLICATION,
         target=State.PUBLISHED,
-        label="Pubblica in Amministrazione Trasparente",
+        label=Transition.PUBLISH.label,
         permission=_segreteria,
         conditions=[_transmission_delivered],
     )
@@ -240,7 +241,7 @@ class ObjectiveFlow:
     @state.transition(
         source=ACTIVE_STATES,
         target=State.WITHDRAWN,
-        label="Ritira",
+        label=Transition.WITHDRAW.label,
         permission=_segreteria,
         conditions=[_never_published],
     )
@@ -250,7 +251,7 @@ class ObjectiveFlow:
     @state.transition(
         source=State.PUBLISHED,
         target=State.DRAFTING,
-        label="Avvia una revisione",
+        label=Transition.REVISE.label,
         permission=_segreteria_or_responsible,
     )
     def revise(self):
@@ -259,7 +260,7 @@ class ObjectiveFlow:
     @state.transition(
         source=ACTIVE_STATES,
         target=State.PUBLISHED,
-        label="Annulla la revisione",
+        label=Transition.DISCARD_REVISION.label,
         permission=_segreteria_or_responsible,
         conditions=[_revision_in_progress],
     )
@@ -267,38 +268,24 @@ class ObjectiveFlow:
         self.objective.revision = last_publication(self.objective).revision
 
 
-TRANSITION_NAMES = [
-    "submit",
-    "approve",
-    "return_to_drafting",
-    "close_consultation",
-    "sign",
-    "adopt",
-    "transmit",
-    "publish",
-    "withdraw",
-    "revise",
-    "discard_revision",
-]
+# Conditions that decide whether a step is offered at all, not only whether it may be applied now:
+# withdraw and discard_revision share their sources, and only one of them applies to an objective.
+OFFERED_ONLY_IF = {_never_published, _revision_in_progress}
 
 
 def transition_label(name: str) -> str:
-    for t in getattr(ObjectiveFlow, name).get_transitions():
-        return t.label
-    return name
+    return Transition(name).label
 
 
 def available_transitions(objective, user) -> list[str]:
     """Transitions leaving the objective's state that ``user`` may try (their conditions not checked)."""
     flow = ObjectiveFlow(objective, by=user)
     names = []
-    for name in TRANSITION_NAMES:
+    for name in Transition.values:
         method = getattr(flow, name)
-        if method.can_proceed(check_conditions=False) and method.has_perm(user):
+        if not (method.can_proceed(check_conditions=False) and method.has_perm(user)):
+            continue
+        deciding = [c for t in method.get_transitions() for c in t.conditions if c in OFFERED_ONLY_IF]
+        if all(condition(flow) for condition in deciding):
             names.append(name)
-    # withdraw and discard_revision share their sources; only one of them applies to an objective.
-    if "withdraw" in names and not _never_published(flow):
-        names.remove("withdraw")
-    if "discard_revision" in names and not _revision_in_progress(flow):
-        names.remove("discard_revision")
     return names

@@ -3,31 +3,25 @@
 Entering ``signature`` freezes one PDF for the objectives that moved together (``document_freeze``,
 called by the transition service once per call); it is never regenerated. In a body with qualified
 signatures each required signer downloads the document's current file, signs it with their own tool and
-uploads it (``signature_upload``): the upload is checked (approvals.signatures) and, when accepted, the
-``sign`` transition is applied through the transition service to every objective of the document that
-waits for this person's signature, and the upload becomes the file the next signer signs.
+uploads it: the ``sign`` step (flows.steps.objective) reads it (``read_upload``), checks it
+(``verify``, with approvals.signatures) and, when accepted, signs every objective of the document that
+waits for this person's signature; the upload becomes the file the next signer signs.
 """
 
 from __future__ import annotations
 
-import uuid
-
-from django.db import transaction
-
 import audit.services as audit
 from approvals import signatures as verification
 from approvals import uploads
-from approvals.models import SignatureMethod, SignedDocument
+from approvals.models import SignedDocument
 from approvals.pdf import content_hash, render_objectives_pdf
-from approvals.selectors import missing_signatures, signer_capacities
 from approvals.selectors import signatures as documents
 from approvals.services import signatures as records
-from workflow.models import Identity, Objective, SignatureMode, State
+from workflow.models import Identity, Objective, State
 from workflow.selectors import objectives_visible_to
 
 from .. import errors
 from ..objective_flow import ObjectiveFlow
-from .common import check_fresh, lock_objective
 
 UPLOAD_TOO_BIG = "Il file supera la dimensione massima di {mb} MB."
 UPLOAD_MISSING = "Carica il PDF firmato digitalmente."
@@ -134,7 +128,7 @@ def document_download(*, user, objective_id: int, document_id: int, which: str):
     return stored
 
 
-def _read(upload) -> bytes:
+def read_upload(upload) -> bytes:
     """The uploaded file's bytes, once it passed the checks of every uploaded PDF (approvals.uploads):
     the signature checks then look at a file known to parse, without scripts, launch actions, embedded
     files or a content that expands beyond the limit."""
@@ -170,101 +164,17 @@ def _expected(user) -> verification.ExpectedSigner:
     )
 
 
-def signature_upload(
-    *, objective_id: int, by, upload, lock_version: int | None = None, comment: str = ""
-) -> list[Objective]:
-    """Accept ``upload`` (bytes or an UploadedFile) as ``by``'s PAdES signature of the current document of
-    the objective, and sign with it every objective of that document waiting for ``by``. All or nothing.
-    Returns the objectives signed, the one named first."""
-    from . import transitions  # the transition service imports this module
-
-    content = _read(upload)
-    with transaction.atomic():
-        # Lock order: the document first, then its objectives in ascending ids (as the transition service
-        # does), so two signers uploading for two objectives of one document wait for each other in turn.
-        seen = objectives_visible_to(by).filter(pk=objective_id).first()
-        if seen is None:
-            raise Objective.DoesNotExist(errors.NOT_FOUND)
-        found = documents.current_document(seen)
-        if found is not None:
-            SignedDocument.objects.select_for_update().filter(pk=found.pk).first()
-        objective = lock_objective(objective_id=objective_id, by=by)
-        check_fresh(objective, lock_version, by=by)
-        transitions.check_may_apply(objective, "sign", by)
-        if objective.plan.body.signature_mode != SignatureMode.QUALIFIED:
-            raise errors.InvalidInput(LOGIN_MODE)
-        if found is None:
-            raise errors.ConditionsUnmet(NO_DOCUMENT)
-        document = SignedDocument.objects.select_related("original", "current").get(pk=found.pk)
-        body = objective.plan.body
-        try:
-            verified = verification.verify_upload(
-                upload=content,
-                current=bytes(document.current.content),
-                original=bytes(document.original.content),
-                trust_roots_pem=body.trust_roots,
-                expected=_expected(by),
-                match=body.signer_match,
-            )
-        except verification.SignatureRefused as exc:
-            raise UploadRefused(exc.message, problems=[exc.message]) from exc
-        stored = records.stored_file_create(
-            name=f"firmato-{document.original.name}"[:255], content=content, by=by
+def verify(content: bytes, *, document: SignedDocument, body, by) -> verification.VerifiedSignature:
+    """Check ``content`` as ``by``'s PAdES signature of ``document``'s current file (the caller holds the
+    document's lock); a refusal says why, next to the file field."""
+    try:
+        return verification.verify_upload(
+            upload=content,
+            current=bytes(document.current.content),
+            original=bytes(document.original.content),
+            trust_roots_pem=body.trust_roots,
+            expected=_expected(by),
+            match=body.signer_match,
         )
-        # every objective of the document that waits for this person's signature, in ascending id order
-        waiting = []
-        for item in documents.document_objectives(document):
-            other = item.objective
-            if other.pk == objective.pk:
-                waiting.append(other.pk)
-                continue
-            if other.state != State.SIGNATURE or other.revision != item.revision:
-                continue
-            current = documents.current_document(other)
-            if current is None or current.pk != document.pk:
-                continue  # returned to drafting and frozen again since: it is signed on its new document
-            if not objectives_visible_to(by).filter(pk=other.pk).exists():
-                continue
-            if signer_capacities(other, by) & missing_signatures(other):
-                waiting.append(other.pk)
-        cleaned = {
-            "comment": (comment or "").strip(),
-            "pades": {
-                "document": document,
-                "file": stored,
-                "certificate_subject": verified.subject,
-                "certificate_issuer": verified.issuer,
-                "certificate_serial": verified.serial,
-                "certificate_fiscal_code": verified.fiscal_code,
-            },
-        }
-        context = transitions.StepContext(batch=uuid.uuid4() if len(waiting) > 1 else None, document=document)
-        signed = []
-        for pk in sorted(waiting):
-            signed.append(
-                transitions.apply_one(
-                    objective_id=pk,
-                    name="sign",
-                    by=by,
-                    lock_version=lock_version if pk == objective.pk else None,
-                    cleaned=cleaned,
-                    context=context,
-                )
-            )
-        records.document_advance(document=document, file=stored)
-        audit.record(
-            action="signature.upload",
-            by=by,
-            obj=objective,
-            body_id=body.pk,
-            data={
-                "document": document.pk,
-                "sha256": stored.sha256,
-                "objectives": [o.code for o in signed],
-                "certificate_subject": verified.subject,
-                "certificate_fiscal_code": verified.fiscal_code,
-                "method": SignatureMethod.PADES,
-            },
-        )
-    signed.sort(key=lambda o: o.pk != objective.pk)
-    return signed
+    except verification.SignatureRefused as exc:
+        raise UploadRefused(exc.message, problems=[exc.message]) from exc

@@ -54,10 +54,11 @@ def setting(name: str):
     return getattr(settings, name, DEFAULTS[name])
 
 
-def transmission_record(*, objectives, by, cleaned, context) -> Transmission:
+def transmission_record(*, objectives, by, receipt, batch=None) -> Transmission:
     """The record of one ``transmit`` call (all its objectives): the package as stored, and the receipt
-    typed in (manual upload) or an outbox row to deliver after commit (HTTP). Inside the step's
-    transaction: if anything here fails, no objective has moved."""
+    typed in (manual upload: ``receipt`` holds its ``receipt_reference``, ``receipt_date`` and
+    ``receipt_file``) or an outbox row to deliver after commit (HTTP). Inside the step's transaction: if
+    anything here fails, no objective has moved."""
     if len({o.plan_id for o in objectives}) != 1:
         raise errors.InvalidInput(errors.TRANSMISSION_MIXED)
     try:
@@ -68,7 +69,7 @@ def transmission_record(*, objectives, by, cleaned, context) -> Transmission:
     transmitter = transmitter_for(body)
     if transmitter.kind == TransmitterMode.MANUAL:
         _check_as_downloaded(objectives)
-    receipt = cleaned.get("receipt_file") if transmitter.asks_receipt else None
+    receipt_file = receipt.receipt_file if transmitter.asks_receipt else None
     now = timezone.now()
     transmission = records.transmission_create(
         body=body,
@@ -77,13 +78,14 @@ def transmission_record(*, objectives, by, cleaned, context) -> Transmission:
         package=package,
         by=by,
         at=now,
-        batch=context.batch,
+        batch=batch,
         endpoint=body.transmitter_url,
-        receipt_reference=(cleaned.get("receipt_reference") or "").strip(),
-        receipt_date=cleaned.get("receipt_date"),
-        receipt_file=(receipt.name, receipt.content, receipt.content_type) if receipt else None,
+        receipt_reference=(receipt.receipt_reference or "").strip(),
+        receipt_date=receipt.receipt_date,
+        receipt_file=(
+            (receipt_file.name, receipt_file.content, receipt_file.content_type) if receipt_file else None
+        ),
     )
-    context.transmission = transmission
     manual = transmitter.kind == TransmitterMode.MANUAL
     audit.record(
         action="transmission.recorded" if manual else "transmission.queued",

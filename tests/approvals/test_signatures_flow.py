@@ -13,7 +13,7 @@ from approvals.models import AdoptionAct, Signature, SignatureMethod, SignedDocu
 from audit.models import AuditEntry
 from flows import errors
 from flows.forms import ACT_FILE_NOT_PDF, ACT_FILE_REQUIRED, SIGNED_PDF_REQUIRED
-from flows.services.signatures import signature_upload
+from flows.services.transitions import signature_upload
 from flows.services.transitions import objective_transition, objectives_batch_transition
 from tests import pki
 from tests.factories import ObjectiveFactory
@@ -295,13 +295,13 @@ def test_approval_by_login_is_refused_in_a_qualified_body_and_upload_in_a_login_
 
 
 def test_the_sign_form_asks_for_the_file_in_a_qualified_body(body, qualified):
-    from flows.forms import transition_form
+    from flows.steps.objective import OBJECTIVE
 
-    form = transition_form("sign", {}, {}, body=qualified)
+    form = OBJECTIVE.step("sign").bound_form({}, {}, body=qualified)
     assert "confirm" not in form.fields and not form.is_valid()
     assert form.errors["signed_pdf"] == [SIGNED_PDF_REQUIRED]
     qualified.signature_mode = "login"
-    assert "signed_pdf" not in transition_form("sign", body=qualified).fields
+    assert "signed_pdf" not in OBJECTIVE.step("sign").bound_form(body=qualified).fields
 
 
 # -- downloads -----------------------------------------------------------------------------------------

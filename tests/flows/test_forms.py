@@ -4,12 +4,12 @@ import pytest
 from django import forms
 
 from approvals.forms import BodySettingsForm
-from flows.forms import TRANSITION_FORMS
+from flows.steps.objective import OBJECTIVE
 from notifications.forms import InboxFilterForm
 
 # The fields of each form (the class's own where the form needs a body to be built).
 FIELDS = {
-    **{f"azione {name}": form_class.base_fields for name, form_class in TRANSITION_FORMS.items()},
+    **{f"azione {step.name}": step.form.base_fields for step in OBJECTIVE},
     "impostazioni dell'ente": BodySettingsForm.base_fields,
     "filtro delle notifiche": InboxFilterForm.base_fields,
 }

@@ -11,25 +11,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from flows import errors
-from flows.forms import transition_form
-from flows.objective_flow import TRANSITION_NAMES, ObjectiveFlow, transition_label
 from flows.services.transitions import objective_transition, objectives_batch_transition
+from flows.steps.objective import OBJECTIVE
 from workflow import access, selectors
 from workflow.middleware import require_body
 from workflow.models import Objective, State
 
 from .pages import action_auto_id, current_plan, detail_context
-
-# Transitions the Segreteria may apply to many objectives at once.
-BATCH_TRANSITIONS = [
-    "approve",
-    "return_to_drafting",
-    "close_consultation",
-    "adopt",
-    "transmit",
-    "publish",
-    "withdraw",
-]
 
 
 def _lock_version(request):
@@ -42,8 +30,9 @@ def _lock_version(request):
 @login_required
 @require_POST
 def objective_transition_view(request, pk: int, name: str):
-    if name not in TRANSITION_NAMES:
+    if name not in OBJECTIVE.steps:
         raise Http404
+    step = OBJECTIVE.steps[name]
     try:
         objective = selectors.objective_get(request.user, pk)
     except Objective.DoesNotExist as exc:
@@ -52,13 +41,13 @@ def objective_transition_view(request, pk: int, name: str):
     if lock_version is None:
         messages.error(request, "Richiesta incompleta: ricarica la pagina e riprova.")
         return redirect("workflow:objective_detail", pk=pk)
-    form = transition_form(
-        name, request.POST, request.FILES, body=objective.plan.body, auto_id=action_auto_id(name)
+    form = step.bound_form(
+        request.POST, request.FILES, body=objective.plan.body, auto_id=action_auto_id(name)
     )
     if not form.is_valid():
         context = detail_context(request, objective, open_action=name, bound_form=form)
         if not any(a["name"] == name for a in context["actions"]):
-            raise PermissionDenied(errors.FORBIDDEN.format(action=transition_label(name)))
+            raise PermissionDenied(errors.FORBIDDEN.format(action=step.label))
         return render(request, "workflow/objective_detail.html", context, status=400)
     try:
         moved = objective_transition(
@@ -66,8 +55,7 @@ def objective_transition_view(request, pk: int, name: str):
             name=name,
             by=request.user,
             lock_version=lock_version,
-            data=form.cleaned_data,
-            files=request.FILES,
+            input=step.input_from(form.cleaned_data),
         )
     except errors.Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
@@ -81,16 +69,13 @@ def objective_transition_view(request, pk: int, name: str):
             return render(request, "workflow/objective_detail.html", context, status=400)
         messages.error(request, exc.message)
         return redirect("workflow:objective_detail", pk=pk)
-    messages.success(request, f"{transition_label(name)}: fatto. Stato attuale: {moved.get_state_display()}.")
+    messages.success(request, f"{step.label}: fatto. Stato attuale: {moved.get_state_display()}.")
     return redirect("workflow:objective_detail", pk=pk)
 
 
 def _batch_transitions_from(state: str) -> list[str]:
-    names = []
-    for name in BATCH_TRANSITIONS:
-        if any(t.source == state for t in getattr(ObjectiveFlow, name).get_transitions()):
-            names.append(name)
-    return names
+    """The steps the Segreteria may apply to many objectives at once that leave ``state``."""
+    return [step.name for step in OBJECTIVE if step.in_batch and state in OBJECTIVE.sources(step.name)]
 
 
 @login_required
@@ -109,10 +94,9 @@ def batch(request):
     refused = request.method == "POST" and requested != name
     objectives = selectors.objective_list(request.user, body, plan=plan, state=source)
     bound = request.method == "POST" and not refused
+    step = OBJECTIVE.steps[name] if name else None
     form = (
-        transition_form(name, request.POST if bound else None, request.FILES or None, body=body)
-        if name
-        else None
+        step.bound_form(request.POST if bound else None, request.FILES or None, body=body) if step else None
     )
     selected = set(request.POST.getlist("obiettivi"))
     status = 200
@@ -139,8 +123,7 @@ def batch(request):
                         objective_ids=ids,
                         name=name,
                         by=request.user,
-                        data=form.cleaned_data,
-                        files=request.FILES,
+                        input=step.input_from(form.cleaned_data),
                         lock_versions=versions,
                     )
                 except errors.WorkflowError as exc:
@@ -149,7 +132,7 @@ def batch(request):
                 else:
                     codes = ", ".join(o.code for o in moved)
                     done = ngettext("%(n)d obiettivo", "%(n)d obiettivi", len(moved)) % {"n": len(moved)}
-                    messages.success(request, f"{transition_label(name)}: fatto per {done} ({codes}).")
+                    messages.success(request, f"{step.label}: fatto per {done} ({codes}).")
                     return redirect(f"{request.path}?stato={source}&azione={name}")
         else:
             status = 400
@@ -164,7 +147,7 @@ def batch(request):
             "states": [
                 s for s in State if s not in (State.PUBLISHED, State.WITHDRAWN) and _batch_transitions_from(s)
             ],
-            "names": [(n, transition_label(n)) for n in names],
+            "names": [(n, OBJECTIVE.label(n)) for n in names],
             "name": name,
             "form": form,
             "objectives": objectives,

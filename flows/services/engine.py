@@ -1,0 +1,158 @@
+"""The engine: runs any step of any state machine (flows.steps) on one object or many, all or nothing.
+
+For a call (DESIGN.md, "How a change flows"):
+1. ``step.prepare``: slow work, before the transaction, on the objects as they are now;
+2. in one transaction, ``step.begin`` (the ids the call moves), then for each object in ascending id
+   order (two calls lock rows in the same order): the permission-filtered fetch and row lock, the stale
+   check, the state and permission check, the flow's transition with its conditions, the save with its
+   history row, the step record, what the step leaves behind, the audit entry and the notifications;
+3. ``step.after_all`` once all moved (one act, one information, one PDF for all of them), and for a batch
+   its own audit entry.
+The input was validated once, before: by the page's form, or by ``Step.validate`` for other callers.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+from viewflow.fsm.base import NoTransition, TransitionConditionsUnmet
+
+import audit.services as audit
+
+from .. import errors
+from ..steps import Call, Step
+from .common import check_fresh, save_with_history
+
+
+def run(call: Call) -> list:
+    """Apply ``call.step`` to the objects of the call: all of them, or none. The objects moved, in the
+    order they moved."""
+    step = call.step
+    step.prepare(call)
+    with transaction.atomic():
+        ids = sorted({int(i) for i in step.begin(call)})
+        for pk in ids:
+            if call.is_batch:
+                _move_in_batch(call, pk)
+            else:
+                call.moved.append(move(call, pk))
+        step.after_all(call)
+        if call.is_batch:
+            _record_batch(call)
+    return call.moved
+
+
+def batch_call(step: Step, *, by, input, ids, lock_versions=None) -> Call:
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        raise errors.InvalidInput(errors.BATCH_EMPTY)
+    return Call(
+        step=step,
+        by=by,
+        input=input,
+        ids=ids,
+        lock_versions=lock_versions or {},
+        batch=uuid.uuid4(),
+        is_batch=True,
+    )
+
+
+def _move_in_batch(call: Call, pk: int) -> None:
+    """Move one object of a batch; a refusal names the objective that blocked the whole batch."""
+    model = call.step.machine.model
+    try:
+        call.moved.append(move(call, pk))
+    except model.DoesNotExist as exc:
+        raise errors.BatchBlocked(
+            errors.BATCH_BLOCKED.format(code=f"L'obiettivo n. {pk}", reason=errors.NOT_FOUND),
+            objective=None,
+            cause=errors.WorkflowError(errors.NOT_FOUND),
+        ) from exc
+    except errors.WorkflowError as exc:
+        code = model.objects.filter(pk=pk).values_list("code", flat=True).first()
+        raise errors.BatchBlocked(
+            errors.BATCH_BLOCKED.format(code=code, reason=exc.message), objective=pk, cause=exc
+        ) from exc
+
+
+def check_may_apply(step: Step, obj, by, flow=None) -> None:
+    """Refuse before any work: the state, then the permission (not the conditions)."""
+    flow = flow or step.machine.flow_class(obj, by=by)
+    method = getattr(flow, step.name)
+    if not method.can_proceed(check_conditions=False):
+        raise errors.TransitionNotAvailable(
+            errors.NOT_AVAILABLE.format(action=step.label, state=obj.get_state_display())
+        )
+    if not method.has_perm(by):
+        raise errors.Forbidden(step.forbidden_message(obj, by))
+
+
+def move(call: Call, pk: int):
+    """Move one object inside the call's transaction."""
+    step, by = call.step, call.by
+    obj = step.machine.lock(pk, by)
+    check_fresh(obj, call.lock_versions.get(pk), by=by)
+    flow = step.machine.flow_class(obj, by=by, data=step.flow_data(call))
+    check_may_apply(step, obj, by, flow)
+    source = obj.state
+    try:
+        getattr(flow, step.name)()
+    except TransitionConditionsUnmet as exc:
+        raise errors.ConditionsUnmet(exc.unmet_message or step.label, problems=flow.problems) from exc
+    except NoTransition as exc:  # pragma: no cover - check_may_apply already refused it
+        raise errors.TransitionNotAvailable(str(exc)) from exc
+    step.checked(call, obj, flow)
+
+    now = timezone.now()
+    if obj.state != source:  # a signature that is not the last keeps the objective where it was
+        obj.state_entered_at = now
+    comment = step.comment(call)
+    save_with_history(obj, by=by, reason=step.label + (f": {comment}" if comment else ""))
+    machine = step.machine
+    record = machine.record_step(
+        obj,
+        transition=step.name,
+        source=source,
+        target=obj.state,
+        by=by,
+        at=now,
+        comment=comment,
+        data=step.record_data(call, obj, flow),
+        batch=call.batch,
+        highlighted=step.highlighted(call, obj, flow),
+    )
+    step.leave_behind(call, obj, record)
+    audit.record(
+        action=step.audit_action,
+        by=by,
+        obj=obj,
+        body_id=machine.body_id(obj),
+        data={
+            "code": obj.code,
+            "from": source,
+            "to": obj.state,
+            "revision": obj.revision,
+            "step": record.pk,
+            "comment": comment,
+            "batch": str(call.batch) if call.batch else None,
+        },
+    )
+    machine.notify(obj, event=step.event, by=by, comment=comment)
+    return obj
+
+
+def _record_batch(call: Call) -> None:
+    bodies = {call.step.machine.body_id(o) for o in call.moved}
+    audit.record(
+        action="batch_transition",
+        by=call.by,
+        body_id=bodies.pop() if len(bodies) == 1 else None,  # so that the body's change log shows it
+        data={
+            "transition": call.step.name,
+            "batch": str(call.batch),
+            "objectives": call.ids,
+            "states": sorted({o.state for o in call.moved}),
+        },
+    )
