@@ -106,6 +106,10 @@ class CloseConsultationForm(forms.Form):
 
 
 SIGN_CONFIRM_REQUIRED = "Conferma l'approvazione per firmare."
+SIGN_LOGIN_MODE = (
+    "Questo ente usa l'approvazione con accesso autenticato: conferma l'approvazione invece di caricare "
+    "un file firmato."
+)
 SIGNED_PDF_REQUIRED = "Carica il PDF firmato digitalmente."
 SIGNED_PDF_HELP = (
     "Scarica il documento da firmare (il link è in questa pagina, «Documento da firmare»), firmalo con il "
@@ -134,6 +138,7 @@ class SignForm(forms.Form):
 
     def __init__(self, *args, signature_mode: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.signature_mode = signature_mode
         if signature_mode == SignatureMode.QUALIFIED:
             del self.fields["confirm"]
             self.fields["signed_pdf"].required = True
@@ -142,7 +147,10 @@ class SignForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if "confirm" in self.fields and not data.get("confirm") and not data.get("signed_pdf"):
+        if self.signature_mode == SignatureMode.LOGIN and self.files.get("signed_pdf"):
+            # a file sent to a body that signs by login is refused, not ignored
+            self.add_error("confirm", SIGN_LOGIN_MODE)
+        elif "confirm" in self.fields and not data.get("confirm") and not data.get("signed_pdf"):
             self.add_error("confirm", SIGN_CONFIRM_REQUIRED)
         return data
 

@@ -20,16 +20,13 @@ from approvals.services import signatures as records
 from workflow.models import Identity, Objective, State
 from workflow.selectors import objectives_visible_to
 
-from .. import errors
+from .. import errors, forms
 from ..objective_flow import ObjectiveFlow
 
 UPLOAD_TOO_BIG = "Il file supera la dimensione massima di {mb} MB."
 UPLOAD_MISSING = "Carica il PDF firmato digitalmente."
 NO_DOCUMENT = "Per questo obiettivo non c'è un documento da firmare."
-LOGIN_MODE = (
-    "Questo ente usa l'approvazione con accesso autenticato: conferma l'approvazione invece di caricare "
-    "un file firmato."
-)
+LOGIN_MODE = forms.SIGN_LOGIN_MODE
 DOCUMENT_NOT_FOUND = "Documento non trovato."
 
 

@@ -57,7 +57,8 @@ class Step:
     name: ClassVar[str]
     form: ClassVar[type[forms.Form]]
     Input: ClassVar[type] = CommentInput
-    # the notification event rules apply (notifications.rules.RULES), or NO_NOTIFICATION
+    # the event whose notification rule applies (notifications.rules.RULES; a rule may tell nobody), when
+    # it is not the step's name
     notification: ClassVar[str | None] = None
     # offered on the batch page (the Segreteria applies it to many objectives at once)
     in_batch: ClassVar[bool] = False
@@ -143,9 +144,6 @@ class Step:
     # -- after all ------------------------------------------------------------------------------------
     def after_all(self, call: Call) -> None:
         """What the call leaves once all its objects moved (still inside the transaction)."""
-
-
-NO_NOTIFICATION = "none"
 
 
 class Machine:

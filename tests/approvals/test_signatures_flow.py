@@ -12,9 +12,8 @@ from approvals import uploads
 from approvals.models import AdoptionAct, Signature, SignatureMethod, SignedDocument, StepRecord
 from audit.models import AuditEntry
 from flows import errors
-from flows.forms import ACT_FILE_NOT_PDF, ACT_FILE_REQUIRED, SIGNED_PDF_REQUIRED
-from flows.services.transitions import signature_upload
-from flows.services.transitions import objective_transition, objectives_batch_transition
+from flows.forms import ACT_FILE_NOT_PDF, ACT_FILE_REQUIRED, SIGN_LOGIN_MODE, SIGNED_PDF_REQUIRED
+from flows.services.transitions import objective_transition, objectives_batch_transition, signature_upload
 from tests import pki
 from tests.factories import ObjectiveFactory
 from tests.support import VALID_INPUT, act, files_for, fresh, pdf_upload, snapshot, walk_to
@@ -403,6 +402,24 @@ def test_the_page_shows_a_refused_upload_next_to_the_file_field(client, draft, p
     assert response.status_code == 400
     form = next(a["form"] for a in response.context["actions"] if a["name"] == "sign")
     assert form.errors["signed_pdf"][0].startswith("La firma è di Paolo Rossi")
+    assert fresh(o).state == State.SIGNATURE and not Signature.objects.exists()
+
+
+def test_the_page_refuses_a_file_sent_to_a_body_that_signs_by_login(client, draft, people, keys):
+    o = walk_to(draft, State.SIGNATURE, people)
+    signed = pki.sign(current_pdf(o), keys["dirigente_satta"])
+    client.force_login(people["dirigente_satta"])
+    response = client.post(
+        reverse("workflow:objective_transition", args=[o.pk, "sign"]),
+        {
+            "lock_version": fresh(o).lock_version,
+            "confirm": "on",
+            "signed_pdf": pdf_upload("firmato.pdf", signed),
+        },
+    )
+    assert response.status_code == 400
+    form = next(a["form"] for a in response.context["actions"] if a["name"] == "sign")
+    assert form.errors["confirm"] == [SIGN_LOGIN_MODE]
     assert fresh(o).state == State.SIGNATURE and not Signature.objects.exists()
 
 
