@@ -7,67 +7,41 @@ import io
 import zipfile
 from decimal import Decimal
 
+from .content import INDICATOR, OBJECTIVE, PHASE, to_interchange
+
+DUP_LINK_KEYS = ("level", "code", "title", "view")
+
 
 def _num(value: Decimal | None):
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
+    return to_interchange(OBJECTIVE["weight"], value)
+
+
+def objective_content(objective) -> dict:
+    """The schema's objective object: the exported fields (workflow.content), with the strategic objective
+    as its code and the responsible as printed, then its phases, indicators and DUP links."""
+    content = {}
+    for f in OBJECTIVE.exported:
+        if f.name == "strategic_objective":
+            content[f.name] = objective.strategic_objective.code if objective.strategic_objective else ""
+        elif f.name == "responsible":
+            content[f.name] = objective.responsible_name or (
+                objective.responsible.get_full_name() if objective.responsible else ""
+            )
+        else:
+            content[f.name] = to_interchange(f, getattr(objective, f.name))
+    content["phases"] = [_row(PHASE, p) for p in objective.phases.all()]
+    content["indicators"] = [_row(INDICATOR, i) for i in objective.indicators.all()]
+    content["dup_links"] = [{k: getattr(d, k) for k in DUP_LINK_KEYS} for d in objective.dup_links.all()]
+    return content
+
+
+def _row(fields, row) -> dict:
+    return {f.name: to_interchange(f, getattr(row, f.name)) for f in fields.exported}
 
 
 def objective_as_dict(objective) -> dict:
     """The schema's objective object, including the workflow state."""
-    return {
-        "code": objective.code,
-        "title": objective.title,
-        "strategic_objective": objective.strategic_objective.code if objective.strategic_objective else "",
-        "weight": _num(objective.weight),
-        "responsible": objective.responsible_name
-        or (objective.responsible.get_full_name() if objective.responsible else ""),
-        "responsibility_center": objective.responsibility_center,
-        "kind": objective.kind,
-        "transversal": objective.transversal,
-        "purpose": objective.purpose,
-        "motivation": objective.motivation,
-        "baseline_and_target": objective.baseline_and_target,
-        "beneficiaries": objective.beneficiaries,
-        "actions": objective.actions,
-        "phases": [
-            {
-                "description": p.description,
-                "weight": _num(p.weight),
-                "start": p.start.isoformat() if p.start else None,
-                "end": p.end.isoformat() if p.end else None,
-                "responsible": p.responsible,
-                "responsibility_center": p.responsibility_center,
-                "notes": p.notes,
-            }
-            for p in objective.phases.all()
-        ],
-        "indicators": [
-            {"description": i.description, "kind": i.kind, "expected": i.expected, "notes": i.notes}
-            for i in objective.indicators.all()
-        ],
-        "dup_links": [
-            {"level": d.level, "code": d.code, "title": d.title, "view": d.view}
-            for d in objective.dup_links.all()
-        ],
-        "state": objective.state,
-    }
-
-
-# Content fields of Objective that the interchange object carries (the rest are workflow data).
-CONTENT_FIELDS = (
-    "title",
-    "weight",
-    "responsibility_center",
-    "kind",
-    "transversal",
-    "purpose",
-    "motivation",
-    "baseline_and_target",
-    "beneficiaries",
-    "actions",
-)
+    return {**objective_content(objective), "state": objective.state}
 
 
 def plan_as_document(plan, objectives) -> dict:
@@ -96,34 +70,13 @@ def plan_as_document(plan, objectives) -> dict:
     }
 
 
-OBJECTIVE_COLUMNS = [
-    "code",
-    "title",
-    "strategic_objective",
-    "weight",
-    "responsible",
-    "responsibility_center",
-    "kind",
-    "transversal",
-    "purpose",
-    "motivation",
-    "baseline_and_target",
-    "beneficiaries",
-    "actions",
-    "state",
-]
-PHASE_COLUMNS = [
-    "objective",
-    "position",
-    "description",
-    "weight",
-    "start",
-    "end",
-    "responsible",
-    "responsibility_center",
-    "notes",
-]
-INDICATOR_COLUMNS = ["objective", "position", "description", "kind", "expected", "notes"]
+# Content fields of Objective that the interchange object carries as they are (the rest are workflow data,
+# or references written as a code or a printed name).
+CONTENT_FIELDS = tuple(f.name for f in OBJECTIVE.exported if f.content and f.kind != "reference")
+
+OBJECTIVE_COLUMNS = [*(f.name for f in OBJECTIVE.exported), "state"]
+PHASE_COLUMNS = ["objective", "position", *(f.name for f in PHASE.exported)]
+INDICATOR_COLUMNS = ["objective", "position", *(f.name for f in INDICATOR.exported)]
 
 
 def document_as_csv_tables(document: dict) -> dict[str, list[list]]:

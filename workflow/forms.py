@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.forms import inlineformset_factory
 
+from .content import INDICATOR, NUMBER, OBJECTIVE, PHASE
 from .models import Indicator, Objective, ObjectiveKind, Phase, State, StrategicObjective
 from .rules import LAST_YEAR, validate_plan_date
 
@@ -12,6 +13,20 @@ TEXTAREA = {"rows": 3, "class": "form-control"}
 # A weight is written as the pages print it, "40,00" (the form field is localized, so it reads "40,00" and
 # "40.00" back): a number input would show "40.00" and refuse a comma.
 WEIGHT_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"})
+
+
+def form_fields(fields) -> list[str]:
+    """The inputs of an edit form: the declared fields the form edits (workflow.content)."""
+    return [f.name for f in fields.in_form]
+
+
+def form_labels(fields) -> dict[str, str]:
+    return {f.name: f.label for f in fields.in_form}
+
+
+def form_numbers(fields) -> list[str]:
+    """The number inputs, written and read as the pages print numbers (40,00)."""
+    return [f.name for f in fields.in_form if f.kind == NUMBER]
 
 
 class ObjectiveContentForm(forms.ModelForm):
@@ -25,19 +40,9 @@ class ObjectiveContentForm(forms.ModelForm):
 
     class Meta:
         model = Objective
-        fields = [
-            "title",
-            "strategic_objective",
-            "weight",
-            "kind",
-            "transversal",
-            "purpose",
-            "motivation",
-            "baseline_and_target",
-            "beneficiaries",
-            "actions",
-        ]
-        localized_fields = ["weight"]
+        fields = form_fields(OBJECTIVE)
+        labels = form_labels(OBJECTIVE)
+        localized_fields = form_numbers(OBJECTIVE)
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
             "weight": WEIGHT_INPUT,
@@ -64,24 +69,26 @@ class ObjectiveContentForm(forms.ModelForm):
 
 class ObjectiveCreateForm(forms.Form):
     code = forms.RegexField(
-        label="Codice",
+        label=OBJECTIVE["code"].label,
         regex=r"^[0-9]{4}_[0-9A-Z]+$",
         max_length=20,
         error_messages={"invalid": "Usa il formato ANNO_CODICE, per esempio 2023_5501 o 2023_5501T."},
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     title = forms.CharField(
-        label="Titolo", max_length=500, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+        label=OBJECTIVE["title"].label,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
     strategic_objective = forms.ModelChoiceField(
-        label="Obiettivo strategico",
+        label=OBJECTIVE["strategic_objective"].label,
         queryset=StrategicObjective.objects.none(),
         required=False,
         empty_label="— da scegliere —",
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     kind = forms.ChoiceField(
-        label="Tipo di obiettivo",
+        label=OBJECTIVE["kind"].label,
         choices=ObjectiveKind.choices,
         initial=ObjectiveKind.PERFORMANCE,
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -118,8 +125,9 @@ class ObjectiveCreateForm(forms.Form):
 class PhaseForm(forms.ModelForm):
     class Meta:
         model = Phase
-        fields = ["description", "weight", "start", "end", "responsibility_center", "notes"]
-        localized_fields = ["weight"]
+        fields = form_fields(PHASE)
+        labels = form_labels(PHASE)
+        localized_fields = form_numbers(PHASE)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
             "weight": WEIGHT_INPUT,
@@ -148,7 +156,8 @@ class PhaseForm(forms.ModelForm):
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = ["description", "kind", "expected", "notes"]
+        fields = form_fields(INDICATOR)
+        labels = form_labels(INDICATOR)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
             "kind": forms.TextInput(attrs={"class": "form-control"}),
