@@ -21,6 +21,7 @@ from django.utils import timezone
 from workflow import access
 from workflow.models import Body, Membership, Role
 
+from . import actions
 from .models import AuditEntry
 
 # Who reads the change log: the auditors and the Segreteria Generale of the body (DESIGN.md, "People").
@@ -36,7 +37,7 @@ HISTORY_FORBIDDEN = (
     "Le versioni degli obiettivi e il piano a una data sono riservati ai revisori (NIV/OIV), alla Segreteria "
     "Generale e ai dirigenti dell'ente."
 )
-AUTH_ACTIONS = ("auth.login", "auth.logout", "auth.login_failed", "auth.lockout", "auth.unlock")
+AUTH_ACTIONS = actions.AUTH_ACTIONS
 PAGE_SIZE = 50
 
 
@@ -51,7 +52,8 @@ def may_read_history(user, body: Body | int | None) -> bool:
 @dataclass(frozen=True)
 class LogFilters:
     """What the change log is narrowed to. ``action`` is one action, or a family ending in a dot
-    (``transition.``); dates are whole days in local time, both included."""
+    (``transition.``: its actions as audit.actions declares them); dates are whole days in local time,
+    both included."""
 
     plan_id: int | None = None
     objective_id: int | None = None
@@ -76,9 +78,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def _action_filter(qs: QuerySet, action: str) -> QuerySet:
-    if not action:
-        return qs
-    return qs.filter(action__startswith=action) if action.endswith(".") else qs.filter(action=action)
+    return qs.filter(action__in=actions.codes_for(action)) if action else qs
 
 
 def _member_ids(body: Body) -> list[str]:
@@ -93,10 +93,7 @@ def _streams(user, body: Body, f: LogFilters) -> list[QuerySet]:
     auth_wanted = (
         f.plan_id is None
         and f.objective_id is None
-        and (
-            not f.action
-            or any(a.startswith(f.action) if f.action.endswith(".") else a == f.action for a in AUTH_ACTIONS)
-        )
+        and (not f.action or bool(set(actions.codes_for(f.action)) & set(AUTH_ACTIONS)))
     )
     people = _member_ids(body) if auth_wanted else []
     if f.actor_id is not None:

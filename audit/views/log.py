@@ -15,20 +15,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from approvals.models import StepRecord
 from flows import errors
-from flows.objective_flow import TRANSITION_NAMES, transition_label
 from flows.services.auditlog import EXPORT_FORMATS, change_log_export
 from workflow import selectors as workflow_selectors
 from workflow import spreadsheet
 from workflow.middleware import require_body
-from workflow.models import Objective, Role, State
 
-from .. import selectors
-from ..actions import ACTION_LABELS, FAMILIES
+from .. import actions, describers, selectors
 from ..forms import ChangeLogFilterForm
 from ..models import AuditEntry
 
@@ -41,20 +37,10 @@ def _log_body(request):
     return body
 
 
-def action_label(action: str) -> str:
-    if action.startswith("transition."):
-        name = action.split(".", 1)[1]
-        return f"Transizione: {transition_label(name)}" if name in TRANSITION_NAMES else action
-    return ACTION_LABELS.get(action, action)
-
-
-def _action_choices() -> list[tuple[str, str]]:
-    transitions = [(f"transition.{n}", f"Transizione: {transition_label(n)}") for n in TRANSITION_NAMES]
-    others = sorted(ACTION_LABELS.items(), key=lambda item: item[1])
-    return [
-        ("Famiglie", FAMILIES),
-        ("Transizioni", transitions),
-        ("Altre azioni", others),
+def _action_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The families first, then each family's actions under its name."""
+    return [("Famiglie", [(f.value, f.all_label) for f in actions.FAMILIES])] + [
+        (f.label, [(a.code, a.label) for a in actions.ACTIONS if a.family == f.key]) for f in actions.FAMILIES
     ]
 
 
@@ -93,112 +79,6 @@ def _cursor(request, name) -> int | None:
     return int(value) if value.isdecimal() else None  # isdigit() also takes "²", which int() refuses
 
 
-def _field_names(names) -> str:
-    labels = []
-    for n in names or []:
-        try:
-            labels.append(str(Objective._meta.get_field(n).verbose_name))
-        except Exception:  # noqa: BLE001 - a field removed since the entry was written
-            labels.append(n)
-    return ", ".join(labels)
-
-
-def _state(code) -> str:
-    try:
-        return State(code).label
-    except ValueError:
-        return code or "—"
-
-
-def describe(entry: AuditEntry, steps: dict[int, StepRecord]) -> dict:
-    """One row of the change log: what happened, to what, why."""
-    data = entry.payload.get("data", {}) or {}
-    action = entry.action
-    reason, details, highlighted = "", "", False
-    if action.startswith("transition."):
-        reason = data.get("comment") or ""
-        details = f"{_state(data.get('from'))} → {_state(data.get('to'))}"
-        step = steps.get(data.get("step"))
-        if step is not None:
-            early = (step.data or {}).get("early_reason")
-            if early:
-                reason = (
-                    f"{reason} · Chiusura anticipata: {early}" if reason else f"Chiusura anticipata: {early}"
-                )
-            highlighted = step.highlighted
-    elif action == "objective.update":
-        reason = data.get("note") or ""
-        parts = []
-        if data.get("fields"):
-            parts.append(f"campi: {_field_names(data['fields'])}")
-        if data.get("rows_changed"):
-            parts.append(f"fasi e indicatori cambiati: {data['rows_changed']}")
-        details = "; ".join(parts)
-    elif action == "objective.restore":
-        reason = data.get("reason") or ""
-        details = f"ripristinata la versione {data.get('version')}"
-    elif action == "objective.create":
-        details = data.get("title", "")
-    elif action in ("permission.delegate", "permission.revoke"):
-        details = f"funzionario: {data.get('delegate', '')}"
-    elif action == "permission.responsible":
-        details = f"da {data.get('from') or '—'} a {data.get('to') or '—'}"
-    elif action in ("permission.role_grant", "permission.role_revoke"):
-        role = data.get("role", "")
-        role_label = Role(role).label if role in Role.values else role
-        details = f"{data.get('user', '')}: {role_label}"
-    elif action == "plan.import":
-        reason = f"file «{data.get('source', '')}»" if data.get("source") else ""
-        details = (
-            f"creati {len(data.get('created') or [])}, aggiornati {len(data.get('updated') or [])}, "
-            f"conflitti {len(data.get('conflicts') or [])}"
-        )
-    elif action in ("plan.export", "audit.export"):
-        details = f"formato {data.get('format', '')}"
-    elif action == "batch_transition":
-        name = data.get("transition", "")
-        label = transition_label(name) if name in TRANSITION_NAMES else name
-        n = len(data.get("objectives") or [])
-        details = f"{label}: " + ngettext("%(n)d obiettivo", "%(n)d obiettivi", n) % {"n": n}
-    elif action == "auth.login_failed":
-        details = f"nome utente provato: «{data.get('username', '')}»"
-    elif action.startswith("auth."):
-        details = f"indirizzo {data.get('ip')}" if data.get("ip") else ""
-    elif action in ("consultation.observation", "consultation.answer", "consultation.request"):
-        reason = data.get("text") or ""
-        if data.get("objectives"):
-            details = "obiettivi " + ", ".join(data["objectives"])
-    elif action == "consultation.information":
-        details = f"obiettivi {', '.join(data.get('objectives') or [])}; destinatari: " + (
-            ", ".join(data.get("recipients") or []) or "nessuno"
-        )
-    elif action == "consultation.meeting":
-        held_on = str(data.get("held_on", ""))[:10]
-        details = f"incontro del {held_on}; partecipanti: {data.get('participants', '')}"
-    elif action == "plan.deadline":
-        details = f"da {data.get('from') or '31 gennaio'} a {data.get('to') or '31 gennaio'}"
-    elif action in ("plan.create", "strategic_objective.create"):
-        details = str(data.get("code") or data.get("year") or "")
-
-    object_label, object_url = "", ""
-    if entry.object_type == "workflow.objective":
-        object_label = data.get("code") or f"obiettivo n. {entry.object_id}"
-        object_url = reverse("audit:versions", args=[entry.object_id])
-    elif entry.object_type == "workflow.plan":
-        object_label = f"piano {data.get('year')}" if data.get("year") else "piano"
-    elif entry.object_type == "auth.user":
-        object_label = data.get("username") or entry.actor_name
-    return {
-        "entry": entry,
-        "action_label": action_label(action),
-        "object_label": object_label,
-        "object_url": object_url,
-        "reason": reason,
-        "details": details,
-        "highlighted": highlighted,
-    }
-
-
 @login_required
 def change_log(request):
     body = _log_body(request)
@@ -210,13 +90,10 @@ def change_log(request):
         page = selectors.change_log_page(
             request.user, body, filters, after=_cursor(request, "dopo"), before=_cursor(request, "prima")
         )
-        step_ids = [
-            e.payload.get("data", {}).get("step")
-            for e in page.entries
-            if e.action.startswith("transition.") and isinstance(e.payload.get("data"), dict)
-        ]
-        steps = {s.pk: s for s in StepRecord.objects.filter(pk__in=[i for i in step_ids if i])}
-        rows = [describe(e, steps) for e in page.entries]
+        transitions = [e for e in page.entries if e.action.startswith(actions.TRANSITION_PREFIX)]
+        step_ids = [i for i in map(describers.step_id, transitions) if i]
+        steps = {s.pk: s for s in StepRecord.objects.filter(pk__in=step_ids)}
+        rows = [describers.describe(e, steps) for e in page.entries]
     query = request.GET.copy()
     for key in ("dopo", "prima"):
         query.pop(key, None)
@@ -268,7 +145,7 @@ def _csv_rows(entries):
                 timezone.localtime(e.at).isoformat(),
                 e.actor_name,
                 e.action,
-                action_label(e.action),
+                actions.label(e.action),
                 e.object_type,
                 e.object_id,
                 "" if e.body_id is None else e.body_id,
@@ -305,7 +182,7 @@ def _xlsx_rows(entries):
             timezone.localtime(e.at),
             e.actor_name,
             e.action,
-            action_label(e.action),
+            actions.label(e.action),
             e.object_type,
             e.object_id,
             e.body_id,
