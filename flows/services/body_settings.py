@@ -70,7 +70,7 @@ def body_settings_update(*, body_id: int, by, data: dict) -> Body:
                     _check_transmitter_url(new)
                 if name in FOOTER_URLS and new:
                     _check_web_address(new)
-                changes[name] = {"da": _shown(name, old), "a": _shown(name, new)}
+                changes[name] = {"from": _shown(name, old), "to": _shown(name, new)}
                 setattr(body, name, new)
         if changes:
             body.save(update_fields=list(changes))
@@ -81,7 +81,7 @@ def body_settings_update(*, body_id: int, by, data: dict) -> Body:
                 continue  # only the body's own signers
             identity, _ = Identity.objects.get_or_create(user_id=user_id)
             if identity.fiscal_code != code:
-                codes[signers[int(user_id)].username] = {"da": identity.fiscal_code, "a": code}
+                codes[signers[int(user_id)].username] = {"from": identity.fiscal_code, "to": code}
                 identity.fiscal_code = code
                 identity.save(update_fields=["fiscal_code"])
         if changes or codes:

@@ -72,9 +72,10 @@ def test_saving_the_signature_settings_and_the_signers_fiscal_codes(client, body
     assert Identity.objects.get(user=people["dirigente_satta"]).fiscal_code == "STTSBR70A41D150X"
     entry = AuditEntry.objects.get(action="body.settings")
     assert entry.body_id == body.pk
-    assert entry.payload["data"]["settings"]["signature_mode"] == {"da": "login", "a": "qualified"}
-    assert len(entry.payload["data"]["settings"]["trust_roots"]["a"]) == 64  # the roots' SHA-256, not the PEM
-    assert entry.payload["data"]["fiscal_codes"] == {"dirigente_satta": {"da": "", "a": "STTSBR70A41D150X"}}
+    data = entry.payload["data"]
+    assert data["settings"]["signature_mode"] == {"from": "login", "to": "qualified"}
+    assert len(data["settings"]["trust_roots"]["to"]) == 64  # the roots' SHA-256, not the PEM
+    assert data["fiscal_codes"] == {"dirigente_satta": {"from": "", "to": "STTSBR70A41D150X"}}
 
 
 @pytest.mark.parametrize(
@@ -123,7 +124,7 @@ def test_the_footer_links_are_saved_with_their_evidence(client, body, people):
     body = Body.objects.get(pk=body.pk)
     assert {name: getattr(body, name) for name in addresses} == addresses
     changes = AuditEntry.objects.get(action="body.settings").payload["data"]["settings"]
-    assert changes["privacy_url"] == {"da": "", "a": addresses["privacy_url"]}
+    assert changes["privacy_url"] == {"from": "", "to": addresses["privacy_url"]}
 
 
 @pytest.mark.parametrize(

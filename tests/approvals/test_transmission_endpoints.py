@@ -94,7 +94,7 @@ def test_a_public_https_address_is_saved(client, body, people):
     assert response.status_code == 302
     assert Body.objects.get(pk=body.pk).transmitter_url == PUBLIC
     entry = AuditEntry.objects.get(action="body.settings")
-    assert entry.payload["data"]["settings"]["transmitter_url"] == {"da": "", "a": PUBLIC}
+    assert entry.payload["data"]["settings"]["transmitter_url"] == {"from": "", "to": PUBLIC}
 
 
 @pytest.mark.parametrize(
