@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from workflow.access import READ_ALL_ROLES, SEGRETERIA_ROLES, segretari_of
-from workflow.models import UNION_VISIBLE_STATES, Membership, Objective, Role, State
+from workflow.models import UNION_VISIBLE_STATES, Membership, Objective, Role
 from workflow.selectors import delegates_of
 
 # Audiences: who "the responsible dirigente" or "the unions" are for one objective.
@@ -149,13 +149,6 @@ RULES: dict[str, Rule] = {
 }
 
 TITLE_LENGTH = 80
-
-
-def event_of(transition: str, objective: Objective) -> str:
-    """The rule that applies once ``transition`` has moved ``objective`` (a signature counts twice)."""
-    if transition == "sign" and objective.state == State.DELIBERATION:
-        return SIGN_COMPLETED
-    return transition
 
 
 def rule_for(event: str) -> Rule:

@@ -28,7 +28,7 @@ def notify_transition(
     caller's transaction: the notifications land or vanish with the change."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify_transition must be called inside the transaction of the change")
-    event = rules.event_of(transition, objective)
+    event = transition
     # Checked here, where they are written: whatever the rules name, nobody outside the objective's body.
     people = rules.within_body(rules.recipients(event, objective, by=by, subject=subject), objective)
     created: list[Notification] = []

@@ -139,7 +139,7 @@ def move(call: Call, pk: int):
             "batch": str(call.batch) if call.batch else None,
         },
     )
-    machine.notify(obj, event=step.event, by=by, comment=comment)
+    machine.notify(obj, event=step.event(obj), by=by, comment=comment)
     return obj
 
 

@@ -73,8 +73,8 @@ class Step:
     def audit_action(self) -> str:
         return f"{self.machine.audit_prefix}.{self.name}"
 
-    @property
-    def event(self) -> str:
+    def event(self, obj) -> str:
+        """The notification event once ``obj`` has moved."""
         return self.notification or self.name
 
     # -- input ----------------------------------------------------------------------------------------

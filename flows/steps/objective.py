@@ -17,6 +17,7 @@ from approvals.models import AdoptionAct, SignatureMethod, SignedDocument
 from approvals.selectors import last_publication, missing_signatures, signer_capacities, valid_signatures
 from approvals.selectors import signatures as documents
 from approvals.services import signatures as document_records
+from notifications.rules import SIGN_COMPLETED
 from notifications.services import notify_transition
 from workflow.models import Objective, SignatureMode, State, Transition
 from workflow.selectors import objectives_visible_to
@@ -163,6 +164,10 @@ class Sign(Step):
 
     def form_kwargs(self, body) -> dict:
         return {"signature_mode": body.signature_mode}
+
+    def event(self, obj) -> str:
+        # the last signature tells the Segreteria the act can be registered; the others tell nobody
+        return SIGN_COMPLETED if obj.state == State.DELIBERATION else self.name
 
     def forbidden_message(self, obj, by) -> str:
         # say why: a signer who already signed, or someone whose signature is not needed
