@@ -1,73 +1,29 @@
 """The Revisore reads everything and changes nothing: every page that writes refuses them with 403 and a
 clear page, and nothing in the database moves. The transitions are also in the permission table of
-tests/views/test_permission_matrix.py; here is every other write, and a guard that names each page so a
-new one has to be classified."""
+tests/views/test_permission_matrix.py; here is every other write with the data its page posts, and a sweep
+that takes its pages from the URL resolver: the revisore POSTs to every pattern of the project, so a new
+page is guarded without editing this file."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.test import Client
+from django.urls import reverse
 from guardian.models import UserObjectPermission
 
 from approvals.models import AdoptionAct, StepRecord
 from audit import versions
 from audit.models import AuditEntry
 from flows.services.content import objective_update
-from tests.support import FORM_DATA, edit_post, fresh
+from tests.support import FORM_DATA, edit_post, fresh, small_pdf
+from tests.views import sweep
 from workflow.models import Indicator, Membership, Objective, Phase, Plan, StrategicObjective
 
 from .conftest import text
 
 pytestmark = pytest.mark.django_db
-
-# Pages that only read (GET); a revisore may open them (or is refused a form they cannot use).
-READS = {
-    "workflow:dashboard",
-    "workflow:objective_list",
-    "workflow:objective_detail",
-    "workflow:plan_detail",
-    "workflow:plan_download",
-    "audit:change_log",
-    "audit:change_log_download",
-    "audit:versions",
-    "audit:diff",
-    "audit:plan_as_of",
-    "workflow:guide",
-    "workflow:accessibilita",
-    "workflow:privacy",
-    "workflow:note_legali",
-}
-# Session only: choosing the current body changes no data.
-SESSION = {"workflow:switch_body"}
-# Every page that writes: (name, url arguments, POST data factory).
-WRITES = {
-    "workflow:objective_create",
-    "workflow:objective_edit",
-    "workflow:objective_responsible",
-    "workflow:objective_delegation",
-    "workflow:objective_transition",
-    "workflow:plan_create",
-    "workflow:plan_deadline",
-    "workflow:plan_import",
-    "workflow:plan_import_confirm",
-    "workflow:plan_detail",
-    "workflow:batch",
-    "audit:restore",
-}
-
-
-def _names(resolver=None, namespace=None):
-    for p in (resolver or get_resolver()).url_patterns:
-        if isinstance(p, URLResolver):
-            yield from _names(p, p.namespace or namespace)
-        elif isinstance(p, URLPattern) and namespace in ("workflow", "audit"):
-            yield f"{namespace}:{p.name}"
-
-
-def test_every_page_of_the_workflow_and_the_audit_is_classified():
-    assert set(_names()) <= READS | SESSION | WRITES
 
 
 def _database():
@@ -218,3 +174,115 @@ def test_the_revisore_has_no_staff_access(revisore, people):
     response = revisore.get(reverse("admin:index"))
     assert response.status_code == 302 and "/admin/login/" in response.url
     assert get_user_model().objects.get(username="revisore").is_staff is False
+
+
+# -- every page of the resolver ----------------------------------------------------------------------------
+#
+# A body with an object of every kind (tests/views/sweep.py); its own people crawl their pages, which tells
+# the arguments of every pattern and the forms that post to it; then the revisore of that body POSTs what
+# those forms post (or, to a pattern no form posts to, the addresses the pages link to) to every pattern of
+# the resolver. Each POST is refused (403 with the clear page, 404, or 405 from a page that only reads) and
+# no row of the database changes. A pattern the crawl cannot reach fails the sweep until it is reached or
+# listed here with the reason; the admin, static files and the logout are left out by the sweep module.
+
+# Patterns the revisore may use, with the reason: they act on the revisore's own account, session or inbox.
+OWN_ACCOUNT = {
+    "login": "signs a person in: their own session",
+    "password_change": "changes the revisore's own password",
+    "password_reset": "e-mails a person a link to reset their own password",
+    "password_reset_confirm": "sets a password from a person's own reset link",
+    "notifications:mark_all_read": "marks the revisore's own notifications read",
+    "notifications:mark_group_read": "marks the revisore's own notifications read",
+    "notifications:profile": "the revisore's own notification preferences",
+    "workflow:switch_body": "chooses the current body among the revisore's own, in the session",
+    "ws/notifications/": "the notifications socket's address over HTTP (426 to any request); the socket "
+                         "itself is tested in tests/notifications",
+}
+# Read pages whose view takes any method: a POST is answered as a GET would be (200, or 400 for a bad
+# filter), and still changes nothing.
+READS_ON_POST = {
+    "workflow:dashboard",
+    "workflow:objective_list",
+    "workflow:objective_detail",
+    "workflow:guide",
+    "audit:change_log",
+    "audit:versions",
+    "audit:diff",
+    "audit:plan_as_of",
+}
+REFUSED = (403, 404, 405)
+POSTS_PER_PATTERN = 12  # distinct addresses of one pattern the revisore posts to
+CRAWLERS = ("segreteria", "dirigente", "sindacato")  # whose pages offer every form
+
+
+def _form_post(form) -> dict:
+    """What the page's form posts with its text areas written (a reason, an observation) and a real PDF in
+    every file field: what its own user would send."""
+    data = form.data()
+    for name, kind, _value, _options in form.fields:
+        if kind == "file":
+            data[name] = SimpleUploadedFile("documento.pdf", small_pdf("revisore"), "application/pdf")
+        elif kind == "textarea" and not str(data.get(name, "")).strip():
+            data[name] = "Testo scritto dal revisore"
+    return data
+
+
+def _revisore_posts(pattern, found) -> list[tuple[str, object]]:
+    """(address, data factory) of each POST the revisore tries on the pattern: the forms the body's people
+    were offered; without one, each address their pages named (with a lock version, as action buttons
+    carry)."""
+    posts: dict[str, object] = {}
+    for _who, _page, form in found.forms.get(pattern.name, []):
+        posts.setdefault(form.action, lambda form=form: _form_post(form))
+    if not posts:
+        urls = [pattern.url(kw) for kw in found.kwargs.get(pattern.name, [])] if pattern.slots else [
+            "/" + pattern.route]
+        for url in urls:
+            posts.setdefault(url, lambda: {"lock_version": "1"})
+    return list(posts.items())[:POSTS_PER_PATTERN]
+
+
+def test_the_listed_exceptions_are_patterns_of_the_resolver():
+    names = {p.name for p in sweep.project_patterns()}
+    assert set(OWN_ACCOUNT) <= names
+    assert READS_ON_POST <= names
+    assert not set(OWN_ACCOUNT) & READS_ON_POST
+
+
+def test_every_pattern_of_the_resolver_refuses_the_revisore_a_post(settings):
+    settings.TRANSMISSION_SEND_ON_COMMIT = False
+    world = sweep.build_body(tag="RRR", number=3, name="Comune di Erre", ipa_code="c_erre", settings=settings)
+    patterns = sweep.project_patterns()
+    clients = {}
+    for who in (*CRAWLERS, "revisore"):
+        clients[who] = Client(raise_request_exception=False)
+        clients[who].force_login(world.people[who])
+    found = sweep.crawl({who: clients[who] for who in CRAWLERS}, patterns,
+                        deeper={"segreteria": 12})
+    revisore = clients["revisore"]
+
+    failures, swept = [], 0
+    for pattern in patterns:
+        if pattern.name in OWN_ACCOUNT:
+            continue
+        posts = _revisore_posts(pattern, found)
+        if not posts:
+            failures.append(f"{pattern.name}: no page of the body names an address of this pattern; make the "
+                            f"crawl reach it or list it in OWN_ACCOUNT with the reason")
+            continue
+        allowed = (200, 400, *REFUSED) if pattern.name in READS_ON_POST else REFUSED
+        before = sweep.snapshot()
+        for url, data in posts:
+            response = revisore.post(url, data())
+            swept += 1
+            if response.status_code not in allowed:
+                failures.append(f"POST {url} ({pattern.name}): {response.status_code}")
+            elif response.status_code == 403:
+                page = text(response)
+                if "Operazione non consentita" not in page or "Nessun dato è stato modificato" not in page:
+                    failures.append(f"POST {url} ({pattern.name}): 403 without the clear page")
+        changed = sweep.changes(before, sweep.snapshot())
+        if changed:
+            failures.append(f"{pattern.name}: the revisore's POST changed rows: {changed}")
+    assert swept > len(patterns)
+    assert not failures, "\n".join(failures)
