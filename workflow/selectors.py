@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
-from guardian.shortcuts import get_objects_for_user
+from guardian.shortcuts import get_objects_for_user, get_users_with_perms
 
 from .access import READ_ALL_ROLES
 from .models import UNION_VISIBLE_STATES, Body, Membership, Objective, Plan, Role, State
@@ -107,12 +107,7 @@ def responsibility_centers(user, body: Body) -> list[str]:
 
 
 def delegates_of(objective: Objective):
-    """Funzionari holding edit rights on ``objective`` through a delegation."""
-    from guardian.shortcuts import get_users_with_perms
-
+    """Funzionari holding edit rights on ``objective`` through a delegation (one query)."""
     users = get_users_with_perms(objective, only_with_perms_in=["change_objective"], with_superusers=False)
-    return [
-        u
-        for u in users
-        if Membership.objects.filter(user=u, body_id=objective.plan.body_id, role=Role.FUNZIONARIO).exists()
-    ]
+    funzionari = Membership.objects.filter(body_id=objective.plan.body_id, role=Role.FUNZIONARIO)
+    return list(users.filter(pk__in=funzionari.values("user_id")))

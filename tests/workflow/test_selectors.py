@@ -7,7 +7,7 @@ from flows.services.content import objective_delegate
 from tests.factories import ObjectiveFactory, PlanFactory, Role, member
 from workflow import access
 from workflow.models import UNION_VISIBLE_STATES, Objective, State
-from workflow.selectors import objective_get, objectives_visible_to
+from workflow.selectors import delegates_of, objective_get, objectives_visible_to
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +97,15 @@ def test_selector_and_can_view_agree(by_state, crema, people, other_body):
         visible = set(objectives_visible_to(user).values_list("pk", flat=True))
         for o in every:
             assert access.can_view(user, o) == (o.pk in visible), (name, o.code, o.state)
+
+
+def test_the_delegates_of_a_draft_are_read_in_one_query_whatever_their_number(
+    draft, people, django_assert_num_queries
+):
+    satta = people["dirigente_satta"]
+    funzionari = [member(f"funzionario_{n}", draft.plan.body, Role.FUNZIONARIO) for n in range(4)]
+    for funzionario in funzionari:
+        objective_delegate(objective_id=draft.pk, by=satta, delegate=funzionario)
+    with django_assert_num_queries(1):
+        found = delegates_of(draft)
+    assert set(found) == set(funzionari)  # the responsible holds the right too, but is no delegate
