@@ -25,7 +25,7 @@ from workflow.models import Objective, Plan, Role, State
 
 from .. import consultation_dates as dates
 from ..models import ConfrontoRequest, PublishedRevision, UnionInformation
-from .steps import missing_signatures, signer_capacities
+from .steps import awaiting_signature_of, missing_signatures, signer_capacities
 
 DUE_SOON_DAYS = 15
 CONFRONTO_DUE_DAYS = 5
@@ -209,11 +209,7 @@ def consultation_deadlines(plan: Plan, now: dt.datetime) -> list[Deadline]:
 
 
 def awaited_signatures(plan: Plan, user) -> list[Objective]:
-    return [
-        o
-        for o in plan.objectives.filter(state=State.SIGNATURE).select_related("plan__body", "responsible")
-        if signer_capacities(o, user) & missing_signatures(o)
-    ]
+    return awaiting_signature_of(user, plan.objectives.select_related("plan__body", "responsible"))
 
 
 def signature_deadline(plan: Plan, user, now: dt.datetime) -> Deadline | None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from workflow import access
-from workflow.models import State
+from workflow.models import Objective, State
+from workflow.read_models import objectives_managed_by
 
 from ..models import PublishedRevision, Signature, StepRecord
 
@@ -18,9 +21,12 @@ def required_capacities(objective) -> set[str]:
 
 def signer_capacities(objective, user) -> set[str]:
     """In which capacities ``user`` is a required signer of ``objective`` (one person may hold both)."""
-    capacities = set()
-    if objective.responsible_id == user.pk and access.is_responsible(user, objective):
-        capacities.add(RESPONSIBLE)
+    responsible = objective.responsible_id == user.pk and access.is_responsible(user, objective)
+    return _capacities(objective, user, responsible=responsible)
+
+
+def _capacities(objective, user, *, responsible: bool) -> set[str]:
+    capacities = {RESPONSIBLE} if responsible else set()
     if access.is_segretario(user, objective.plan.body_id):
         capacities.add(SEGRETARIO)
     return capacities
@@ -37,6 +43,26 @@ def missing_signatures(objective) -> set[str]:
     for capacities in valid_signatures(objective).values_list("capacities", flat=True):
         signed.update(capacities)
     return required_capacities(objective) - signed
+
+
+def awaiting_signature_of(user, objectives) -> list[Objective]:
+    """The objectives in signature among ``objectives`` (a queryset) that still miss a signature ``user``
+    gives: those where ``signer_capacities(o, user) & missing_signatures(o)``, read in three queries
+    whatever their number instead of two or three for each."""
+    in_signature = list(objectives.filter(state=State.SIGNATURE).select_related("plan"))
+    ids = [o.pk for o in in_signature]
+    signing = Objective.objects.filter(pk__in=ids)
+    managed = set(objectives_managed_by(user, signing).values_list("pk", flat=True))
+    signed: dict[tuple[int, int], set[str]] = defaultdict(set)
+    rows = Signature.objects.filter(objective_id__in=ids, voided_at__isnull=True)
+    for objective_id, revision, capacities in rows.values_list("objective_id", "revision", "capacities"):
+        signed[objective_id, revision].update(capacities)
+    return [
+        o
+        for o in in_signature
+        if _capacities(o, user, responsible=o.responsible_id == user.pk and o.pk in managed)
+        & (required_capacities(o) - signed[o.pk, o.revision])
+    ]
 
 
 def last_publication(objective) -> PublishedRevision | None:
