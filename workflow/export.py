@@ -70,10 +70,7 @@ def plan_as_document(plan, objectives) -> dict:
     }
 
 
-# Content fields of Objective that the interchange object carries as they are (the rest are workflow data,
-# or references written as a code or a printed name).
-CONTENT_FIELDS = tuple(f.name for f in OBJECTIVE.exported if f.content and f.kind != "reference")
-
+# The columns of the CSV tables: the exported fields, the state; each row after its objective and place.
 OBJECTIVE_COLUMNS = [*(f.name for f in OBJECTIVE.exported), "state"]
 PHASE_COLUMNS = ["objective", "position", *(f.name for f in PHASE.exported)]
 INDICATOR_COLUMNS = ["objective", "position", *(f.name for f in INDICATOR.exported)]

@@ -9,15 +9,17 @@ from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 import audit.services as audit
 from notifications.services import notify_transition
 from workflow import access
-from workflow.export import CONTENT_FIELDS
+from workflow.content import INDICATOR, OBJECTIVE, PHASE, REFERENCE, from_interchange
+from workflow.export import DUP_LINK_KEYS
 from workflow.models import DupLink, Indicator, Objective, Phase, Plan, Role, State, StrategicObjective
 
 from .. import errors
 from .common import check_fresh, delete_with_history, lock_objective, save_with_history
 
-OBJECTIVE_FIELDS = ("strategic_objective", *CONTENT_FIELDS)
-PHASE_FIELDS = ("description", "weight", "start", "end", "responsible", "responsibility_center", "notes")
-INDICATOR_FIELDS = ("description", "kind", "expected", "notes")
+# The content an edit writes (workflow.content): the objective's fields, then its rows.
+OBJECTIVE_FIELDS = tuple(f.name for f in OBJECTIVE.content)
+ROW_FIELDS = {Phase: PHASE, Indicator: INDICATOR}
+ROW_NOT_OURS = "Una riga modificata non appartiene a questo obiettivo: ricarica la pagina."
 
 
 def _grant_responsible(objective, user) -> None:
@@ -114,12 +116,9 @@ def objective_update(
         for name in changed:
             setattr(objective, name, fields[name])
         rows_changed = 0
-        if phases is not None:
-            rows_changed += sync_rows(objective, Phase, objective.phases, phases, PHASE_FIELDS, by, reason)
-        if indicators is not None:
-            rows_changed += sync_rows(
-                objective, Indicator, objective.indicators, indicators, INDICATOR_FIELDS, by, reason
-            )
+        for model, rows in ((Phase, phases), (Indicator, indicators)):
+            if rows is not None:
+                rows_changed += rows_sync(objective=objective, model=model, rows=rows, by=by, reason=reason)
         # The objective is saved even when only its rows changed: its lock version guards them too.
         if changed or rows_changed:
             save_with_history(objective, by=by, reason=reason)
@@ -134,32 +133,50 @@ def objective_update(
     return objective
 
 
-def sync_rows(objective, model, manager, rows, field_names, by, reason) -> int:
-    existing = {row.pk: row for row in manager.all()}
+def rows_sync(*, objective, model, rows: list[dict], by, reason: str, revive: bool = False) -> int:
+    """Make the objective's phases or indicators (``model``) what ``rows`` says, in order, writing only the
+    rows that change; returns how many were written (deleted, added or changed).
+
+    Each row is a dict: ``id`` (None for a new row), ``delete``, and model values for the declared fields
+    it carries (the others keep their value; no value of a field that is not nullable is an empty text).
+    Its position is ``position`` when given, else its place among the rows kept. An ``id`` that is not one
+    of the objective's rows is refused, unless ``revive``: a restore brings a deleted row back with its
+    own id, so that a diff shows it as the row it was."""
+    fields = ROW_FIELDS[model]
+    existing = {row.pk: row for row in model.objects.filter(objective=objective)}
     changed = 0
     position = 0
     for data in rows:
         pk = data.get("id")
-        if pk is not None and pk not in existing:
-            raise errors.InvalidInput(
-                "Una riga modificata non appartiene a questo obiettivo: ricarica la pagina."
-            )
+        if pk is not None and pk not in existing and not revive:
+            raise errors.InvalidInput(ROW_NOT_OURS)
         if data.get("delete"):
-            if pk is not None:
+            if pk in existing:
                 delete_with_history(existing[pk], by=by, reason=reason)
                 changed += 1
             continue
         position += 1
-        row = existing[pk] if pk is not None else model(objective=objective)
-        values = {n: data[n] for n in field_names if n in data}
-        values["position"] = position
-        dirty = row.pk is None or any(getattr(row, n) != v for n, v in values.items())
-        if dirty:
-            for n, v in values.items():
-                setattr(row, n, "" if v is None and n not in ("weight", "start", "end") else v)
-            save_with_history(row, by=by, reason=reason)
-            changed += 1
+        values = {
+            f.name: "" if data[f.name] is None and not f.nullable else data[f.name]
+            for f in fields
+            if f.name in data
+        }
+        values["position"] = data.get("position", position)
+        row = existing.get(pk)
+        if row is not None and all(getattr(row, n) == v for n, v in values.items()):
+            continue
+        if row is None:
+            row = model(pk=pk, objective=objective)  # a new row, or a deleted one brought back
+        for n, v in values.items():
+            setattr(row, n, v)
+        save_with_history(row, by=by, reason=reason, force_insert=row.pk is not None and pk not in existing)
+        changed += 1
     return changed
+
+
+def rows_from_interchange(fields, rows: list[dict]) -> list[dict]:
+    """Rows of the interchange document (``phases`` or ``indicators``) as model values for rows_sync."""
+    return [{f.name: from_interchange(f, row.get(f.name)) for f in fields.exported} for row in rows]
 
 
 def restore_content(*, objective: Objective, content: dict, by, reason: str) -> None:
@@ -167,47 +184,31 @@ def restore_content(*, objective: Objective, content: dict, by, reason: str) -> 
     are written first and the objective last, as in every content service, so that the objective's history
     record closes the operation (audit.versions reads a version's rows as of that record)."""
     plan = objective.plan
-    for name in CONTENT_FIELDS:
-        if name in content:
-            setattr(objective, name, content[name] if content[name] is not None else "")
+    for f in OBJECTIVE.content:
+        if f.kind != REFERENCE and f.name in content:
+            setattr(objective, f.name, from_interchange(f, content[f.name]))
     code = content.get("strategic_objective")
     objective.strategic_objective = (
         StrategicObjective.objects.filter(plan=plan, code=code).first() if code else None
     )
-    for row in list(objective.phases.all()):
-        delete_with_history(row, by=by, reason=reason)
-    for row in list(objective.indicators.all()):
-        delete_with_history(row, by=by, reason=reason)
-    for n, p in enumerate(content.get("phases", []), start=1):
-        save_with_history(
-            Phase(objective=objective, position=n, **row_values(p, PHASE_FIELDS)), by=by, reason=reason
-        )
-    for n, i in enumerate(content.get("indicators", []), start=1):
-        save_with_history(
-            Indicator(objective=objective, position=n, **row_values(i, INDICATOR_FIELDS)),
-            by=by,
-            reason=reason,
-        )
+    for model, key in ((Phase, "phases"), (Indicator, "indicators")):
+        gone = [
+            {"id": pk, "delete": True}
+            for pk in model.objects.filter(objective=objective).values_list("pk", flat=True)
+        ]
+        wanted = rows_from_interchange(ROW_FIELDS[model], content.get(key, []))
+        rows_sync(objective=objective, model=model, rows=gone + wanted, by=by, reason=reason)
     if "dup_links" in content:
-        objective.dup_links.all().delete()  # DUP links carry no history of their own
-        DupLink.objects.bulk_create(
-            DupLink(objective=objective, **{k: d.get(k) or "" for k in ("level", "code", "title", "view")})
-            for d in content["dup_links"]
-        )
+        dup_links_replace(objective, content["dup_links"])
     save_with_history(objective, by=by, reason=reason)
 
 
-NULLABLE_ROW_FIELDS = ("weight", "start", "end")
-
-
-def row_values(row: dict, field_names) -> dict:
-    """Exported values back to model values: a missing text is "", a missing number or date None (a weight
-    of 0 stays 0)."""
-    values = {}
-    for k in field_names:
-        value = row.get(k)
-        values[k] = value if value is not None else (None if k in NULLABLE_ROW_FIELDS else "")
-    return values
+def dup_links_replace(objective, links: list[dict]) -> None:
+    """The objective's DUP links as ``links`` (interchange dicts). They carry no history of their own."""
+    objective.dup_links.all().delete()
+    DupLink.objects.bulk_create(
+        DupLink(objective=objective, **{k: d.get(k) or "" for k in DUP_LINK_KEYS}) for d in links
+    )
 
 
 def objective_assign_responsible(

@@ -8,9 +8,7 @@ changes nothing; a changed one updates only what changed, each change a history 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -19,11 +17,11 @@ from guardian.shortcuts import assign_perm
 
 import audit.services as audit
 from workflow import access
-from workflow.export import CONTENT_FIELDS, OBJECTIVE_COLUMNS, objective_as_dict, plan_as_document
+from workflow.content import INDICATOR, OBJECTIVE, PHASE, REFERENCE, from_interchange, normalised
+from workflow.export import DUP_LINK_KEYS, objective_content, plan_as_document
 from workflow.interchange import name_key, schema_problems
 from workflow.models import (
     Body,
-    DupLink,
     Indicator,
     Objective,
     Phase,
@@ -36,7 +34,7 @@ from workflow.selectors import objectives_visible_to
 
 from .. import errors
 from .common import save_with_history
-from .content import INDICATOR_FIELDS, PHASE_FIELDS, row_values, sync_rows
+from .content import dup_links_replace, rows_from_interchange, rows_sync
 
 IMPORT_REASON = "import"
 IMPORT_FORBIDDEN = "Solo la Segreteria Generale dell'ente può importare il piano."
@@ -188,7 +186,7 @@ def _import_objective(*, by, plan, strategic, data, person, result: ImportResult
         save_with_history(objective, by=by, reason=IMPORT_REASON)
         _sync_all(objective, data, by)
         result.created.append(code)
-    elif _content_of(objective) == _content_of_data(data, strategic):
+    elif objective_content(objective) == _content_of_data(data, strategic):
         result.unchanged.append(code)
     elif objective.state != State.DRAFTING:
         result.conflicts.append(f"{code} ({objective.get_state_display()})")
@@ -205,65 +203,35 @@ def _import_objective(*, by, plan, strategic, data, person, result: ImportResult
 def _set_content(objective, strategic, data) -> None:
     objective.strategic_objective = strategic
     objective.responsible_name = data.get("responsible", "")
-    for name in CONTENT_FIELDS:
-        value = data.get(name)
-        if name == "weight":
-            value = Decimal(str(value))
-        setattr(objective, name, "" if value is None else value)
+    for f in OBJECTIVE.content:
+        if f.kind != REFERENCE:
+            setattr(objective, f.name, from_interchange(f, data.get(f.name)))
 
 
 def _sync_all(objective, data, by) -> None:
     """Phases and indicators as in ``data``, row by row in order; only rows that differ are written."""
-    for model, rows, names in (
-        (Phase, data["phases"], PHASE_FIELDS),
-        (Indicator, data["indicators"], INDICATOR_FIELDS),
-    ):
-        manager = model.objects.filter(objective=objective)
-        existing = list(manager.order_by("position", "id").values_list("pk", flat=True))
+    for model, fields, rows in ((Phase, PHASE, data["phases"]), (Indicator, INDICATOR, data["indicators"])):
+        existing = list(
+            model.objects.filter(objective=objective).order_by("position", "id").values_list("pk", flat=True)
+        )
         wanted = [
-            {"id": existing[n] if n < len(existing) else None, **_parsed(row_values(row, names))}
-            for n, row in enumerate(rows)
+            {"id": existing[n] if n < len(existing) else None, **values}
+            for n, values in enumerate(rows_from_interchange(fields, rows))
         ]
         wanted += [{"id": pk, "delete": True} for pk in existing[len(rows) :]]
-        sync_rows(objective, model, manager, wanted, names, by, IMPORT_REASON)
-    objective.dup_links.all().delete()  # DUP links carry no history of their own
-    DupLink.objects.bulk_create(
-        DupLink(objective=objective, **{k: d.get(k) or "" for k in ("level", "code", "title", "view")})
-        for d in data.get("dup_links", [])
-    )
-
-
-def _parsed(values: dict) -> dict:
-    """Interchange values as model values: ISO dates as dates, numbers as decimals."""
-    out = dict(values)
-    for k in ("start", "end"):
-        if isinstance(out.get(k), str):
-            out[k] = dt.date.fromisoformat(out[k])
-    if out.get("weight") is not None:
-        out["weight"] = Decimal(str(out["weight"]))
-    return out
-
-
-def _content_of(objective) -> dict:
-    content = objective_as_dict(objective)
-    content.pop("state")
-    return content
+        rows_sync(objective=objective, model=model, rows=wanted, by=by, reason=IMPORT_REASON)
+    dup_links_replace(objective, data.get("dup_links", []))
 
 
 def _content_of_data(data, strategic) -> dict:
-    content = {k: data.get(k) for k in OBJECTIVE_COLUMNS if k not in ("strategic_objective", "state")}
+    """The document's objective as the export would write it back, to compare it with the objective."""
+    content = {f.name: normalised(f, data.get(f.name)) for f in OBJECTIVE.exported}
     content["strategic_objective"] = strategic.code if strategic else ""
-    content["phases"] = [
-        {k: p.get(k) if k in ("weight", "start", "end") else (p.get(k) or "") for k in PHASE_FIELDS}
-        for p in data["phases"]
-    ]
-    content["indicators"] = [{k: i.get(k) or "" for k in INDICATOR_FIELDS} for i in data["indicators"]]
-    content["dup_links"] = [
-        {k: d.get(k) or "" for k in ("level", "code", "title", "view")} for d in data.get("dup_links", [])
-    ]
-    for k in CONTENT_FIELDS:
-        if content.get(k) is None and k != "weight":
-            content[k] = ""
+    for fields, key in ((PHASE, "phases"), (INDICATOR, "indicators")):
+        content[key] = [
+            {f.name: normalised(f, row.get(f.name)) for f in fields.exported} for row in data[key]
+        ]
+    content["dup_links"] = [{k: d.get(k) or "" for k in DUP_LINK_KEYS} for d in data.get("dup_links", [])]
     return content
 
 

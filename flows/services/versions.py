@@ -14,10 +14,12 @@ import audit.services as audit
 from audit import versions
 from notifications.services import notify_transition
 from workflow import access
+from workflow.content import OBJECTIVE
 from workflow.models import Indicator, Objective, Phase, State, StrategicObjective
 
 from .. import errors
-from .common import check_fresh, delete_with_history, lock_objective, save_with_history
+from .common import check_fresh, lock_objective, save_with_history
+from .content import ROW_FIELDS, rows_sync
 
 RESTORE_FORBIDDEN = (
     "Solo la Segreteria Generale o il dirigente responsabile possono ripristinare una versione "
@@ -65,17 +67,22 @@ def objective_restore(
         when = formats.date_format(timezone.localtime(target.version.date), "d/m/Y H:i:s")
         history_reason = RESTORE_REASON.format(number=target.version.number, when=when, reason=reason)
         changed = []
-        for name in versions.RESTORABLE_FIELDS:
-            attname = Objective._meta.get_field(name).attname
+        for f in OBJECTIVE.content:
+            attname = Objective._meta.get_field(f.name).attname
             value = getattr(record, attname)
             if getattr(objective, attname) != value:
                 setattr(objective, attname, value)
-                changed.append(name)
-        rows_changed = _restore_rows(
-            objective, Phase, target.phases, versions.PHASE_FIELDS, by, history_reason
-        )
-        rows_changed += _restore_rows(
-            objective, Indicator, target.indicators, versions.INDICATOR_FIELDS, by, history_reason
+                changed.append(f.name)
+        rows_changed = sum(
+            rows_sync(
+                objective=objective,
+                model=model,
+                rows=_rows_as_of(objective, model, wanted),
+                by=by,
+                reason=history_reason,
+                revive=True,
+            )
+            for model, wanted in ((Phase, target.phases), (Indicator, target.indicators))
         )
         if not changed and not rows_changed:
             raise errors.InvalidInput(NOTHING_TO_RESTORE)
@@ -101,24 +108,11 @@ def objective_restore(
     return objective
 
 
-def _restore_rows(objective, model, wanted_rows, field_names, by, reason) -> int:
-    current = {row.pk: row for row in model.objects.filter(objective=objective)}
-    wanted = {h.id for h in wanted_rows}
-    changed = 0
-    for pk, row in current.items():
-        if pk not in wanted:
-            delete_with_history(row, by=by, reason=reason)
-            changed += 1
-    for h in wanted_rows:
-        values = {n: getattr(h, n) for n in (*field_names, "position")}
-        row = current.get(h.id)
-        if row is None:
-            row = model(pk=h.id, objective=objective, **values)
-            save_with_history(row, by=by, reason=reason, force_insert=True)
-            changed += 1
-        elif any(getattr(row, n) != v for n, v in values.items()):
-            for n, v in values.items():
-                setattr(row, n, v)
-            save_with_history(row, by=by, reason=reason)
-            changed += 1
-    return changed
+def _rows_as_of(objective, model, records) -> list[dict]:
+    """The rows of a version (history records) as rows_sync takes them: the rows since added deleted, the
+    others with the values and position they had, each with its own id."""
+    wanted = {r.id for r in records}
+    current = model.objects.filter(objective=objective).values_list("pk", flat=True)
+    gone = [{"id": pk, "delete": True} for pk in current if pk not in wanted]
+    names = (*(f.name for f in ROW_FIELDS[model]), "position")
+    return gone + [{"id": r.id, **{n: getattr(r, n) for n in names}} for r in records]

@@ -364,3 +364,43 @@ def test_only_segreteria_moves_the_responsibility(draft, people):
                                      responsible=people["dirigente_rossi"],
                                      lock_version=before["lock_version"])
     assert snapshot(draft) == before
+
+
+# -- rows_sync: the one way phases and indicators are written ------------------------------------------
+def test_rows_sync_keeps_the_fields_a_row_does_not_carry_and_writes_only_what_changes(draft, people):
+    from flows.services.content import rows_sync
+
+    first, second = draft.phases.order_by("position")
+    first.responsible = "UFFICIO RAGIONERIA"  # no form carries it
+    first.save()
+    rows = [
+        {"id": first.pk, "description": "Analisi", "weight": None, "notes": None},
+        {"id": second.pk, "description": "Attuazione"},
+        {"id": None, "description": "Verifica", "start": None},
+    ]
+    written = rows_sync(objective=draft, model=Phase, rows=rows, by=people["segreteria"], reason="prova")
+    assert written == 2  # the first row's weight, the new row; the second row is as it was
+    first, second, third = draft.phases.order_by("position")
+    assert (first.weight, first.notes, first.responsible) == (None, "", "UFFICIO RAGIONERIA")
+    assert (second.weight, second.position) == (Decimal("50"), 2)
+    assert (third.description, third.position, third.start, third.notes) == ("Verifica", 3, None, "")
+    assert rows_sync(objective=draft, model=Phase, rows=rows[:2], by=people["segreteria"], reason="x") == 0
+
+
+def test_rows_sync_brings_a_deleted_row_back_with_its_id_only_when_asked(draft, people):
+    from flows.services.content import ROW_NOT_OURS, rows_sync
+
+    indicator = draft.indicators.get()
+    pk, values = indicator.pk, {"description": indicator.description, "kind": "RISULTATO", "expected": "<30"}
+    rows_sync(objective=draft, model=Indicator, rows=[{"id": pk, "delete": True}], by=people["segreteria"],
+              reason="prova")
+    assert not draft.indicators.exists()
+    with pytest.raises(errors.InvalidInput, match=ROW_NOT_OURS):
+        rows_sync(objective=draft, model=Indicator, rows=[{"id": pk, **values}], by=people["segreteria"],
+                  reason="prova")
+    assert not draft.indicators.exists()
+    rows_sync(objective=draft, model=Indicator, rows=[{"id": pk, "position": 7, **values}],
+              by=people["segreteria"], reason="ripristino", revive=True)
+    back = draft.indicators.get()
+    assert (back.pk, back.position, back.expected) == (pk, 7, "<30")
+    assert back.history.first().history_change_reason == "ripristino"
