@@ -21,43 +21,13 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 
+from workflow.content import INDICATOR, OBJECTIVE, PHASE
 from workflow.models import Indicator, Objective, Phase, Plan, StrategicObjective
 
-# What a version shows and a diff compares, in the order of the objective's page.
-OBJECTIVE_FIELDS = (
-    "code",
-    "title",
-    "strategic_objective",
-    "weight",
-    "responsible",
-    "responsible_name",
-    "responsibility_center",
-    "kind",
-    "transversal",
-    "purpose",
-    "motivation",
-    "baseline_and_target",
-    "beneficiaries",
-    "actions",
-    "state",
-    "revision",
-)
-PHASE_FIELDS = ("description", "weight", "start", "end", "responsible", "responsibility_center", "notes")
-INDICATOR_FIELDS = ("description", "kind", "expected", "notes")
-# Fields restored by a restore: the content, not the workflow (state, revision) nor the responsible.
-RESTORABLE_FIELDS = (
-    "title",
-    "strategic_objective",
-    "weight",
-    "responsibility_center",
-    "kind",
-    "transversal",
-    "purpose",
-    "motivation",
-    "baseline_and_target",
-    "beneficiaries",
-    "actions",
-)
+# What a version shows and a diff compares, in the order of the objective's page (workflow.content):
+# every declared field of the objective, of its phases and of its indicators. A restore writes the content
+# fields only: not the workflow (state, revision) nor the responsible.
+DECLARED = {Objective: OBJECTIVE, Phase: PHASE, Indicator: INDICATOR}
 
 HISTORY_TYPES = {"+": "creazione", "~": "modifica", "-": "eliminazione"}
 
@@ -158,10 +128,6 @@ def snapshot(objective_id: int, history_id: int, versions: list[Version] | None 
 
 
 # -- showing values ------------------------------------------------------------------------------------
-def _label(model, name) -> str:
-    return str(capfirst(model._meta.get_field(name).verbose_name))
-
-
 def _is_long(model, name) -> bool:
     f = model._meta.get_field(name)
     return isinstance(f, models.TextField) or (isinstance(f, models.CharField) and (f.max_length or 0) >= 200)
@@ -249,10 +215,12 @@ class RowChange:
     kind: str  # "added", "removed", "changed"
     label: str
     changes: list[FieldChange] = field(default_factory=list)
+    masculine: bool = False  # the row's noun: "indicatore aggiunto", "fase aggiunta"
 
     @property
     def kind_label(self) -> str:
-        return {"added": "aggiunta", "removed": "eliminata", "changed": "modificata"}[self.kind]
+        word = {"added": "aggiunt", "removed": "eliminat", "changed": "modificat"}[self.kind]
+        return word + ("o" if self.masculine else "a")
 
 
 @dataclass
@@ -268,9 +236,10 @@ class ObjectiveDiff:
         return not (self.fields or self.phases or self.indicators)
 
 
-def _field_changes(model, names_, old, new, names: _Names) -> list[FieldChange]:
+def _field_changes(model, fields, old, new, names: _Names) -> list[FieldChange]:
     changes = []
-    for name in names_:
+    for f in fields:
+        name = f.name
         if (
             old is not None
             and new is not None
@@ -284,40 +253,41 @@ def _field_changes(model, names_, old, new, names: _Names) -> list[FieldChange]:
         words = None
         if _is_long(model, name) and old is not None and new is not None:
             words = word_diff(getattr(old, name) or "", getattr(new, name) or "")
-        changes.append(FieldChange(name, _label(model, name), before, after, words))
+        changes.append(FieldChange(name, f.label, before, after, words))
     return changes
 
 
 def _row_label(model, record) -> str:
-    noun = capfirst(model._meta.verbose_name)
+    noun = capfirst(DECLARED[model].noun)
     text = (record.description or "").strip().replace("\n", " ")
     return f"{noun} «{text[:80]}{'…' if len(text) > 80 else ''}»"
 
 
-def _row_changes(model, field_names, old_rows, new_rows, names) -> list[RowChange]:
+def _row_changes(model, old_rows, new_rows, names) -> list[RowChange]:
+    fields = DECLARED[model]
     old = {r.id: r for r in old_rows}
     new = {r.id: r for r in new_rows}
     out = []
     for r in new_rows:
         if r.id not in old:
             values = [
-                FieldChange(n, _label(model, n), "—", display(model, n, r))
-                for n in field_names
-                if display(model, n, r) != "—"
+                FieldChange(f.name, f.label, "—", display(model, f.name, r))
+                for f in fields
+                if display(model, f.name, r) != "—"
             ]
-            out.append(RowChange("added", _row_label(model, r), values))
+            out.append(RowChange("added", _row_label(model, r), values, fields.masculine))
         else:
-            changes = _field_changes(model, field_names, old[r.id], r, names)
+            changes = _field_changes(model, fields, old[r.id], r, names)
             if changes:
-                out.append(RowChange("changed", _row_label(model, r), changes))
+                out.append(RowChange("changed", _row_label(model, r), changes, fields.masculine))
     for r in old_rows:
         if r.id not in new:
             values = [
-                FieldChange(n, _label(model, n), display(model, n, r), "—")
-                for n in field_names
-                if display(model, n, r) != "—"
+                FieldChange(f.name, f.label, display(model, f.name, r), "—")
+                for f in fields
+                if display(model, f.name, r) != "—"
             ]
-            out.append(RowChange("removed", _row_label(model, r), values))
+            out.append(RowChange("removed", _row_label(model, r), values, fields.masculine))
     return out
 
 
@@ -332,15 +302,15 @@ def objective_diff(objective_id: int, first: int, second: int) -> ObjectiveDiff:
     return ObjectiveDiff(
         older=a.version,
         newer=b.version,
-        fields=_field_changes(Objective, OBJECTIVE_FIELDS, a.version.record, b.version.record, names),
-        phases=_row_changes(Phase, PHASE_FIELDS, a.phases, b.phases, names),
-        indicators=_row_changes(Indicator, INDICATOR_FIELDS, a.indicators, b.indicators, names),
+        fields=_field_changes(Objective, OBJECTIVE, a.version.record, b.version.record, names),
+        phases=_row_changes(Phase, a.phases, b.phases, names),
+        indicators=_row_changes(Indicator, a.indicators, b.indicators, names),
     )
 
 
 def restore_preview(objective_id: int, history_id: int) -> ObjectiveDiff:
     """What restoring version ``history_id`` would change, from the current version to that one: the fields
-    a restore writes (RESTORABLE_FIELDS: not the state, the revision nor the responsible), the phases and
+    a restore writes (the content fields: not the state, the revision nor the responsible), the phases and
     the indicators."""
     versions = objective_versions(objective_id)
     current = snapshot(objective_id, versions[-1].history_id, versions)
@@ -350,9 +320,9 @@ def restore_preview(objective_id: int, history_id: int) -> ObjectiveDiff:
     return ObjectiveDiff(
         older=current.version,
         newer=target.version,
-        fields=_field_changes(Objective, RESTORABLE_FIELDS, before, after, names),
-        phases=_row_changes(Phase, PHASE_FIELDS, current.phases, target.phases, names),
-        indicators=_row_changes(Indicator, INDICATOR_FIELDS, current.indicators, target.indicators, names),
+        fields=_field_changes(Objective, OBJECTIVE.content, before, after, names),
+        phases=_row_changes(Phase, current.phases, target.phases, names),
+        indicators=_row_changes(Indicator, current.indicators, target.indicators, names),
     )
 
 

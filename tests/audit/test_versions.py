@@ -198,10 +198,11 @@ def test_the_diff_page_renders_ins_and_del_for_screen_readers_too(client, edited
         "Finalità",
         "Fase «Verifica» aggiunta",
         "Fase «Attuazione» eliminata",
-        "Indicatore «Tempo medio di pagamento» modificata",
+        "Indicatore «Tempo medio di pagamento» modificato",  # the badge agrees with the row's noun
         "Valore atteso",
     ):
         assert piece in page, piece
+    assert "Indicatore «Tempo medio di pagamento» modificata" not in page
 
 
 @pytest.mark.parametrize(("params", "field"), [({"da": "abc", "a": "1"}, "da"), ({"da": "1"}, "a")])
