@@ -24,6 +24,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from workflow import content
+from workflow.content import INDICATOR, OBJECTIVE, PHASE
 from workflow.models import ObjectiveKind, State
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -182,43 +184,50 @@ def workbook_bytes(sheets: Iterable[Sheet], *, when: dt.datetime = FIXED_DATE) -
 
 
 # -- the plan's tables (open data and plan export) -------------------------------------------------------
-_COMMON = {
-    "code": Column("Codice"),
+# Each table's fields are declared in workflow.content: their headings and the type of their cells come
+# from there. Here: how wide a text column is, the labels shown for codes, and the columns that are not
+# fields of the table's rows.
+_TABLE_FIELDS = {"obiettivi": OBJECTIVE, "fasi": PHASE, "indicatori": INDICATOR}
+_CELL_KINDS = {content.NUMBER: "number", content.DATE: "date", content.BOOL: "bool", content.INTEGER: "int"}
+_CELL_WIDTHS = {"number": 10, "bool": 12, "int": 10}
+_TEXT_WIDTHS = {
+    "title": 60,
+    "description": 60,
+    "purpose": 60,
+    "motivation": 60,
+    "baseline_and_target": 60,
+    "actions": 60,
+    "beneficiaries": 40,
+    "notes": 40,
+    "expected": 40,
+}
+_CODE_LABELS = {"kind": dict(ObjectiveKind.choices), "state": dict(State.choices)}  # the objective's codes
+_OTHER_COLUMNS = {
     "objective": Column("Obiettivo"),
     "position": Column("N.", "int", 5),
-    "title": Column("Titolo", width=60),
-    "description": Column("Descrizione", width=60),
-    "strategic_objective": Column("Obiettivo strategico"),
-    "weight": Column("Peso (%)", "number", 10),
-    "responsible": Column("Responsabile"),
-    "responsibility_center": Column("Centro di responsabilità"),
-    "transversal": Column("Trasversale", "bool", 12),
-    "purpose": Column("Finalità", width=60),
-    "motivation": Column("Motivazione", width=60),
-    "baseline_and_target": Column("Situazione di partenza e risultato atteso", width=60),
-    "beneficiaries": Column("Beneficiari", width=40),
-    "actions": Column("Azioni", width=60),
-    "state": Column("Stato", labels=dict(State.choices)),
-    "start": Column("Inizio", "date"),
-    "end": Column("Fine", "date"),
-    "notes": Column("Note", width=40),
-    "expected": Column("Valore atteso", width=40),
-    "revision": Column("Revisione", "int", 10),
     "published_on": Column("Data di pubblicazione", "date", 14),
     "adoption_act": Column("Atto di adozione", width=40),
 }
-_KIND = {
-    "obiettivi": Column("Tipo", labels=dict(ObjectiveKind.choices)),
-    "fasi": Column("Tipo"),
-    "indicatori": Column("Tipo di indicatore"),
-}
+
+
+def _field_column(f: content.Field) -> Column:
+    kind = _CELL_KINDS.get(f.kind, "text")
+    labels = _CODE_LABELS.get(f.name, {}) if f.kind == content.CHOICE else {}
+    return Column(f.column, kind, _TEXT_WIDTHS.get(f.name, _CELL_WIDTHS.get(kind)), labels)
+
+
+def _column(table: str, key: str) -> Column:
+    fields = _TABLE_FIELDS[table]
+    if key in fields.names():
+        return _field_column(fields[key])
+    return _OTHER_COLUMNS.get(key, Column(key))
 
 
 def plan_tables_as_sheets(tables: dict[str, list[list]]) -> Iterator[Sheet]:
     """The plan's CSV tables (``obiettivi``, ``fasi``, ``indicatori``: a header row of keys, then data
     rows) as sheets with Italian headers; the rows are the CSV's, one for one."""
     for name, rows in tables.items():
-        columns = [_KIND[name] if key == "kind" else _COMMON.get(key, Column(key)) for key in rows[0]]
+        columns = [_column(name, key) for key in rows[0]]
         yield Sheet(title=name.capitalize(), columns=columns, rows=rows[1:])
 
 
