@@ -13,6 +13,10 @@ Satta, taken from the state the action starts from; each column is one person:
 ALLOW: the page answers (200, or 302 after a POST) and the change happened. DENY: 403 with a clear Italian
 page, nothing changed. HIDE: 404 (the person may not even know the objective exists), nothing changed.
 LOGIN: a redirect to the login page, nothing changed.
+
+The table's pages come from the URL resolver: every pattern of the project whose view takes a POST is the
+page of one of its actions or is listed in ELSEWHERE with the reason, every transition is a row, so a new
+page or a new transition fails here until it is given its row.
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ from tests.support import (
     transition_url,
     walk_to,
 )
-from workflow.models import State
+from tests.views import sweep
+from workflow.models import State, Transition
 
 ALLOW, DENY, HIDE, LOGIN = "allow", "deny", "hide", "login"
 A, D, H, L = ALLOW, DENY, HIDE, LOGIN
@@ -74,6 +79,8 @@ MATRIX = [
     ("revise",             PUBD,      A,   D,   H,   H,   A,    A,    D,   D,    H,   H,   L),
     ("discard_revision",   REV2,      A,   D,   D,   H,   A,    A,    D,   H,    H,   H,   L),
     ("delegate",           DRAFT,     A,   D,   D,   H,   D,    D,    D,   H,    H,   H,   L),
+    ("responsible",        DRAFT,     D,   D,   D,   H,   A,    A,    D,   H,    H,   H,   L),
+    ("responsible",        SUBM,      D,   D,   H,   H,   D,    D,    D,   H,    H,   H,   L),
     ("batch",              SUBM,      D,   D,   D,   D,   A,    A,    D,   D,    D,   A,   L),
 ]
 
@@ -90,6 +97,7 @@ DENIED_MESSAGE = {
     "edit_post": errors.NOT_EDITABLE,
     "sign": errors.NOT_A_SIGNER,  # says why: this person's signature is not one of those required
     "delegate": errors.DELEGATE_FORBIDDEN,
+    "responsible": "Solo la Segreteria può cambiare il responsabile",  # the page's words, and the service's
     "batch": "Le operazioni multiple sono riservate alla Segreteria Generale.",
 }
 
@@ -105,7 +113,7 @@ def _user(actor, people, segreteria_crema):
     }.get(actor, actor)]
 
 
-def _request(client, action, objective, ferri):
+def _request(client, action, objective, ferri, rossi):
     if action == "view":
         return client.get(detail_url(objective))
     if action == "edit_get":
@@ -115,6 +123,9 @@ def _request(client, action, objective, ferri):
     if action == "delegate":
         return client.post(reverse("workflow:objective_delegation", args=[objective.pk, "concedi"]),
                            {"delegate": ferri.pk})
+    if action == "responsible":
+        return client.post(reverse("workflow:objective_responsible", args=[objective.pk]),
+                           {"responsible": rossi.pk, "lock_version": fresh(objective).lock_version})
     if action == "batch":
         return client.get(reverse("workflow:batch") + "?stato=submitted")
     return client.post(transition_url(objective, action),
@@ -141,7 +152,7 @@ def test_permission_matrix(client, plan, people, segreteria_crema, funzionario_f
         page = text(client.get(detail_url(objective)))
         assert (f'data-testid="azione-{action}"' in page) == (expected == ALLOW)
 
-    response = _request(client, action, objective, funzionario_ferri)
+    response = _request(client, action, objective, funzionario_ferri, people["dirigente_rossi"])
 
     if expected == LOGIN:
         assert response.status_code == 302
@@ -163,6 +174,8 @@ def test_permission_matrix(client, plan, people, segreteria_crema, funzionario_f
         assert snapshot(objective) == before
         if action == "delegate":
             assert not funzionario_ferri.has_perm("workflow.change_objective", fresh(objective))
+        if action == "responsible":
+            assert fresh(objective).responsible == people["dirigente_satta"]
         return
 
     # ALLOW
@@ -185,6 +198,12 @@ def test_permission_matrix(client, plan, people, segreteria_crema, funzionario_f
     elif action == "delegate":
         assert response.status_code == 302
         assert funzionario_ferri.has_perm("workflow.change_objective", after)
+    elif action == "responsible":
+        assert response.status_code == 302
+        assert response.url == detail_url(objective)
+        assert after.responsible == people["dirigente_rossi"]
+        assert after.lock_version == before["lock_version"] + 1
+        assert people["dirigente_rossi"].has_perm("workflow.change_objective", after)
     else:
         assert response.status_code == 302
         assert response.url == detail_url(objective)
@@ -193,3 +212,80 @@ def test_permission_matrix(client, plan, people, segreteria_crema, funzionario_f
         step = StepRecord.objects.filter(objective=after).order_by("-id").first()
         assert StepRecord.objects.filter(objective=after).count() == before["steps"] + 1
         assert (step.transition, step.by) == (action, user)
+
+
+# -- the table's pages, from the URL resolver --------------------------------------------------------------
+
+# The page each action of the table is taken through.
+PAGES = {
+    "view": "workflow:objective_detail",
+    "edit_get": "workflow:objective_edit",
+    "edit_post": "workflow:objective_edit",
+    "delegate": "workflow:objective_delegation",
+    "responsible": "workflow:objective_responsible",
+    "batch": "workflow:batch",
+    **{name: "workflow:objective_transition" for name in Transition.values},
+}
+# Pages that take a POST but act on no single objective of the table (or only read), with where who may use
+# them is tested. Every one is also swept by the revisore's guard (tests/audit/test_readonly.py) and by the
+# cross-body sweep (tests/views/test_cross_body.py).
+ELSEWHERE = {
+    "login": "signs a person in: tests/audit/test_logins.py, tests/views/test_accounts.py",
+    "password_change": "a person's own password: tests/views/test_accounts.py",
+    "password_reset": "a person's own password: tests/views/test_accounts.py",
+    "password_reset_confirm": "a person's own password: tests/views/test_accounts.py",
+    "locked_logins": "the Amministratore lifts login locks: tests/views/test_accounts.py",
+    "workflow:switch_body": "the current body, in the session: tests/views/test_robustness.py",
+    "notifications:mark_all_read": "a person's own inbox: tests/notifications/test_views.py",
+    "notifications:mark_group_read": "a person's own inbox: tests/notifications/test_inbox_groups.py",
+    "notifications:mark_read": "a person's own inbox: tests/notifications/test_views.py",
+    "notifications:profile": "a person's own preferences: tests/notifications/test_views.py",
+    "ws/notifications/": "the notifications socket's address over HTTP, 426 to any request: "
+                         "tests/notifications/test_views.py",
+    "workflow:dashboard": "reads, and answers a POST as a GET: tests/views/test_dashboard.py",
+    "workflow:objective_list": "reads, and answers a POST as a GET: tests/views/test_pages_smoke.py",
+    "workflow:guide": "reads, and answers a POST as a GET: tests/views/test_guide.py",
+    "audit:change_log": "reads, and answers a POST as a GET: tests/audit/test_change_log.py",
+    "audit:versions": "reads, and answers a POST as a GET: tests/audit/test_versions.py",
+    "audit:diff": "reads, and answers a POST as a GET: tests/audit/test_versions.py",
+    "audit:plan_as_of": "reads, and answers a POST as a GET: tests/audit/test_as_of.py",
+    "workflow:objective_create": "creates an objective, so there is none to act on yet: who may, in "
+                                 "tests/flows/test_content.py",
+    "workflow:plan_create": "acts on a plan: tests/views/test_plans.py",
+    "workflow:plan_detail": "adds a strategic objective to a plan: tests/views/test_plans.py",
+    "workflow:plan_deadline": "acts on a plan: tests/approvals/test_deadlines.py",
+    "workflow:plan_import": "acts on a plan: tests/views/test_interchange_views.py",
+    "workflow:plan_import_confirm": "acts on a plan: tests/views/test_interchange_views.py",
+    "audit:restore": "restores a version of a draft: tests/audit/test_restore_page.py",
+    "approvals:request_confronto": "the union consultation: tests/approvals/test_consultation_views.py",
+    "approvals:record_meeting": "the union consultation: tests/approvals/test_consultation_views.py",
+    "approvals:post_observation": "the union consultation: tests/approvals/test_consultation_views.py",
+    "approvals:body_settings": "the body's settings: tests/approvals/test_body_settings.py",
+    "approvals:transmission_page": "reads, and answers a POST as a GET: "
+                                   "tests/approvals/test_transmission_views.py",
+    "approvals:transmission_retry": "a transmission: tests/approvals/test_transmission_views.py",
+    "approvals:transmission_receipt_record": "a transmission: tests/approvals/test_transmission_views.py",
+}
+
+
+def _takes_post(client, pattern) -> bool:
+    """Whether the pattern's view takes a POST: a page that only reads answers 405 before it looks up
+    anything, so any argument of the right kind tells."""
+    kwargs = {slot: 1 if sweep.KNOWN_CONVERTERS[conv] is int else "x" for slot, conv in pattern.slots}
+    return client.post(pattern.url(kwargs)).status_code != 405
+
+
+def test_every_action_of_the_table_has_its_page_and_every_transition_a_row():
+    assert {action for action, *_ in MATRIX} == set(PAGES)
+
+
+@pytest.mark.django_db
+def test_every_page_that_takes_a_post_is_in_the_table_or_tested_elsewhere(client, people):
+    client.force_login(people["segreteria"])
+    patterns = sweep.project_patterns()
+    posting = {p.name for p in patterns if _takes_post(client, p)}
+    in_table = set(PAGES.values())
+    assert in_table <= posting
+    assert not in_table & set(ELSEWHERE)
+    assert set(ELSEWHERE) <= posting, "listed in ELSEWHERE, but it no longer takes a POST"
+    assert posting - in_table - set(ELSEWHERE) == set(), "give it a row of the table or list it in ELSEWHERE"
