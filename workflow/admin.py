@@ -39,6 +39,8 @@ from flows.services.bodies import body_create, ipa_code_clean
 from flows.services.memberships import membership_grant, membership_revoke
 
 from . import access
+from .content import INDICATOR, PHASE
+from .export import DUP_LINK_KEYS
 from .models import Body, DupLink, Indicator, Membership, Objective, Phase, Plan, StrategicObjective
 
 USER_SEARCH_LIMIT = 20
@@ -232,17 +234,17 @@ class StrategicObjectiveAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
 
 class PhaseInline(SuperuserReadOnlyMixin, admin.TabularInline):
     model = Phase
-    fields = ("position", "description", "weight", "start", "end", "responsibility_center", "notes")
+    fields = ("position", *PHASE.names())
 
 
 class IndicatorInline(SuperuserReadOnlyMixin, admin.TabularInline):
     model = Indicator
-    fields = ("position", "description", "kind", "expected", "notes")
+    fields = ("position", *INDICATOR.names())
 
 
 class DupLinkInline(SuperuserReadOnlyMixin, admin.TabularInline):
     model = DupLink
-    fields = ("level", "code", "title", "view")
+    fields = DUP_LINK_KEYS
 
 
 @admin.register(Objective)
