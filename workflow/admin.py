@@ -39,8 +39,7 @@ from flows.services.bodies import body_create, ipa_code_clean
 from flows.services.memberships import membership_grant, membership_revoke
 
 from . import access
-from .content import INDICATOR, PHASE
-from .export import DUP_LINK_KEYS
+from .content import DUP_LINK_KEYS, INDICATOR, PHASE
 from .models import Body, DupLink, Indicator, Membership, Objective, Phase, Plan, StrategicObjective
 
 USER_SEARCH_LIMIT = 20

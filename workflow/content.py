@@ -148,6 +148,10 @@ INDICATOR = Fields(
 )
 
 
+# A DUP link is four texts, exported and restored as they are; it has no history of its own.
+DUP_LINK_KEYS = ("level", "code", "title", "view")
+
+
 # -- values between the models and the interchange document -------------------------------------------
 def to_interchange(field: Field, value):
     """A model value as the interchange document writes it: a weight as a number (40, 40.5), a date as

@@ -7,9 +7,7 @@ import io
 import zipfile
 from decimal import Decimal
 
-from .content import INDICATOR, OBJECTIVE, PHASE, to_interchange
-
-DUP_LINK_KEYS = ("level", "code", "title", "view")
+from .content import DUP_LINK_KEYS, INDICATOR, OBJECTIVE, PHASE, to_interchange
 
 
 def _num(value: Decimal | None):

@@ -9,8 +9,7 @@ from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 import audit.services as audit
 from notifications.services import notify_transition
 from workflow import access
-from workflow.content import INDICATOR, OBJECTIVE, PHASE, REFERENCE, from_interchange
-from workflow.export import DUP_LINK_KEYS
+from workflow.content import DUP_LINK_KEYS, INDICATOR, OBJECTIVE, PHASE, REFERENCE, from_interchange
 from workflow.models import DupLink, Indicator, Objective, Phase, Plan, Role, State, StrategicObjective
 
 from .. import errors

@@ -17,8 +17,16 @@ from guardian.shortcuts import assign_perm
 
 import audit.services as audit
 from workflow import access
-from workflow.content import INDICATOR, OBJECTIVE, PHASE, REFERENCE, from_interchange, normalised
-from workflow.export import DUP_LINK_KEYS, objective_content, plan_as_document
+from workflow.content import (
+    DUP_LINK_KEYS,
+    INDICATOR,
+    OBJECTIVE,
+    PHASE,
+    REFERENCE,
+    from_interchange,
+    normalised,
+)
+from workflow.export import objective_content, plan_as_document
 from workflow.interchange import name_key, schema_problems
 from workflow.models import (
     Body,

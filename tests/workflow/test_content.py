@@ -57,6 +57,7 @@ def test_the_exported_fields_are_the_schemas_keys_in_its_order():
     )
     assert [f.name for f in PHASE.exported] == _schema_properties("phases")
     assert [f.name for f in INDICATOR.exported] == _schema_properties("indicators")
+    assert list(content.DUP_LINK_KEYS) == _schema_properties("dup_links")
 
 
 def test_workflow_data_is_neither_content_nor_in_the_form():
