@@ -16,8 +16,6 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("workflow", "flows", "approvals", "audit", "notifications")
 # The other apps each app may import outside its entry modules.
@@ -156,11 +154,6 @@ def test_the_apps_import_one_way():
     assert not bad, "imports against DESIGN.md's directions:\n" + "\n".join(bad)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="flows/services/signatures.py and flows/services/transitions.py import each other (one of the "
-    "imports inside a function); the signature upload is becoming a step of the engine, which ends it",
-)
 def test_no_import_cycle_among_the_modules_of_flows():
     cycles = import_cycles(ROOT, "flows")
     assert not cycles, "import cycles among the modules of flows:\n" + "\n\n".join(
