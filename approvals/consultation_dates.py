@@ -46,10 +46,10 @@ def information_period_end(
 def objective_information_end(objective, information, now: dt.datetime | None = None) -> dt.datetime:
     """The end of the information period of ``objective``'s consultation: that of ``information`` (its
     current information), or counted from entering the state when none was recorded."""
-    body = objective.plan.body
     if information is not None:
-        return information_period_end(information.sent_at, body, information.request_until)
-    return end_of_day_after(objective.state_entered_at or now or timezone.now(), body.union_information_days)
+        return information_period_end(information.sent_at, information.body, information.request_until)
+    started = objective.state_entered_at or now or timezone.now()
+    return end_of_day_after(started, objective.plan.body.union_information_days)
 
 
 def confronto_limit(first_request_at: dt.datetime, body) -> dt.datetime:
