@@ -43,13 +43,17 @@ def information_period_end(
     return max(end, request_until) if request_until else end
 
 
-def objective_information_end(objective, information, now: dt.datetime | None = None) -> dt.datetime:
+def objective_information_end(
+    objective, information, now: dt.datetime | None = None, *, body=None
+) -> dt.datetime:
     """The end of the information period of ``objective``'s consultation: that of ``information`` (its
-    current information), or counted from entering the state when none was recorded."""
+    current information), or counted from entering the state when none was recorded. ``body``, the
+    objective's, when the caller has it at hand (else it is read from what is loaded)."""
     if information is not None:
-        return information_period_end(information.sent_at, information.body, information.request_until)
+        body = body or information.body
+        return information_period_end(information.sent_at, body, information.request_until)
     started = objective.state_entered_at or now or timezone.now()
-    return end_of_day_after(started, objective.plan.body.union_information_days)
+    return end_of_day_after(started, (body or objective.plan.body).union_information_days)
 
 
 def confronto_limit(first_request_at: dt.datetime, body) -> dt.datetime:

@@ -142,7 +142,7 @@ def consultation_level(objective, now: dt.datetime) -> tuple[str | None, dt.date
         if first is not None:
             end = dates.confronto_limit(first.at, body)
             return period_level(end, now, window_days=CONFRONTO_DUE_DAYS), end, True
-    end = dates.objective_information_end(objective, information, now)
+    end = dates.objective_information_end(objective, information, now, body=body)
     return period_level(end, now), end, False
 
 
