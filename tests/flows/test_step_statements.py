@@ -1,0 +1,53 @@
+"""How many SQL statements each step of the path costs, as a page calls it: a ceiling per step kind, so a
+change that adds a query to every step fails here rather than in a benchmark nobody runs
+(bench/bench_steps.py measures the same walk, with the e-mails sent after the commit).
+
+The ceilings are today's counts; lower them when a step gets leaner. Transaction control (BEGIN,
+SAVEPOINT, RELEASE) is not counted; neither is the work after the commit (the tests' transaction never
+commits), which the benchmark counts."""
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.support import VALID_INPUT, files_for, fresh
+from tests.support.walk import PATH
+from workflow.models import Objective
+
+CEILINGS = {
+    "submit": 18,
+    "approve": 29,
+    "close_consultation": 41,
+    "sign": 19,
+    "adopt": 18,
+    "transmit": 30,
+    "publish": 26,
+}
+CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+def _statements(captured) -> int:
+    return sum(1 for q in captured.captured_queries if not q["sql"].lstrip().upper().startswith(CONTROL))
+
+
+def test_each_step_kind_stays_within_its_statement_ceiling(draft, people):
+    from flows.services.transitions import objective_transition
+    from flows.steps.objective import OBJECTIVE
+
+    counts: dict[str, int] = {}
+    for name, who in PATH:
+        objective = fresh(draft)
+        person = objective.responsible if who == "responsible" else people[who]
+        by = get_user_model().objects.get(pk=person.pk)  # a fresh user object, as each request has
+        step = OBJECTIVE.step(name)
+        form = step.bound_form(VALID_INPUT[name], files_for(name), body=objective.plan.body)
+        assert form.is_valid(), form.errors
+        typed = step.input_from(form.cleaned_data)
+        with CaptureQueriesContext(connection) as captured:
+            objective_transition(
+                objective_id=objective.pk, name=name, by=by, lock_version=objective.lock_version, input=typed
+            )
+        counts[name] = max(counts.get(name, 0), _statements(captured))
+    assert Objective.objects.get(pk=draft.pk).state == "published"
+    over = {name: (n, CEILINGS[name]) for name, n in counts.items() if n > CEILINGS[name]}
+    assert not over, f"statements over the ceiling (counted, ceiling): {over}"
