@@ -28,6 +28,10 @@ NEVER_PUBLISHED_ONLY = (
 NO_REVISION_IN_PROGRESS = (
     "Non c'è una revisione in corso da annullare: l'obiettivo non è mai stato pubblicato."
 )
+SIGN_UPLOAD_ONE_OBJECTIVE = (
+    "Un documento firmato si carica dalla pagina di un obiettivo: firma con esso tutti gli obiettivi dello "
+    "stesso documento che attendono la tua firma."
+)
 NOT_A_SIGNER = "Non sei tra i firmatari richiesti per questo obiettivo."
 ALREADY_SIGNED = "Hai già firmato questo obiettivo."
 QUALIFIED_SIGNATURE_REQUIRED = (

@@ -28,4 +28,5 @@ urlpatterns = [
     path("piani/<int:year>/scadenza/", plans.plan_deadline, name="plan_deadline"),
     path("piani/<int:year>/esporta.<str:fmt>", interchange.plan_download, name="plan_download"),
     path("operazioni-multiple/", actions.batch, name="batch"),
+    path("firme/", actions.sign_many, name="sign_many"),
 ]

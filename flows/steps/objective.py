@@ -175,8 +175,11 @@ class Sign(Step):
         return errors.ALREADY_SIGNED if signed else errors.NOT_A_SIGNER
 
     def prepare(self, call: Call) -> None:
-        if call.input.signed_pdf is not None:
-            call.prepared["content"] = signatures.read_upload(call.input.signed_pdf)
+        if call.input.signed_pdf is None:
+            return
+        if len(call.ids) != 1:  # the file signs the objectives of its document that wait for the signer
+            raise errors.InvalidInput(errors.SIGN_UPLOAD_ONE_OBJECTIVE)
+        call.prepared["content"] = signatures.read_upload(call.input.signed_pdf)
 
     def begin(self, call: Call) -> list[int]:
         if call.input.signed_pdf is None:

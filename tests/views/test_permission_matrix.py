@@ -236,6 +236,7 @@ ELSEWHERE = {
     "password_reset_confirm": "a person's own password: tests/views/test_accounts.py",
     "locked_logins": "the Amministratore lifts login locks: tests/views/test_accounts.py",
     "workflow:switch_body": "the current body, in the session: tests/views/test_robustness.py",
+    "workflow:sign_many": "one's own pending signatures, signed together: tests/views/test_sign_many.py",
     "notifications:mark_all_read": "a person's own inbox: tests/notifications/test_views.py",
     "notifications:mark_group_read": "a person's own inbox: tests/notifications/test_inbox_groups.py",
     "notifications:mark_read": "a person's own inbox: tests/notifications/test_views.py",

@@ -10,14 +10,57 @@ from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from approvals.selectors.steps import awaiting_signature_of
 from flows import errors
 from flows.services.transitions import objective_transition, objectives_batch_transition
 from flows.steps.objective import OBJECTIVE
 from workflow import access, selectors
 from workflow.middleware import require_body
-from workflow.models import Objective, State
+from workflow.models import Objective, Role, SignatureMode, State, Transition
 
 from .pages import action_auto_id, current_plan, detail_context
+
+INCOMPLETE = "Richiesta incompleta: ricarica la pagina e riprova."
+SIGNERS_ONLY = "La firma di più obiettivi è riservata ai dirigenti e al Segretario Generale."
+SIGN_BY_UPLOAD = (
+    "Questo ente firma con la firma digitale qualificata: si firma caricando il documento firmato dalla "
+    "pagina di un obiettivo, e un solo caricamento firma tutti gli obiettivi dello stesso documento che "
+    "attendono la tua firma."
+)
+
+
+def _selected_versions(request, selected: set[str]) -> dict[int, int] | None:
+    """The lock version the page showed for each selected objective (``v_<id>``), or None when the post
+    is not one the page sent: an id that is not a number, a version missing. No stale check without it."""
+    ids = [int(i) for i in selected if i.isdecimal()]  # isdigit() also takes "²", which int() refuses
+    versions = {i: int(request.POST[f"v_{i}"]) for i in ids if request.POST.get(f"v_{i}", "").isdecimal()}
+    if len(versions) != len(ids) or len(ids) != len(selected):
+        return None
+    return versions
+
+
+def _apply_to_selected(request, step, form, selected: set[str], *, done: str) -> int | None:
+    """Apply ``step`` with the valid ``form``'s input to the selected objectives, all or none. None when
+    done (the success message is set), else the status of the page that shows why not."""
+    versions = _selected_versions(request, selected)
+    if versions is None:
+        messages.error(request, INCOMPLETE)
+        return 400
+    try:
+        moved = objectives_batch_transition(
+            objective_ids=list(versions),
+            name=step.name,
+            by=request.user,
+            input=step.input_from(form.cleaned_data),
+            lock_versions=versions,
+        )
+    except errors.WorkflowError as exc:
+        messages.error(request, exc.message)
+        return 409 if isinstance(exc, errors.BatchBlocked) else 400
+    codes = ", ".join(o.code for o in moved)
+    count = ngettext("%(n)d obiettivo", "%(n)d obiettivi", len(moved)) % {"n": len(moved)}
+    messages.success(request, f"{done} {count} ({codes}).")
+    return None
 
 
 def _lock_version(request):
@@ -39,7 +82,7 @@ def objective_transition_view(request, pk: int, name: str):
         raise Http404 from exc
     lock_version = _lock_version(request)
     if lock_version is None:
-        messages.error(request, "Richiesta incompleta: ricarica la pagina e riprova.")
+        messages.error(request, INCOMPLETE)
         return redirect("workflow:objective_detail", pk=pk)
     form = step.bound_form(
         request.POST, request.FILES, body=objective.plan.body, auto_id=action_auto_id(name)
@@ -109,31 +152,9 @@ def batch(request):
         status = 400
     elif request.method == "POST" and form is not None:
         if form.is_valid():
-            ids = [int(i) for i in selected if i.isdecimal()]  # isdigit() also takes "²", which int() refuses
-            # The page sends the lock version it showed for each objective: without it no stale check.
-            versions = {
-                i: int(request.POST[f"v_{i}"]) for i in ids if request.POST.get(f"v_{i}", "").isdecimal()
-            }
-            if len(versions) != len(ids) or len(ids) != len(selected):
-                messages.error(request, "Richiesta incompleta: ricarica la pagina e riprova.")
-                status = 400
-            else:
-                try:
-                    moved = objectives_batch_transition(
-                        objective_ids=ids,
-                        name=name,
-                        by=request.user,
-                        input=step.input_from(form.cleaned_data),
-                        lock_versions=versions,
-                    )
-                except errors.WorkflowError as exc:
-                    messages.error(request, exc.message)
-                    status = 409 if isinstance(exc, errors.BatchBlocked) else 400
-                else:
-                    codes = ", ".join(o.code for o in moved)
-                    done = ngettext("%(n)d obiettivo", "%(n)d obiettivi", len(moved)) % {"n": len(moved)}
-                    messages.success(request, f"{step.label}: fatto per {done} ({codes}).")
-                    return redirect(f"{request.path}?stato={source}&azione={name}")
+            status = _apply_to_selected(request, step, form, selected, done=f"{step.label}: fatto per")
+            if status is None:
+                return redirect(f"{request.path}?stato={source}&azione={name}")
         else:
             status = 400
     return render(
@@ -152,6 +173,51 @@ def batch(request):
             "form": form,
             "objectives": objectives,
             "selected": selected,
+        },
+        status=status,
+    )
+
+
+@login_required
+def sign_many(request):
+    """The objectives waiting for the person's signature, signed together with one confirmation (bodies
+    that approve by login): all of them or none, like the Segreteria's batches."""
+    body = require_body(request)
+    if not access.roles_in(request.user, body) & {Role.DIRIGENTE, Role.SEGRETARIO}:
+        raise PermissionDenied(SIGNERS_ONLY)
+    plan, plans = current_plan(request)
+    visible = selectors.objectives_visible_to(request.user, body).select_related("plan", "responsible")
+    if plan:
+        visible = visible.filter(plan=plan)
+    waiting = awaiting_signature_of(request.user, visible)
+    step = OBJECTIVE.step(Transition.SIGN)
+    by_login = body.signature_mode == SignatureMode.LOGIN
+    data = request.POST if request.method == "POST" else None
+    form = step.bound_form(data, body=body) if by_login else None
+    posted = request.method == "POST"
+    selected = set(request.POST.getlist("obiettivi")) if posted else {str(o.pk) for o in waiting}
+    status = 200
+    if posted:
+        if form is None:
+            messages.error(request, SIGN_BY_UPLOAD)
+            status = 400
+        elif not form.is_valid():
+            status = 400
+        else:
+            status = _apply_to_selected(request, step, form, selected, done="Firma registrata per")
+            if status is None:
+                return redirect(request.get_full_path())
+    return render(
+        request,
+        "workflow/sign_many.html",
+        {
+            "nav": "dashboard",
+            "plan": plan,
+            "plans": plans,
+            "objectives": waiting,
+            "form": form,
+            "selected": selected,
+            "sign_by_upload": SIGN_BY_UPLOAD,
         },
         status=status,
     )

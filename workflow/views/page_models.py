@@ -167,6 +167,8 @@ class Section(NamedTuple):
     title: str
     help: str
     objectives: list[Objective]
+    link: str = ""  # a page that acts on the whole list, with its label
+    link_label: str = ""
 
 
 @dataclass
@@ -221,7 +223,13 @@ def dashboard(user, body: Body, plan: Plan | None, plans: list[Plan]) -> Dashboa
     to_sign = awaiting_signature_of(user, visible)
     if to_sign or Role.DIRIGENTE in roles or Role.SEGRETARIO in roles:
         sections.append(
-            Section("In attesa della mia firma", "Obiettivi che attendono la tua firma.", to_sign)
+            Section(
+                "In attesa della mia firma",
+                "Obiettivi che attendono la tua firma.",
+                to_sign,
+                link=reverse("workflow:sign_many") if to_sign else "",
+                link_label="Firma più obiettivi insieme",
+            )
         )
     if Role.SINDACATO in roles:
         sections.append(
