@@ -10,6 +10,7 @@ from .consultation import (
 )
 from .documents import SignedDocument, SignedDocumentObjective
 from .files import StoredFile
+from .monitoring import ReportEvidence, ReportStepRecord
 from .steps import ActType, AdoptionAct, PublishedRevision, Signature, SignatureMethod, StepRecord
 from .transmission import Transmission, TransmissionAttempt, TransmissionStatus, TransmitterKind
 
@@ -22,6 +23,8 @@ __all__ = [
     "Observation",
     "ObservationAuthorRole",
     "PublishedRevision",
+    "ReportEvidence",
+    "ReportStepRecord",
     "Signature",
     "SignatureMethod",
     "SignedDocument",

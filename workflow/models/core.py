@@ -316,6 +316,20 @@ class Phase(models.Model):
         return self.description[:80]
 
 
+class Polarity(models.TextChoices):
+    HIGHER = "higher", _("Più alto è meglio")
+    LOWER = "lower", _("Più basso è meglio")
+    RANGE = "range", _("Entro un intervallo")
+    BINARY = "binary", _("Realizzato / non realizzato")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Mensile")
+    QUARTERLY = "quarterly", _("Trimestrale")
+    HALF_YEARLY = "half_yearly", _("Semestrale")
+    YEARLY = "yearly", _("Annuale")
+
+
 class Indicator(models.Model):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="indicators")
     position = models.PositiveIntegerField(_("posizione"), default=0)
@@ -323,6 +337,51 @@ class Indicator(models.Model):
     kind = models.CharField(_("tipo"), max_length=50, default="RISULTATO")
     expected = models.CharField(_("valore atteso"), max_length=100)
     notes = models.TextField(_("note"), blank=True)
+    # What makes it measurable (the monitoring, DESIGN.md "The year after publication"). ``expected`` stays
+    # as imported; the targets are numbers, one per year of the triennium.
+    unit = models.CharField(_("unità di misura"), max_length=50, blank=True)
+    polarity = models.CharField(
+        _("polarità"), max_length=10, choices=Polarity.choices, default=Polarity.HIGHER
+    )
+    baseline_value = models.DecimalField(
+        _("valore di partenza"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("anno del valore di partenza"), null=True, blank=True)
+    target_1 = models.DecimalField(
+        _("target del primo anno"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    target_2 = models.DecimalField(
+        _("target del secondo anno"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    target_3 = models.DecimalField(
+        _("target del terzo anno"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    tolerance = models.DecimalField(
+        _("tolleranza dell'intervallo"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Per la polarità «entro un intervallo»: quanto il valore può scostarsi dal target."),
+    )
+    weight = models.DecimalField(
+        _("peso nell'obiettivo (%)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Vuoto: gli indicatori dell'obiettivo pesano in parti uguali."),
+    )
+    formula = models.TextField(_("formula di calcolo"), blank=True)
+    data_source = models.CharField(_("fonte del dato"), max_length=300, blank=True)
+    frequency = models.CharField(
+        _("frequenza di rilevazione"), max_length=12, choices=Frequency.choices, default=Frequency.HALF_YEARLY
+    )
+    to_complete = models.BooleanField(
+        _("da completare"),
+        default=False,
+        help_text=_("Il valore atteso importato non è un numero: il dirigente deve indicare il target."),
+    )
 
     history = HistoricalRecords()
 
