@@ -37,9 +37,7 @@ PDF_LAUNCH = (
 PDF_EMBEDDED_FILES = (
     "Il PDF contiene file allegati al suo interno, che non sono ammessi: carica il documento senza allegati."
 )
-PDF_TOO_EXPANDED = (
-    "Il contenuto del PDF, una volta decompresso, supera {mb} MB: il file non è accettato."
-)
+PDF_TOO_EXPANDED = "Il contenuto del PDF, una volta decompresso, supera {mb} MB: il file non è accettato."
 PDF_TOO_MANY_OBJECTS = "Il PDF contiene troppi oggetti (più di {n}) per essere controllato."
 IMAGE_INVALID = "L'immagine non è un file PNG o JPEG leggibile."
 IMAGE_TOO_LARGE = "L'immagine è troppo grande: supera {mp} milioni di pixel."
@@ -287,3 +285,72 @@ def check_image(content: bytes) -> str:
     except Exception as exc:  # Pillow raises many kinds of errors on a damaged file
         raise FileRefused(IMAGE_INVALID) from exc
     return content_type
+
+
+# -- evidence of a progress report: a PDF, an image or a spreadsheet ----------------------------------
+EVIDENCE_KIND_UNKNOWN = (
+    "Sono ammessi PDF, immagini PNG o JPEG e fogli di calcolo XLSX, ODS o CSV: «{name}» non è tra questi."
+)
+EVIDENCE_NOT_WHAT_IT_CLAIMS = (
+    "Il file «{name}» non è un {kind} leggibile: il contenuto non corrisponde all'estensione."
+)
+SPREADSHEET_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "csv": "text/csv",
+}
+_ZIP_MAX_MEMBERS = 10_000
+
+
+def _zip_spreadsheet(content: bytes, extension: str) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = archive.namelist()
+            if len(names) > _ZIP_MAX_MEMBERS:
+                return False
+            if extension == "xlsx":
+                return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+            return (
+                "mimetype" in names and archive.read("mimetype").strip() == SPREADSHEET_TYPES["ods"].encode()
+            )
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return False
+
+
+def _csv_text(content: bytes) -> bool:
+    if b"\x00" in content:
+        return False
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            content.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+def check_evidence(content: bytes, name: str) -> str:
+    """The content type of an evidence file, judged by its content, which must be what its name claims:
+    a PDF (checked as every PDF), a PNG or JPEG image, an XLSX or ODS workbook, a CSV text. Raises
+    FileRefused."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension == "pdf":
+        return check_pdf(content)
+    if extension in ("png", "jpg", "jpeg"):
+        content_type = check_image(content)
+        if content_type != ("image/png" if extension == "png" else "image/jpeg"):
+            raise FileRefused(EVIDENCE_NOT_WHAT_IT_CLAIMS.format(name=name, kind=f"file {extension.upper()}"))
+        return content_type
+    if extension in ("xlsx", "ods"):
+        if not _zip_spreadsheet(content, extension):
+            raise FileRefused(
+                EVIDENCE_NOT_WHAT_IT_CLAIMS.format(name=name, kind=f"foglio {extension.upper()}")
+            )
+        return SPREADSHEET_TYPES[extension]
+    if extension == "csv":
+        if not _csv_text(content):
+            raise FileRefused(EVIDENCE_NOT_WHAT_IT_CLAIMS.format(name=name, kind="file CSV di testo"))
+        return SPREADSHEET_TYPES["csv"]
+    raise FileRefused(EVIDENCE_KIND_UNKNOWN.format(name=name))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflow.models import Transition
+from workflow.models import ReportTransition, Transition
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ FAMILIES = [
     Family("consultation", "Consultazione sindacale", "Tutta la consultazione sindacale"),
     Family("signature", "Firme", "Documenti da firmare e firme caricate"),
     Family("transmission", "Trasmissione a Funzione Pubblica", "Tutte le trasmissioni a Funzione Pubblica"),
+    Family("report", "Monitoraggio", "Tutto il monitoraggio: rendicontazioni, periodi e misurazione"),
     Family("body", "Ente", "Creazione e impostazioni dell'ente"),
     Family("auth", "Accessi", "Tutti gli accessi"),
     Family("audit", "Registro", "Esportazioni del registro"),
@@ -86,6 +87,14 @@ ACTIONS = [
     Action("transmission.recorded", "Trasmissione registrata con la ricevuta del portale", "transmission"),
     Action("transmission.requeued", "Trasmissione rimessa in coda", "transmission"),
     Action("transmission.receipt_recorded", "Ricevuta registrata dopo l'invio a mano", "transmission"),
+    *(Action(f"report.{t.value}", f"Rendicontazione: {t.label}", "report") for t in ReportTransition),
+    Action("report.update", "Valori della rendicontazione salvati", "report"),
+    Action("report.evidence_add", "Documento a supporto caricato", "report"),
+    Action("report.evidence_withdraw", "Documento a supporto ritirato", "report"),
+    Action("report.open", "Rendicontazioni aperte per un periodo", "report"),
+    Action("report.period_save", "Periodo di monitoraggio salvato", "report"),
+    Action("report.period_delete", "Periodo di monitoraggio eliminato", "report"),
+    Action("report.measurement_system", "Sistema di misurazione (SMVP) modificato", "report"),
     Action("body.create", "Creazione dell'ente", "body"),
     Action("body.settings", "Impostazioni dell'ente modificate", "body"),
     Action("auth.login", "Accesso", "auth"),

@@ -14,7 +14,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from workflow.models import Body, Objective, Role, State, Transition
+from workflow.models import Body, MeasurementSystem, Objective, ReportState, Role, State, Transition
 
 from . import actions
 from .models import AuditEntry
@@ -248,11 +248,78 @@ def _unlock(data, step):
     return Description(f"nome utente: «{data.get('username', '')}»", data.get("reason") or "")
 
 
+# -- the monitoring ----------------------------------------------------------------------------------------
+def _report_state(code) -> str:
+    try:
+        return ReportState(code).label
+    except ValueError:
+        return code or "—"
+
+
+@describes("report.")
+def _a_report_step(data, step):
+    """A step of a progress report (its step record is not the approval path's: ``step`` is not read)."""
+    source, target = change(data)
+    return Description(f"{_report_state(source)} → {_report_state(target)}", data.get("comment") or "")
+
+
+@describes("report.update")
+def _report_values(data, step):
+    changed = data.get("changed") or {}
+    parts = []
+    if changed.get("phases"):
+        n = len(changed["phases"])
+        parts.append(ngettext("%(n)d fase", "%(n)d fasi", n) % {"n": n})
+    if changed.get("indicators"):
+        n = len(changed["indicators"])
+        parts.append(ngettext("%(n)d indicatore", "%(n)d indicatori", n) % {"n": n})
+    if changed.get("report"):
+        parts.append("scostamenti e azioni correttive")
+    return Description("valori salvati: " + ", ".join(parts) if parts else "")
+
+
+@describes("report.evidence_add", "report.evidence_withdraw")
+def _report_evidence(data, step):
+    return Description(f"«{data.get('name', '')}» SHA-256 {str(data.get('sha256', ''))[:12]}…".strip())
+
+
+@describes("report.open")
+def _reports_opened(data, step):
+    n = len(data.get("objectives") or [])
+    count = ngettext("%(n)d rendicontazione", "%(n)d rendicontazioni", n) % {"n": n}
+    return Description(f"{data.get('name', '')}: {count}")
+
+
+@describes("report.period_save", "report.period_delete")
+def _period(data, step):
+    periods = data.get("periods") or [data.get("after") or data]
+    return Description(
+        "; ".join(
+            f"{p.get('name', '')} al {p.get('reference_date', '')}, scadenza {p.get('due_date', '')}"
+            for p in periods
+            if isinstance(p, dict)
+        )
+    )
+
+
+@describes("report.measurement_system")
+def _smvp(data, step):
+    before, after = data.get("before") or {}, data.get("after") or {}
+    changes = [
+        f"{_field_names(MeasurementSystem, [k])}: {before.get(k)} → {v}"
+        for k, v in after.items()
+        if before.get(k) != v
+    ]
+    return Description("; ".join(changes))
+
+
 # -- one row -----------------------------------------------------------------------------------------------
 def _object(entry: AuditEntry, data: dict) -> tuple[str, str]:
     if entry.object_type == "workflow.objective":
         label = data.get("code") or f"obiettivo n. {entry.object_id}"
         return label, reverse("audit:versions", args=[entry.object_id])
+    if entry.object_type == "workflow.progressreport":
+        return (data.get("code") or f"rendicontazione n. {entry.object_id}"), ""
     if entry.object_type == "workflow.plan":
         return (f"piano {data.get('year')}" if data.get("year") else "piano"), ""
     if entry.object_type == "auth.user":

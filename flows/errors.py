@@ -117,3 +117,27 @@ class BatchBlocked(WorkflowError):
         self.objective = objective
         self.cause = cause
         self.status = cause.status
+
+# The monitoring (flows.report_flow, flows.services.monitoring)
+REPORT_NOT_FOUND = "Rendicontazione non trovata."
+REPORT_STALE = "La rendicontazione è stata modificata da {who} alle {when}: ricarica la pagina."
+REPORT_STALE_SELF = (
+    "Questa pagina non è aggiornata: hai già modificato la rendicontazione alle {when} "
+    "(forse con un doppio clic o da un'altra scheda): ricarica la pagina."
+)
+REPORT_NOT_EDITABLE = (
+    "La rendicontazione si modifica solo mentre è da compilare o restituita, dal dirigente responsabile "
+    "o da chi ha la delega sull'obiettivo."
+)
+ADJUSTMENT_REASON_REQUIRED = "Con il punteggio rettificato indica la motivazione della rettifica."
+PERIOD_DUE_BEFORE_REFERENCE = "La scadenza non può precedere la data di riferimento."
+PERIOD_DATE_TAKEN = "Il piano ha già un periodo con questa data di riferimento."
+PERIOD_NAME_TAKEN = "Il piano ha già un periodo con questo nome."
+PERIOD_HAS_REPORTS = "Il periodo ha già rendicontazioni inviate: non si può eliminare."
+PERIOD_FORBIDDEN = "Solo la Segreteria Generale dell'ente gestisce i periodi di monitoraggio."
+SMVP_FORBIDDEN = "Solo la Segreteria Generale dell'ente modifica il sistema di misurazione."
+EVIDENCE_TOO_LARGE = "Il file supera i {limit} MB ammessi."
+EVIDENCE_TYPE = (
+    "Sono ammessi PDF, immagini (PNG, JPEG) e fogli di calcolo (XLSX, ODS, CSV); il file caricato non lo è."
+)
+EVIDENCE_NOT_FOUND = "Documento non trovato."

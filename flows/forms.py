@@ -307,3 +307,42 @@ class PublishForm(forms.Form):
         assume_scheme="https",
     )
     comment = forms.CharField(label="Commento (facoltativo)", required=False)
+
+
+ADJUSTED_SCORE_RANGE = "Il punteggio rettificato è una percentuale tra 0 e 200."
+
+
+class ValidateReportForm(forms.Form):
+    """The NIV/OIV validates a checked progress report, optionally adjusting its score with a reason."""
+
+    adjusted_score = forms.DecimalField(
+        label="Punteggio rettificato (%) (facoltativo)",
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        localize=True,
+        help_text="Lascia vuoto per confermare il punteggio calcolato.",
+        error_messages={"invalid": "Indica un numero, per esempio 85,50."},
+    )
+    adjustment_reason = forms.CharField(
+        label="Motivazione della rettifica",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    comment = forms.CharField(
+        label="Commento (facoltativo)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_adjusted_score(self):
+        value = self.cleaned_data.get("adjusted_score")
+        if value is not None and not (0 <= value <= 200):
+            raise forms.ValidationError(ADJUSTED_SCORE_RANGE)
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("adjusted_score") is not None and not (cleaned.get("adjustment_reason") or "").strip():
+            self.add_error(
+                "adjustment_reason", "Con il punteggio rettificato indica la motivazione della rettifica."
+            )
+        return cleaned

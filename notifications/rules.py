@@ -20,6 +20,10 @@
 | confronto_request           | the Segreteria Generale of the body            | a union asks for confronto  |
 | observation_posted          | responsible dirigente, Segreteria Generale     | a union observation + text  |
 | observation_answered        | the union representative answered              | the answer + text           |
+| report.submit               | the Segreteria Generale of the body            | a progress report to check  |
+| report.send_back            | responsible dirigente, delegates               | sent back + reason          |
+| report.check                | the body's NIV/OIV, responsible dirigente      | checked: to validate        |
+| report.validate             | responsible dirigente, Segreteria Generale     | validated                   |
 
 The acting user is never told of their own action, and inactive accounts are never told anything. Nobody
 is told of an objective outside its body: a recipient must hold a role in the objective's body that lets
@@ -45,6 +49,7 @@ SEGRETERIA = "segreteria"
 UNIONS = "unions"
 SIGNERS = "signers"
 SUBJECT = "subject"  # the person the event is about: the delegate, the newly assigned responsible
+REVISORI = "revisori"  # the body's NIV/OIV
 
 SIGN_COMPLETED = "sign_completed"  # the event of the signature that moves the objective to deliberation
 CONFRONTO_REQUEST = "confronto_request"  # a union representative asks for a confronto on an information
@@ -146,6 +151,26 @@ RULES: dict[str, Rule] = {
     "observation_answered": Rule(
         (SUBJECT,), "{actor} ha risposto alla tua osservazione sull'obiettivo {objective}.", comment="text"
     ),
+    # The monitoring (flows.steps.report): ``{period}`` is the monitoring period's name.
+    "report.submit": Rule(
+        (SEGRETERIA,),
+        "{actor} ha inviato la rendicontazione «{period}» dell'obiettivo {objective}: attende la verifica.",
+    ),
+    "report.send_back": Rule(
+        (RESPONSIBLE, DELEGATES),
+        "{actor} ha restituito la rendicontazione «{period}» dell'obiettivo {objective}.",
+        comment="reason",
+    ),
+    "report.check": Rule(
+        (REVISORI, RESPONSIBLE),
+        "La Segreteria ha verificato la rendicontazione «{period}» dell'obiettivo {objective}: "
+        "attende la validazione del NIV/OIV.",
+    ),
+    "report.update": Rule(()),  # new values saved: the report's open pages refresh
+    "report.validate": Rule(
+        (RESPONSIBLE, SEGRETERIA),
+        "{actor} ha validato la rendicontazione «{period}» dell'obiettivo {objective}.",
+    ),
 }
 
 TITLE_LENGTH = 80
@@ -184,6 +209,8 @@ def audience(name: str, objective: Objective, *, subject=None) -> list:
         return responsible + list(segretari_of(objective.plan.body_id).order_by("pk"))
     if name == SUBJECT:
         return [subject] if subject is not None else []
+    if name == REVISORI:
+        return _in_roles(objective, [Role.REVISORE])
     raise ValueError(f"Unknown audience {name!r}")
 
 
@@ -232,13 +259,16 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def message(event: str, objective: Objective, *, by, comment: str = "") -> str:
+def message(event: str, objective: Objective, *, by, comment: str = "", context=None) -> str:
     rule = rule_for(event)
     title = (
         objective.title if len(objective.title) <= TITLE_LENGTH else objective.title[: TITLE_LENGTH - 1] + "…"
     )
     text = rule.message.format(
-        actor=_name(by), objective=f"{objective.code} «{title}»", revision=objective.revision
+        actor=_name(by),
+        objective=f"{objective.code} «{title}»",
+        revision=objective.revision,
+        **(context or {}),
     )
     comment = (comment or "").strip()
     if comment and rule.comment == "reason":
@@ -288,11 +318,16 @@ KIND_LABELS: dict[str, str] = {
     "observation_posted": "Osservazione sindacale",
     "observation_answered": "Risposta a un'osservazione",
     "reminder": "Promemoria",
+    "report.submit": "Rendicontazione inviata",
+    "report.send_back": "Rendicontazione restituita",
+    "report.check": "Rendicontazione verificata",
+    "report.validate": "Rendicontazione validata",
 }
 
 
 def kind_of(event: str) -> str:
-    return event.split(".", 1)[0]
+    """An event's kind: the event itself, but ``reminder`` for every ``reminder.<kind>.<id>``."""
+    return "reminder" if event.startswith("reminder.") else event
 
 
 def kind_label(kind: str) -> str:

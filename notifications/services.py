@@ -19,12 +19,13 @@ UNKNOWN_MODE = "Scegli una delle frequenze proposte."
 
 
 def notify_transition(
-    *, objective: Objective, transition: str, by, comment: str = "", subject=None
+    *, objective: Objective, transition: str, by, comment: str = "", subject=None, context=None
 ) -> list[Notification]:
     """Write the notifications of ``transition`` (or another event of rules.RULES) just applied to
     ``objective`` by ``by``; after commit push them, and an event to the objective's open pages.
 
-    ``subject`` is the person the event is about (the delegate of a delegation). Must run inside the
+    ``subject`` is the person the event is about (the delegate of a delegation); ``context`` fills the
+    rule's other placeholders (the period of a progress report). Must run inside the
     caller's transaction: the notifications land or vanish with the change."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify_transition must be called inside the transaction of the change")
@@ -33,10 +34,10 @@ def notify_transition(
     people = rules.within_body(rules.recipients(event, objective, by=by, subject=subject), objective)
     created: list[Notification] = []
     if people:
-        text = rules.message(event, objective, by=by, comment=comment)
+        text = rules.message(event, objective, by=by, comment=comment, context=context)
         # The union representatives read no internal comment: their text is the one without it.
         unions = rules.union_recipients(event, objective) if comment else set()
-        bare = rules.message(event, objective, by=by) if unions else text
+        bare = rules.message(event, objective, by=by, context=context) if unions else text
         now = timezone.now()
         created = Notification.objects.bulk_create(
             Notification(

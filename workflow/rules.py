@@ -58,3 +58,38 @@ def submission_problems(objective, phases, indicators) -> list[str]:
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def report_problems(report, *, phases, indicators, progress, measures) -> list[str]:
+    """What keeps a progress report from being submitted. Empty when complete: every indicator has its
+    value at the reference date (a number; text for an indicator without a numeric target), every phase
+    its progress, dates in order, a completed phase at 100 %, and the explanation of deviations when a
+    phase is late."""
+    problems = []
+    by_indicator = {m.indicator_id: m for m in measures}
+    for n, indicator in enumerate(indicators, start=1):
+        measure = by_indicator.get(indicator.pk)
+        numeric = indicator.target_1 is not None or indicator.polarity == "binary"
+        if measure is None or (measure.value is None and (numeric or not measure.text_value.strip())):
+            problems.append(
+                f"Manca il valore rilevato dell'indicatore {n} («{_short(indicator.description)}»)."
+            )
+    by_phase = {p.phase_id: p for p in progress}
+    late = False
+    for n, phase in enumerate(phases, start=1):
+        row = by_phase.get(phase.pk)
+        name = f"La fase {n} («{_short(phase.description)}»)"
+        if row is None:
+            problems.append(f"{name} non ha l'avanzamento.")
+            continue
+        if row.status == "done" and row.percent != Decimal(100):
+            problems.append(f"{name} è indicata come completata ma al {number_format(row.percent, 2)}%.")
+        if row.actual_start and row.actual_end and row.actual_start > row.actual_end:
+            problems.append(
+                f"{name} ha la fine effettiva ({row.actual_end:%d/%m/%Y}) prima dell'inizio "
+                f"({row.actual_start:%d/%m/%Y})."
+            )
+        late = late or row.status == "late"
+    if late and not (report.explanation or "").strip():
+        problems.append("Una fase è in ritardo: spiega gli scostamenti e le loro cause.")
+    return problems

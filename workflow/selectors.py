@@ -7,7 +7,17 @@ from django.db.models import Count, Q, QuerySet
 from guardian.shortcuts import get_objects_for_user, get_users_with_perms
 
 from .access import READ_ALL_ROLES
-from .models import UNION_VISIBLE_STATES, Body, Membership, Objective, Plan, Role, State
+from .models import (
+    UNION_VISIBLE_STATES,
+    Body,
+    Membership,
+    MonitoringPeriod,
+    Objective,
+    Plan,
+    ProgressReport,
+    Role,
+    State,
+)
 
 
 def _memberships(user):
@@ -111,3 +121,39 @@ def delegates_of(objective: Objective):
     users = get_users_with_perms(objective, only_with_perms_in=["change_objective"], with_superusers=False)
     funzionari = Membership.objects.filter(body_id=objective.plan.body_id, role=Role.FUNZIONARIO)
     return list(users.filter(pk__in=funzionari.values("user_id")))
+
+
+# -- the monitoring -------------------------------------------------------------------------------------
+def reports_visible_to(user, body: Body | None = None) -> QuerySet[ProgressReport]:
+    """Every progress report ``user`` may see: in a body where they read every objective (dirigenti,
+    Segreteria, NIV/OIV), and those of the objectives delegated to them. Union representatives and
+    citizens see none: a report is internal until the Relazione is published. Never DISTINCT."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ProgressReport.objects.none()
+    members = _memberships(user)
+    if body is not None:
+        members = members.filter(body=body)
+    read_all = members.filter(role__in=READ_ALL_ROLES).values("body_id")
+    funzionario = members.filter(role=Role.FUNZIONARIO).values("body_id")
+    delegated = get_objects_for_user(
+        user, "workflow.change_objective", klass=Objective, accept_global_perms=False, with_superuser=False
+    ).values("pk")
+    condition = Q(objective__plan__body_id__in=read_all) | Q(
+        objective__plan__body_id__in=funzionario, objective_id__in=delegated
+    )
+    return ProgressReport.objects.filter(condition)
+
+
+def report_get(user, pk) -> ProgressReport:
+    """One visible report with what its page needs; raises ProgressReport.DoesNotExist otherwise."""
+    return (
+        reports_visible_to(user)
+        .select_related(
+            "objective__plan__body", "objective__strategic_objective", "objective__responsible", "period"
+        )
+        .get(pk=pk)
+    )
+
+
+def periods_of(plan: Plan) -> QuerySet[MonitoringPeriod]:
+    return plan.monitoring_periods.order_by("reference_date", "pk")

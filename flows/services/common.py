@@ -20,16 +20,21 @@ def lock_objective(*, objective_id, by) -> Objective:
     return Objective.objects.select_for_update().select_related("plan__body").get(pk=objective_id)
 
 
-def check_fresh(objective: Objective, lock_version: int | None, *, by=None) -> None:
-    """Refuse a change made on a page older than the objective (``lock_version`` is the one it showed)."""
+def check_fresh(
+    objective: Objective, lock_version: int | None, *, by=None, messages=(errors.STALE, errors.STALE_SELF)
+) -> None:
+    """Refuse a change made on a page older than the objective (``lock_version`` is the one it showed).
+    Any model with ``lock_version``, ``updated_at`` and ``updated_by`` (a progress report) passes its own
+    ``messages``: changed by someone else, changed by the same person."""
     if lock_version is None or int(lock_version) == objective.lock_version:
         return
+    stale, stale_self = messages
     when = f"{timezone.localtime(objective.updated_at):%H:%M}"
     editor = objective.updated_by
     if editor is not None and by is not None and editor.pk == by.pk:
-        raise errors.StaleObjective(errors.STALE_SELF.format(when=when))
+        raise errors.StaleObjective(stale_self.format(when=when))
     who = (editor.get_full_name() or editor.get_username()) if editor else "un altro utente"
-    raise errors.StaleObjective(errors.STALE.format(who=who, when=when))
+    raise errors.StaleObjective(stale.format(who=who, when=when))
 
 
 def save_with_history(instance, *, by, reason: str, **kwargs) -> None:

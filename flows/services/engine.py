@@ -65,13 +65,16 @@ def _move_in_batch(call: Call, pk: int) -> None:
     try:
         call.moved.append(move(call, pk))
     except model.DoesNotExist as exc:
+        machine = call.step.machine
         raise errors.BatchBlocked(
-            errors.BATCH_BLOCKED.format(code=f"L'obiettivo n. {pk}", reason=errors.NOT_FOUND),
+            errors.BATCH_BLOCKED.format(code=machine.missing_code.format(pk=pk), reason=machine.not_found),
             objective=None,
-            cause=errors.WorkflowError(errors.NOT_FOUND),
+            cause=errors.WorkflowError(machine.not_found),
         ) from exc
     except errors.WorkflowError as exc:
-        code = model.objects.filter(pk=pk).values_list("code", flat=True).first()
+        blocking = model.objects.filter(pk=pk).first()
+        missing = call.step.machine.missing_code.format(pk=pk)
+        code = blocking.code if blocking is not None else missing
         raise errors.BatchBlocked(
             errors.BATCH_BLOCKED.format(code=code, reason=exc.message), objective=pk, cause=exc
         ) from exc
@@ -93,7 +96,7 @@ def move(call: Call, pk: int):
     """Move one object inside the call's transaction."""
     step, by = call.step, call.by
     obj = step.machine.lock(pk, by)
-    check_fresh(obj, call.lock_versions.get(pk), by=by)
+    check_fresh(obj, call.lock_versions.get(pk), by=by, messages=step.machine.stale_messages)
     flow = step.machine.flow_class(obj, by=by, data=step.flow_data(call))
     check_may_apply(step, obj, by, flow)
     source = obj.state

@@ -6,9 +6,11 @@ from django.db import IntegrityError, transaction
 
 import audit.services as audit
 from workflow import access
-from workflow.models import Plan, StrategicObjective
+from workflow.models import MonitoringPeriod, Plan, StrategicObjective
 
 from .. import errors
+from .common import save_with_history
+from .monitoring import default_periods
 
 PLAN_FORBIDDEN = "Solo la Segreteria Generale può creare i piani e gli obiettivi strategici dell'ente."
 PLAN_EXISTS = "Esiste già il piano {year} per questo ente."
@@ -22,6 +24,8 @@ def plan_create(*, by, body, year: int, triennium: str, deadline=None) -> Plan:
     try:
         with transaction.atomic():
             plan = Plan.objects.create(body=body, year=year, triennium=triennium, deadline=deadline)
+            for values in default_periods(year):
+                save_with_history(MonitoringPeriod(plan=plan, **values), by=by, reason="Periodo predefinito")
             audit.record(
                 action="plan.create",
                 by=by,

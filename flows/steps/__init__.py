@@ -162,6 +162,9 @@ class Machine:
         record_step,
         notify,
         audit_prefix: str = "transition",
+        stale_messages: tuple[str, str] = (errors.STALE, errors.STALE_SELF),
+        not_found: str = errors.NOT_FOUND,
+        missing_code: str = "L'obiettivo n. {pk}",
     ):
         self.name = name
         self.flow_class = flow_class
@@ -176,6 +179,9 @@ class Machine:
         # (obj, *, event, by, comment): the notifications of the step, inside its transaction
         self.notify = notify
         self.audit_prefix = audit_prefix
+        self.stale_messages = stale_messages  # (changed by someone else, changed by the same person)
+        self.not_found = not_found  # the refusal of an object the person may not see
+        self.missing_code = missing_code  # how a batch's refusal names it
         self.steps: dict[str, Step] = {}
         for step_class in steps:
             step = step_class()

@@ -17,8 +17,10 @@ from workflow.achievement import (
     weighted_average,
 )
 
+DEFAULT = Rules()
 
-def score(polarity, actual, target=D(100), baseline=None, tolerance=None, rules=Rules()):
+
+def score(polarity, actual, target=D(100), baseline=None, tolerance=None, rules=DEFAULT):
     return indicator_achievement(
         polarity=polarity, actual=actual, target=target, baseline=baseline, tolerance=tolerance, rules=rules
     )

@@ -85,7 +85,7 @@ class ReportTransition(models.TextChoices):
     """The steps of the progress report's state machine (flows.report_flow, flows.steps.report)."""
 
     SUBMIT = "submit", "Invia la rendicontazione"
-    RETURN = "return", "Restituisci la rendicontazione"
+    SEND_BACK = "send_back", "Restituisci la rendicontazione"
     CHECK = "check", "Verifica la rendicontazione"
     VALIDATE = "validate", "Valida la rendicontazione"
 
@@ -177,6 +177,9 @@ class PhaseProgress(models.Model):
         ordering = ["phase__position", "phase_id"]
         constraints = [models.UniqueConstraint(fields=["report", "phase"], name="one_progress_per_phase")]
 
+    def __str__(self):
+        return f"{self.phase} – {self.percent} %"
+
 
 class IndicatorMeasure(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="measures")
@@ -198,3 +201,6 @@ class IndicatorMeasure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "indicator"], name="one_measure_per_indicator")
         ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value if self.value is not None else self.text_value}"
