@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import actions, edit, guide, interchange, legal, pages, plans
+from .views.monitoring import board, dashboard, reports
 
 app_name = "workflow"
 urlpatterns = [
@@ -29,4 +30,25 @@ urlpatterns = [
     path("piani/<int:year>/esporta.<str:fmt>", interchange.plan_download, name="plan_download"),
     path("operazioni-multiple/", actions.batch, name="batch"),
     path("firme/", actions.sign_many, name="sign_many"),
+    # the monitoring (workflow.views.monitoring)
+    path("monitoraggio/", reports.my_reports, name="my_reports"),
+    path("monitoraggio/rendicontazioni/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("monitoraggio/rendicontazioni/<int:pk>/modifica/", reports.report_edit, name="report_edit"),
+    path("monitoraggio/rendicontazioni/<int:pk>/azioni/<str:name>/", reports.report_step, name="report_step"),
+    path("monitoraggio/rendicontazioni/<int:pk>/documenti/", reports.evidence_upload, name="evidence_upload"),
+    path(
+        "monitoraggio/rendicontazioni/<int:pk>/documenti/<int:evidence_pk>/",
+        reports.evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        "monitoraggio/rendicontazioni/<int:pk>/documenti/<int:evidence_pk>/ritira/",
+        reports.evidence_withdraw,
+        name="evidence_withdraw",
+    ),
+    path("monitoraggio/validazione/", board.validation_queue, name="validation_queue"),
+    path("monitoraggio/misurazione/", board.measurement_system, name="measurement_system"),
+    path("monitoraggio/piani/<int:year>/periodi/", board.periods, name="monitoring_periods"),
+    path("monitoraggio/piani/<int:year>/periodi/<int:period_pk>/", board.board, name="monitoring_board"),
+    path("monitoraggio/piani/<int:year>/cruscotto/", dashboard.plan_dashboard, name="plan_dashboard"),
 ]

@@ -1,0 +1,10 @@
+"""Placeholder: built in the next commits."""
+
+from django.http import Http404
+
+
+def _todo(request, *args, **kwargs):
+    raise Http404("Pagina non ancora disponibile.")
+
+
+periods = board = validation_queue = measurement_system = _todo
