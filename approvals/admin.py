@@ -8,6 +8,8 @@ from .models import (
     Meeting,
     Observation,
     PublishedRevision,
+    ReportEvidence,
+    ReportStepRecord,
     Signature,
     StepRecord,
     Transmission,
@@ -71,3 +73,14 @@ class ObservationAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_display = ("objective", "author", "author_role", "posted_at", "reply_to")
     list_filter = ("author_role",)
     search_fields = ("objective__code", "text")
+
+
+@admin.register(ReportStepRecord)
+class ReportStepRecordAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("report", "transition", "source", "target", "by", "at", "highlighted")
+    list_filter = ("transition", "highlighted")
+
+
+@admin.register(ReportEvidence)
+class ReportEvidenceAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("report", "indicator", "file", "uploaded_by", "uploaded_at", "withdrawn_at")

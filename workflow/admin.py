@@ -40,7 +40,21 @@ from flows.services.memberships import membership_grant, membership_revoke
 
 from . import access
 from .content import DUP_LINK_KEYS, INDICATOR, PHASE
-from .models import Body, DupLink, Indicator, Membership, Objective, Phase, Plan, StrategicObjective
+from .models import (
+    Body,
+    DupLink,
+    Indicator,
+    IndicatorMeasure,
+    MeasurementSystem,
+    Membership,
+    MonitoringPeriod,
+    Objective,
+    Phase,
+    PhaseProgress,
+    Plan,
+    ProgressReport,
+    StrategicObjective,
+)
 
 USER_SEARCH_LIMIT = 20
 
@@ -265,3 +279,38 @@ class PhaseAdmin(SuperuserReadOnlyMixin, SimpleHistoryAdmin):
 class IndicatorAdmin(SuperuserReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ("objective", "position", "description", "kind", "expected")
     search_fields = ("objective__code", "description")
+
+
+# -- the monitoring: read-only, superusers only, like the rest of the domain ---------------------------
+@admin.register(MeasurementSystem)
+class MeasurementSystemAdmin(SuperuserReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = (
+        "body",
+        "zero_threshold",
+        "allow_over_achievement",
+        "over_achievement_cap",
+        "indicators_share",
+    )
+
+
+@admin.register(MonitoringPeriod)
+class MonitoringPeriodAdmin(SuperuserReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ("plan", "name", "reference_date", "due_date", "is_final")
+    list_filter = ("is_final",)
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SuperuserReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ("objective", "period", "state", "revision", "adjusted_score", "updated_at")
+    list_filter = ("state",)
+    search_fields = ("objective__code", "objective__title")
+
+
+@admin.register(PhaseProgress)
+class PhaseProgressAdmin(SuperuserReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ("report", "phase", "percent", "status")
+
+
+@admin.register(IndicatorMeasure)
+class IndicatorMeasureAdmin(SuperuserReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ("report", "indicator", "value", "text_value", "measured_on")
