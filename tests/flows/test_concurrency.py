@@ -122,3 +122,48 @@ def test_two_signers_at_once_both_count(draft, people, slow_save):
     assert fresh(o).state == State.DELIBERATION
     assert list(StepRecord.objects.filter(objective=o, transition="sign").order_by("id").values_list(
         "target", flat=True)) == [State.SIGNATURE, State.DELIBERATION]
+
+
+def test_same_report_check_at_once_one_wins(draft, people, slow_save):
+    """The progress report runs on the same engine: two members of the Segreteria checking the same
+    report at once, one wins and the other is told the page is stale."""
+    from decimal import Decimal
+
+    from approvals.models import ReportStepRecord
+    from flows.services import monitoring
+    from workflow.models import ProgressReport, ReportState
+
+    o = walk_to(draft, State.PUBLISHED, people)
+    o.indicators.update(target_1=Decimal(100))
+    period = monitoring.periods_create_default(plan=o.plan, by=people["segreteria"])[0]
+    report = monitoring.reports_open(period=period, by=people["segreteria"])[0]
+    values = {m.indicator_id: {"value": Decimal(80)} for m in report.measures.all()}
+    report = monitoring.report_save(report_id=report.pk, by=people["dirigente_satta"],
+                                    lock_version=report.lock_version, measures=values)
+    report = monitoring.report_transition(report_id=report.pk, name="submit", by=people["dirigente_satta"])
+
+    barrier = threading.Barrier(2)
+    outcomes = [None, None]
+
+    def press(i, user):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = monitoring.report_transition(report_id=report.pk, name="check", by=user,
+                                                       lock_version=report.lock_version, data={})
+        except Exception as exc:  # noqa: BLE001 - the outcome is inspected by the test
+            outcomes[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=press, args=(i, u))
+               for i, u in enumerate([people["segreteria"], people["segretario"]])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    winners = [x for x in outcomes if isinstance(x, ProgressReport)]
+    losers = [x for x in outcomes if not isinstance(x, ProgressReport)]
+    assert len(winners) == 1 and len(losers) == 1, outcomes
+    assert isinstance(losers[0], errors.StaleObjective) and "rendicontazione" in losers[0].message
+    assert ProgressReport.objects.get(pk=report.pk).state == ReportState.CHECKED
+    assert ReportStepRecord.objects.filter(report=report, transition="check").count() == 1
