@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from html import escape
 
 from .rules import date_in_range
@@ -22,6 +23,34 @@ def _short(text: str, limit: int = 42) -> str:
 def _drawable(phase) -> bool:
     start, end = phase.start, phase.end
     return bool(start and end and start <= end and date_in_range(start) and date_in_range(end))
+
+
+def month_grid(
+    first: dt.date, last: dt.date, x: Callable[[dt.date], float], *, top: int, bottom: int
+) -> list[str]:
+    """The months from ``first`` (a 1st of the month) to ``last`` as grid lines from ``top`` to ``bottom``,
+    labelled above ``top``: every month within a year, every quarter or half year over longer spans."""
+    parts = []
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = 1 if months <= 12 else 3 if months <= 36 else 6  # labels stay readable over several years
+    month = first
+    n = 0
+    while month <= last:
+        mx = x(month)
+        strong = n % step == 0
+        parts.append(
+            f'<line x1="{mx:.1f}" y1="{top - 6}" x2="{mx:.1f}" y2="{bottom - 4}" '
+            f'stroke="{"#c5c7c9" if strong else "#ebeced"}"/>'
+        )
+        if strong:
+            year = "" if month.year == first.year and step == 1 else f" {month.year % 100:02d}"
+            parts.append(
+                f'<text x="{mx + 3:.1f}" y="{top - 10}" font-size="11" fill="#3a4149">'
+                f"{MONTHS[month.month - 1]}{year}</text>"
+            )
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        n += 1
+    return parts
 
 
 def gantt_svg(phases, *, title: str = "Diagramma di Gantt delle fasi") -> str:
@@ -45,26 +74,8 @@ def gantt_svg(phases, *, title: str = "Diagramma di Gantt delle fasi") -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="gantt-title" '
         f'viewBox="0 0 {width} {height}" width="100%" class="gantt" preserveAspectRatio="xMinYMin meet">',
         f'<title id="gantt-title">{escape(title)}</title>',
+        *month_grid(first, last, x, top=TOP, bottom=height),
     ]
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    step = 1 if months <= 12 else 3 if months <= 36 else 6  # labels stay readable over several years
-    month = first
-    n = 0
-    while month <= last:
-        mx = x(month)
-        strong = n % step == 0
-        parts.append(
-            f'<line x1="{mx:.1f}" y1="{TOP - 6}" x2="{mx:.1f}" y2="{height - 4}" '
-            f'stroke="{"#c5c7c9" if strong else "#ebeced"}"/>'
-        )
-        if strong:
-            year = "" if month.year == first.year and step == 1 else f" {month.year % 100:02d}"
-            parts.append(
-                f'<text x="{mx + 3:.1f}" y="{TOP - 10}" font-size="11" fill="#3a4149">'
-                f"{MONTHS[month.month - 1]}{year}</text>"
-            )
-        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        n += 1
     for n, (number, p) in enumerate(dated):
         y = TOP + n * ROW
         x0, x1 = x(p.start), x(p.end + dt.timedelta(days=1))
