@@ -10,6 +10,9 @@ class AuditHead(models.Model):
 
     count = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    # the time of the last entry, so that an append need not read it back (empty on a chain written
+    # before it was kept: read from the last entry then)
+    last_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.count} voci, ultima impronta {self.hash[:12]}…"

@@ -43,7 +43,9 @@ def record(
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     # Never earlier than the entry before (two servers' clocks may differ a little): the times then follow
     # the sequence, and the change log turns a date range into a range of sequence numbers.
-    last_at = AuditEntry.objects.filter(sequence=head.count).values_list("at", flat=True).first()
+    last_at = head.last_at
+    if last_at is None and head.count:
+        last_at = AuditEntry.objects.filter(sequence=head.count).values_list("at", flat=True).first()
     now = max(timezone.now(), last_at) if last_at else timezone.now()
     sequence = head.count + 1
     object_type = obj._meta.label_lower if obj is not None else ""
@@ -77,8 +79,8 @@ def record(
         prev_hash=head.hash,
         hash=digest,
     )
-    head.count, head.hash = sequence, digest
-    head.save(update_fields=["count", "hash"])
+    head.count, head.hash, head.last_at = sequence, digest, now
+    head.save(update_fields=["count", "hash", "last_at"])
     return entry
 
 

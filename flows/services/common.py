@@ -15,9 +15,17 @@ def lock_objective(*, objective_id, by) -> Objective:
 
     An objective the user may not see is "not found", exactly like one that does not exist.
     """
-    if not objectives_visible_to(by).filter(pk=objective_id).exists():
-        raise Objective.DoesNotExist(errors.NOT_FOUND)
-    return Objective.objects.select_for_update().select_related("plan__body").get(pk=objective_id)
+    # One statement: the visibility selector has no DISTINCT and no outer join, so its rows can be locked
+    # directly; ``of`` keeps the lock on the objective (not on its plan and body, which every step reads).
+    try:
+        return (
+            objectives_visible_to(by)
+            .select_for_update(of=("self",))
+            .select_related("plan__body")
+            .get(pk=objective_id)
+        )
+    except Objective.DoesNotExist:
+        raise Objective.DoesNotExist(errors.NOT_FOUND) from None
 
 
 def check_fresh(

@@ -94,13 +94,15 @@ def _score_text(report) -> str | None:
 def lock_report(pk, by) -> ProgressReport:
     """Fetch through the visibility selector, then lock the row (a report the user may not see is "not
     found", as one that does not exist)."""
-    if not reports_visible_to(by).filter(pk=pk).exists():
-        raise ProgressReport.DoesNotExist(errors.REPORT_NOT_FOUND)
-    return (
-        ProgressReport.objects.select_for_update(of=("self",))
-        .select_related("objective__plan__body", "period", "updated_by")
-        .get(pk=pk)
-    )
+    try:
+        return (
+            reports_visible_to(by)
+            .select_for_update(of=("self",))
+            .select_related("objective__plan__body", "period", "updated_by")
+            .get(pk=pk)
+        )
+    except ProgressReport.DoesNotExist:
+        raise ProgressReport.DoesNotExist(errors.REPORT_NOT_FOUND) from None
 
 
 def _notify(report, *, event, by, comment):

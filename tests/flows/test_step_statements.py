@@ -15,13 +15,13 @@ from tests.support.walk import PATH
 from workflow.models import Objective
 
 CEILINGS = {
-    "submit": 18,
-    "approve": 29,
-    "close_consultation": 41,
-    "sign": 19,
-    "adopt": 18,
-    "transmit": 30,
-    "publish": 26,
+    "submit": 16,
+    "approve": 26,
+    "close_consultation": 38,
+    "sign": 17,
+    "adopt": 16,
+    "transmit": 27,
+    "publish": 24,
 }
 CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
