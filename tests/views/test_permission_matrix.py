@@ -266,6 +266,9 @@ ELSEWHERE = {
                                    "tests/approvals/test_transmission_views.py",
     "approvals:transmission_retry": "a transmission: tests/approvals/test_transmission_views.py",
     "approvals:transmission_receipt_record": "a transmission: tests/approvals/test_transmission_views.py",
+    "workflow:monitoring_periods": "a plan's monitoring periods: tests/views/test_monitoring_board.py",
+    "workflow:monitoring_board": "the batch check of a period's reports: tests/views/test_monitoring_board.py",
+    "workflow:measurement_system": "the body's measurement rules: tests/views/test_monitoring_board.py",
 }
 
 
