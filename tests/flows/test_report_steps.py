@@ -141,3 +141,28 @@ def test_a_late_phase_needs_the_explanation(report, people):
     assert "scostamenti" in refused.value.message
     fill(report, satta, status="late", explanation="Ritardo del fornitore")
     assert step(report, "submit", satta).state == ReportState.SUBMITTED
+
+
+# Who takes each step, and the states it leaves (DESIGN.md, "The year after publication").
+TAKER = {"submit": "dirigente_satta", "send_back": "revisore", "check": "segreteria", "validate": "revisore"}
+SOURCES = {
+    "submit": {ReportState.OPEN, ReportState.RETURNED},
+    "send_back": {ReportState.SUBMITTED, ReportState.CHECKED, ReportState.VALIDATED},
+    "check": {ReportState.SUBMITTED},
+    "validate": {ReportState.CHECKED},
+}
+
+
+@pytest.mark.parametrize("name", list(TAKER))
+def test_each_step_from_each_state(report, people, name):
+    """One report walked through every state (set directly: the table is about the flow's sources)."""
+    fill(report, people["dirigente_satta"])
+    for state in ReportState:
+        ProgressReport.objects.filter(pk=report.pk).update(state=state)
+        if state in SOURCES[name]:
+            assert step(report, name, people[TAKER[name]], comment="Motivazione").state != state, state
+        else:
+            with pytest.raises(errors.TransitionNotAvailable) as refused:
+                step(report, name, people[TAKER[name]], comment="Motivazione")
+            assert str(ReportState(state).label) in refused.value.message
+            assert ProgressReport.objects.get(pk=report.pk).state == state
