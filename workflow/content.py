@@ -5,7 +5,9 @@ schema.json), its Italian label, its kind, whether "no value" is None (a phase w
 rather than an empty text, and where it goes: the interchange document (``exported``), the content an edit,
 an import and a restore write (``content``; the rest is workflow data such as the state), the edit form
 (``in_form``). ``heading`` is the shorter column heading of the plan's tables where it differs from the
-label.
+label. ``since`` is the version of the interchange format that brought the field (workflow.interchange:
+a document without ``format_version`` is version 1), ``default`` the model value of a key a document
+leaves out, for the fields whose "no value" is neither None nor an empty text.
 
 Every piece of code that walks the fields reads them here: the edit forms (workflow.forms), the export and
 its tables (workflow.export, workflow.spreadsheet), the import (flows.services.interchange), the versions'
@@ -30,6 +32,10 @@ CHOICE = "choice"
 INTEGER = "integer"
 REFERENCE = "reference"  # a foreign key; the interchange document carries a code or a printed name
 
+# The version of the interchange format this application writes (the document's ``format_version``); it
+# reads every version up to it (workflow.interchange).
+FORMAT_VERSION = 2
+
 
 @dataclass(frozen=True)
 class Field:
@@ -41,6 +47,8 @@ class Field:
     content: bool = True
     in_form: bool = True
     heading: str = ""
+    since: int = 1
+    default: object = None
 
     @property
     def column(self) -> str:
@@ -144,8 +152,42 @@ INDICATOR = Fields(
         Field("kind", "Tipo", heading="Tipo di indicatore"),
         Field("expected", "Valore atteso"),
         Field("notes", "Note"),
+        # What makes it measurable (format version 2): read from ``expected`` when a document has none.
+        Field("unit", "Unità di misura", since=2, heading="Unità"),
+        Field("polarity", "Polarità", CHOICE, since=2, default="higher"),
+        Field("baseline_value", "Valore di partenza", NUMBER, nullable=True, since=2, heading="Partenza"),
+        Field(
+            "baseline_year",
+            "Anno del valore di partenza",
+            INTEGER,
+            nullable=True,
+            since=2,
+            heading="Anno di partenza",
+        ),
+        Field("target_1", "Target del primo anno", NUMBER, nullable=True, since=2, heading="Target anno 1"),
+        Field("target_2", "Target del secondo anno", NUMBER, nullable=True, since=2, heading="Target anno 2"),
+        Field("target_3", "Target del terzo anno", NUMBER, nullable=True, since=2, heading="Target anno 3"),
+        Field(
+            "tolerance", "Tolleranza dell'intervallo", NUMBER, nullable=True, since=2, heading="Tolleranza"
+        ),
+        Field("weight", "Peso nell'obiettivo (%)", NUMBER, nullable=True, since=2, heading="Peso (%)"),
+        Field("formula", "Formula di calcolo", since=2, heading="Formula"),
+        Field("data_source", "Fonte del dato", since=2, heading="Fonte"),
+        Field(
+            "frequency",
+            "Frequenza di rilevazione",
+            CHOICE,
+            since=2,
+            default="half_yearly",
+            heading="Frequenza",
+        ),
+        Field("to_complete", "Da completare", BOOL, since=2, default=False),
     ),
 )
+
+# The indicator's fields that make it measurable: a row written before them (a version-1 document, the
+# report, a revision published earlier) carries none of them (workflow.interchange.upgraded).
+INDICATOR_MEASURES = tuple(f.name for f in INDICATOR if f.since == 2)
 
 
 # A DUP link is four texts, exported and restored as they are; it has no history of its own.
@@ -168,9 +210,10 @@ def to_interchange(field: Field, value):
 
 def from_interchange(field: Field, value):
     """A value of the interchange document as the model keeps it: a number as a Decimal, an ISO date as a
-    date; no value is None for a nullable field and an empty text for the others (a weight of 0 stays 0)."""
+    date; no value is the field's default, else None for a nullable field and an empty text for the others
+    (a weight of 0 stays 0)."""
     if value is None:
-        return None if field.nullable else ""
+        return _no_value(field)
     if field.kind == NUMBER:
         return Decimal(str(value))
     if field.kind == DATE and isinstance(value, str):
@@ -180,7 +223,13 @@ def from_interchange(field: Field, value):
 
 def normalised(field: Field, value):
     """A value of the interchange document as the export would write it back, to compare the two: a missing
-    text is an empty text, a missing nullable value None."""
+    text is an empty text, a missing nullable value None, a missing choice its default."""
     if value is None:
-        return None if field.nullable else ""
+        return _no_value(field)
     return value
+
+
+def _no_value(field: Field):
+    if field.default is not None:
+        return field.default
+    return None if field.nullable else ""

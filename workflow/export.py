@@ -1,4 +1,5 @@
-"""The shared interchange format (../shared/schemas/piao-performance.schema.json): plain data out."""
+"""The interchange format (workflow/data/piao-performance.schema.json, the shared one extended with the
+indicators' measure as version 2): plain data out."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import io
 import zipfile
 from decimal import Decimal
 
-from .content import DUP_LINK_KEYS, INDICATOR, OBJECTIVE, PHASE, to_interchange
+from .content import DUP_LINK_KEYS, FORMAT_VERSION, INDICATOR, OBJECTIVE, PHASE, to_interchange
 
 
 def _num(value: Decimal | None):
@@ -44,13 +45,16 @@ def objective_as_dict(objective) -> dict:
 
 def plan_as_document(plan, objectives) -> dict:
     """The schema's whole document for ``plan``: its strategic objectives with their linked objectives,
-    and ``objectives`` (already filtered by who may see them), in code order so that an export is stable."""
+    and ``objectives`` (already filtered by who may see them), in code order so that an export is stable.
+    It is written in the current version of the format."""
+
     objectives = sorted(objectives, key=lambda o: o.code)
     linked: dict[int, list] = {}
     for o in objectives:
         if o.strategic_objective_id:
             linked.setdefault(o.strategic_objective_id, []).append(o)
     return {
+        "format_version": FORMAT_VERSION,
         "body": plan.body.name,
         "year": plan.year,
         "strategic_objectives": [
@@ -84,7 +88,9 @@ def document_as_csv_tables(document: dict) -> dict[str, list[list]]:
         for n, p in enumerate(o["phases"], start=1):
             phases.append([o["code"], n] + ["" if p.get(c) is None else p.get(c) for c in PHASE_COLUMNS[2:]])
         for n, i in enumerate(o["indicators"], start=1):
-            indicators.append([o["code"], n] + [i.get(c, "") for c in INDICATOR_COLUMNS[2:]])
+            indicators.append(
+                [o["code"], n] + ["" if i.get(c) is None else i.get(c) for c in INDICATOR_COLUMNS[2:]]
+            )
     return {"obiettivi": objectives, "fasi": phases, "indicatori": indicators}
 
 

@@ -1,5 +1,13 @@
-"""Checking an interchange document (../shared/schemas/piao-performance.schema.json; a copy is kept in
-workflow/data/) and matching printed names to people. Plain data in, plain data out."""
+"""Checking an interchange document (../shared/schemas/piao-performance.schema.json; the project's copy in
+workflow/data/ extends it), bringing an older document to the current format, and matching printed names
+to people. Plain data in, plain data out.
+
+The format has versions, named by the document's ``format_version`` (a document without one is version
+1, as every file written before the field existed). Version 2 adds the indicator's measure (unit,
+polarity, baseline, targets, tolerance, weight, formula, data source, frequency, "da completare"), each
+optional. ``upgraded`` reads a version-1 document as version 2: every indicator that carries none of
+those fields gets them from its expected value (workflow.measures.read_expected), never guessed.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +19,14 @@ from pathlib import Path
 
 import jsonschema
 
+from .content import FORMAT_VERSION, INDICATOR, INDICATOR_MEASURES, to_interchange
+from .measures import read_expected
 from .rules import FIRST_YEAR, LAST_YEAR, date_in_range
+
+TOO_NEW = (
+    "Il documento è nel formato di interscambio versione {found}, più recente di quello che questa "
+    "applicazione legge (fino alla versione {current})."
+)
 
 # An export nests five levels (document, objectives, objective, phases, phase). Far deeper is not a plan,
 # and would exhaust Python's recursion in the JSON parser or in the schema validator.
@@ -43,6 +58,9 @@ def schema_problems(document) -> list[str]:
     """Where ``document`` breaks the schema, as Italian messages naming the place (empty when valid)."""
     if too_deep(document):
         return [JSON_TOO_DEEP]
+    found = document.get("format_version") if isinstance(document, dict) else None
+    if isinstance(found, int) and not isinstance(found, bool) and found > FORMAT_VERSION:
+        return [TOO_NEW.format(found=found, current=FORMAT_VERSION)]
     problems = []
     for error in sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path)):
         where = "/".join(str(p) for p in error.absolute_path) or "(documento)"
@@ -66,6 +84,43 @@ def _phase_date_problems(document) -> list[str]:
                 if not date_in_range(day):
                     problems.append(f"objectives/{i}/phases/{j}/{key}: {message}")
     return problems
+
+
+def format_version(document: dict) -> int:
+    """The version of the interchange format ``document`` is written in (1 when it does not say)."""
+    return document.get("format_version", 1)
+
+
+def indicator_upgraded(row: dict) -> dict:
+    """An indicator of the interchange document with its measure: as it is when it carries any of the
+    measure's fields, else with polarity, first year's target and "da completare" read from its expected
+    value (the other fields left to their defaults)."""
+    if any(name in row for name in INDICATOR_MEASURES):
+        return row
+    polarity, target, to_complete = read_expected(row.get("expected"))
+    return {
+        **row,
+        "polarity": polarity or INDICATOR["polarity"].default,
+        "target_1": to_interchange(INDICATOR["target_1"], target),
+        "to_complete": to_complete,
+    }
+
+
+def objective_upgraded(objective: dict) -> dict:
+    """An objective of the interchange document (or a published revision's content) with its indicators'
+    measures (``indicator_upgraded``)."""
+    if "indicators" not in objective:
+        return objective
+    return {**objective, "indicators": [indicator_upgraded(row) for row in objective["indicators"]]}
+
+
+def upgraded(document: dict) -> dict:
+    """A valid document in the current format (a new dict; ``document`` is left as it is)."""
+    return {
+        **document,
+        "format_version": FORMAT_VERSION,
+        "objectives": [objective_upgraded(o) for o in document["objectives"]],
+    }
 
 
 def name_key(name: str) -> tuple[str, ...]:

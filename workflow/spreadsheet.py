@@ -26,7 +26,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from workflow import content
 from workflow.content import INDICATOR, OBJECTIVE, PHASE
-from workflow.models import ObjectiveKind, State
+from workflow.models import Frequency, ObjectiveKind, Polarity, State
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -200,8 +200,18 @@ _TEXT_WIDTHS = {
     "beneficiaries": 40,
     "notes": 40,
     "expected": 40,
+    "formula": 40,
+    "data_source": 30,
+    "unit": 12,
+    "polarity": 24,
+    "frequency": 14,
 }
-_CODE_LABELS = {"kind": dict(ObjectiveKind.choices), "state": dict(State.choices)}  # the objective's codes
+_CODE_LABELS = {  # the codes of the objective's and the indicator's choices
+    "kind": dict(ObjectiveKind.choices),
+    "state": dict(State.choices),
+    "polarity": dict(Polarity.choices),
+    "frequency": dict(Frequency.choices),
+}
 _OTHER_COLUMNS = {
     "objective": Column("Obiettivo"),
     "position": Column("N.", "int", 5),

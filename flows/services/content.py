@@ -10,6 +10,7 @@ import audit.services as audit
 from notifications.services import notify_transition
 from workflow import access
 from workflow.content import DUP_LINK_KEYS, INDICATOR, OBJECTIVE, PHASE, REFERENCE, from_interchange
+from workflow.interchange import objective_upgraded
 from workflow.models import DupLink, Indicator, Objective, Phase, Plan, Role, State, StrategicObjective
 
 from .. import errors
@@ -181,8 +182,10 @@ def rows_from_interchange(fields, rows: list[dict]) -> list[dict]:
 def restore_content(*, objective: Objective, content: dict, by, reason: str) -> None:
     """Put back the content of an exported objective (a published revision) as new history rows. The rows
     are written first and the objective last, as in every content service, so that the objective's history
-    record closes the operation (audit.versions reads a version's rows as of that record)."""
+    record closes the operation (audit.versions reads a version's rows as of that record). A revision
+    published before the indicators had a measure gets it as an import would (workflow.interchange)."""
     plan = objective.plan
+    content = objective_upgraded(content)
     for f in OBJECTIVE.content:
         if f.kind != REFERENCE and f.name in content:
             setattr(objective, f.name, from_interchange(f, content[f.name]))

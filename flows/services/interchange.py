@@ -1,6 +1,10 @@
 """Importing a plan from the interchange document (parsed from a report, or a JSON export), and
 exporting it.
 
+A document of an earlier version of the format is read as the current one (workflow.interchange.upgraded):
+the indicators of the report and of a version-1 file get their measure from their expected value, and
+those whose expected value gives no target are flagged "da completare".
+
 One transaction: either the whole document lands or nothing does. Importing the same document again
 changes nothing; a changed one updates only what changed, each change a history version with reason
 "import"; objectives past drafting are never overwritten: their differences are listed as conflicts.
@@ -27,7 +31,7 @@ from workflow.content import (
     normalised,
 )
 from workflow.export import objective_content, plan_as_document
-from workflow.interchange import name_key, schema_problems
+from workflow.interchange import name_key, schema_problems, upgraded
 from workflow.models import (
     Body,
     Indicator,
@@ -63,6 +67,7 @@ class ImportResult:
     strategic: int = 0
     phases: int = 0
     indicators: int = 0
+    to_complete: int = 0  # indicators flagged "da completare"
     dry_run: bool = False
 
     @property
@@ -110,6 +115,7 @@ def plan_import(
         )
     if document["year"] != year:
         raise errors.InvalidInput(WRONG_YEAR.format(found=document["year"], expected=year))
+    document = upgraded(document)
     result = ImportResult(year=year, warnings=list(warnings or []), dry_run=dry_run)
     try:
         with transaction.atomic():
@@ -139,6 +145,7 @@ def _import(*, by, body, year, document, source, result: ImportResult) -> None:
     for data in document["objectives"]:
         result.phases += len(data["phases"])
         result.indicators += len(data["indicators"])
+        result.to_complete += sum(1 for row in data["indicators"] if row.get("to_complete"))
         so = strategic.get(data["strategic_objective"])
         if so is None and data["strategic_objective"]:
             result.warnings.append(

@@ -2,8 +2,11 @@
 
 import copy
 import datetime as dt
+import json
 import string
 import uuid
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from guardian.shortcuts import get_perms
@@ -16,9 +19,13 @@ from flows.services.interchange import IMPORT_FORBIDDEN, IMPORT_REASON, WRONG_YE
 from tests.factories import BodyFactory, ObjectiveFactory, Role, UserFactory, member
 from tests.support import act
 from workflow.export import plan_as_document
-from workflow.models import Body, Objective, Phase, Plan
+from workflow.interchange import read_document
+from workflow.measures import read_expected
+from workflow.models import Body, Indicator, Objective, Phase, Plan
 
 pytestmark = pytest.mark.django_db
+
+REPORT = Path(__file__).resolve().parents[2] / "workflow" / "data" / "piao-2023-sez-2-2-provincia-cremona.txt"
 
 
 def export(plan):
@@ -221,14 +228,31 @@ PHASE = st.fixed_dictionaries(
         "notes": _text(),
     }
 )
-INDICATOR = st.fixed_dictionaries(
-    {
-        "description": _text().filter(bool),
-        "kind": st.sampled_from(["RISULTATO", "EFFICIENZA"]),
-        "expected": st.sampled_from(["100,00", "SI", "<30", "NO"]),
-        "notes": _text(),
-    }
+INDICATOR_V1 = {
+    "description": _text().filter(bool),
+    "kind": st.sampled_from(["RISULTATO", "EFFICIENZA"]),
+    "expected": st.sampled_from(["100,00", "SI", "<30", "NO", "0,00", "31/12/2023"]),
+    "notes": _text(),
+}
+_measure = st.none() | st.decimals(min_value=-(10**6), max_value=10**6, places=4).map(
+    lambda d: int(d) if d == d.to_integral_value() else float(d)
 )
+INDICATOR_V2 = {
+    **INDICATOR_V1,
+    "unit": st.sampled_from(["", "%", "giorni"]),
+    "polarity": st.sampled_from(["higher", "lower", "range", "binary"]),
+    "baseline_value": _measure,
+    "baseline_year": st.none() | st.integers(2015, 2023),
+    "target_1": _measure,
+    "target_2": _measure,
+    "target_3": _measure,
+    "tolerance": st.none() | _num(places=4),
+    "weight": st.none() | _num(),
+    "formula": _text(),
+    "data_source": _text(3),
+    "frequency": st.sampled_from(["monthly", "quarterly", "half_yearly", "yearly"]),
+    "to_complete": st.booleans(),
+}
 DUP = st.fixed_dictionaries(
     {
         "level": st.sampled_from(
@@ -242,7 +266,8 @@ DUP = st.fixed_dictionaries(
 
 
 @st.composite
-def documents(draw):
+def documents(draw, version=2):
+    indicator = st.fixed_dictionaries(INDICATOR_V2 if version == 2 else INDICATOR_V1)
     strategic = [f"2023_OS0{n}" for n in range(1, draw(st.integers(1, 3)) + 1)]
     codes = draw(
         st.lists(st.from_regex(r"2023_[0-9]{4}T?", fullmatch=True), min_size=1, max_size=4, unique=True)
@@ -265,12 +290,14 @@ def documents(draw):
                 "beneficiaries": draw(_text()),
                 "actions": draw(_text()),
                 "phases": draw(st.lists(PHASE, max_size=3)),
-                "indicators": draw(st.lists(INDICATOR, max_size=3)),
+                "indicators": draw(st.lists(indicator, max_size=3)),
                 "dup_links": draw(st.lists(DUP, max_size=2)),
                 "state": "drafting",
             }
         )
+    document = {} if version == 1 else {"format_version": version}
     return {
+        **document,
         "body": "Comune di Prova",
         "year": 2023,
         "strategic_objectives": [
@@ -297,3 +324,122 @@ def test_any_valid_plan_survives_the_round_trip(db, doc):
     body = Body.objects.create(name="Comune di Prova", ipa_code=uuid.uuid4().hex[:20])
     plan_import(by=None, body=body, year=2023, document=doc, source="hypothesis")
     assert export(Plan.objects.get(body=body, year=2023)) == doc
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=documents(version=1))
+def test_a_version_1_plan_imports_and_comes_back_with_the_measures_read_from_expected(db, doc):
+    body = Body.objects.create(name="Comune di Prova", ipa_code=uuid.uuid4().hex[:20])
+    plan_import(by=None, body=body, year=2023, document=doc, source="hypothesis")
+    again = export(Plan.objects.get(body=body, year=2023))
+    assert again.pop("format_version") == 2
+    as_before = [
+        {**o, "indicators": [{k: i[k] for k in INDICATOR_V1} for i in o["indicators"]]}
+        for o in again["objectives"]
+    ]
+    assert {**again, "objectives": as_before} == doc
+    for o in again["objectives"]:
+        for i in o["indicators"]:
+            polarity, target, flagged = read_expected(i["expected"])
+            assert (i["polarity"], i["target_1"], i["to_complete"]) == (
+                polarity or "higher",
+                None if target is None else int(target),
+                flagged,
+            )
+            assert (i["unit"], i["target_2"], i["frequency"]) == ("", None, "half_yearly")
+
+
+# -- the format's versions: the measure of the indicators ------------------------------------------------
+def test_an_indicator_s_measure_goes_out_and_comes_back(plan, document, people):
+    o = Objective.objects.get(plan=plan, code="2023_5501")
+    Indicator.objects.filter(objective=o).update(
+        unit="giorni",
+        polarity="lower",
+        baseline_value=Decimal("42.5"),
+        baseline_year=2022,
+        target_1=Decimal("30"),
+        target_2=Decimal("27.25"),
+        target_3=Decimal("0.1234"),
+        weight=Decimal("60"),
+        formula="somma dei giorni / fatture",
+        data_source="PCC",
+        frequency="quarterly",
+        to_complete=True,
+    )
+    exported = export(plan)
+    assert exported["format_version"] == 2
+    row = exported["objectives"][1]["indicators"][0]
+    assert {
+        k: row[k] for k in ("unit", "polarity", "baseline_value", "target_2", "target_3", "to_complete")
+    } == {
+        "unit": "giorni",
+        "polarity": "lower",
+        "baseline_value": 42.5,
+        "target_2": 27.25,
+        "target_3": 0.1234,
+        "to_complete": True,
+    }
+    crema = BodyFactory(name="Comune di Crema", ipa_code="c_d142")
+    plan_import(by=None, body=crema, year=2023, document=json.loads(json.dumps(exported)), source="x.json")
+    copied = Indicator.objects.get(objective__plan__body=crema, objective__code="2023_5501")
+    assert (
+        copied.polarity,
+        copied.baseline_value,
+        copied.baseline_year,
+        copied.target_3,
+        copied.frequency,
+    ) == ("lower", Decimal("42.5"), 2022, Decimal("0.1234"), "quarterly")
+    assert {**export(Plan.objects.get(body=crema, year=2023)), "body": exported["body"]} == exported
+
+
+def _version_1(document):
+    """``document`` as a file written before the format had versions: no version, no measures."""
+    old = copy.deepcopy(document)
+    old.pop("format_version")
+    for o in old["objectives"]:
+        o["indicators"] = [
+            {k: i[k] for k in ("description", "kind", "expected", "notes")} for i in o["indicators"]
+        ]
+    return old
+
+
+def test_a_version_1_file_still_imports_and_its_measures_are_read_from_the_expected_values(document, people):
+    old = _version_1(document)
+    old["objectives"][1]["indicators"][0]["expected"] = "31/12/2023"
+    crema = BodyFactory(name="Comune di Crema", ipa_code="c_d142")
+    result = plan_import(by=None, body=crema, year=2023, document=old, source="old.json")
+    assert (len(result.created), result.indicators, result.to_complete) == (3, 3, 1)
+    rows = Indicator.objects.filter(objective__plan__body=crema).order_by("objective__code")
+    assert [(i.expected, i.polarity, i.target_1, i.to_complete) for i in rows] == [
+        ("<30", "lower", Decimal("30"), False),
+        ("31/12/2023", "higher", None, True),  # no number: the model's polarity, flagged for the dirigente
+        ("<30", "lower", Decimal("30"), False),
+    ]
+    # imported again, the same old file changes nothing
+    again = plan_import(by=None, body=crema, year=2023, document=old, source="old.json")
+    assert (again.created, again.updated, len(again.unchanged)) == ([], [], 3)
+
+
+def test_a_file_of_a_newer_format_is_refused_with_its_version(document, people):
+    crema = BodyFactory(name="Comune di Crema", ipa_code="c_d142")
+    with pytest.raises(errors.InvalidInput) as exc:
+        plan_import(
+            by=None, body=crema, year=2023, document={**document, "format_version": 3}, source="x.json"
+        )
+    assert "versione 3" in exc.value.message
+    assert not Plan.objects.filter(body=crema).exists()
+
+
+def test_the_real_report_imports_with_the_targets_its_expected_values_give(people):
+    raw = REPORT.read_bytes()
+    document, warnings = read_document(raw, "report", 2023)
+    crema = BodyFactory(name="Provincia di Cremona", ipa_code="p_cr")
+    result = plan_import(by=None, body=crema, year=2023, document=document, source="report.txt")
+    rows = Indicator.objects.filter(objective__plan__body=crema)
+    assert (result.indicators, rows.count()) == (220, 220)
+    assert rows.filter(target_1__isnull=False).count() == 200
+    assert rows.filter(to_complete=True).count() == result.to_complete == 35
+    assert rows.filter(to_complete=True, target_1=0).count() == 15  # "0,00": a target, but which way?
+    assert rows.filter(polarity="binary", target_1=1).count() == 73  # "SI"
+    assert rows.filter(polarity="lower").count() == 3  # "<30", "<1", "<0"
+    assert not rows.filter(to_complete=False, target_1__isnull=True).exists()

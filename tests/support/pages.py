@@ -8,6 +8,7 @@ import re
 
 from django.urls import reverse
 
+from workflow.content import INDICATOR
 from workflow.models import Indicator, Phase
 
 from .walk import VALID_INPUT, files_for, fresh
@@ -65,7 +66,7 @@ def edit_post(objective, **overrides) -> dict:
     phase_fields = ("description", "weight", "start", "end", "responsibility_center", "notes")
     rows = {
         "fasi": (list(o.phases.all()), phase_fields),
-        "indicatori": (list(o.indicators.all()), ("description", "kind", "expected", "notes")),
+        "indicatori": (list(o.indicators.all()), tuple(f.name for f in INDICATOR.in_form)),
     }
     for prefix, (items, fields) in rows.items():
         data.update({f"{prefix}-TOTAL_FORMS": str(len(items) + 1), f"{prefix}-INITIAL_FORMS": str(len(items)),

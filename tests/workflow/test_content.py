@@ -26,6 +26,7 @@ ROW_KIND = {
     models.BooleanField: content.BOOL,
     models.ForeignKey: content.REFERENCE,
     models.PositiveIntegerField: content.INTEGER,
+    models.PositiveSmallIntegerField: content.INTEGER,
 }
 
 
@@ -48,6 +49,28 @@ def test_every_model_field_is_declared_with_the_models_label_and_nullability(mod
         if model_field.choices:
             expected_kind = content.CHOICE
         assert f.kind == (expected_kind or content.TEXT), f.name
+        if f.default is not None:  # what a document that leaves the key out stands for
+            assert f.default == model_field.get_default(), f.name
+
+
+def test_the_measure_is_the_indicator_s_version_2_fields_and_the_rest_is_version_1():
+    assert content.INDICATOR_MEASURES == (
+        "unit",
+        "polarity",
+        "baseline_value",
+        "baseline_year",
+        "target_1",
+        "target_2",
+        "target_3",
+        "tolerance",
+        "weight",
+        "formula",
+        "data_source",
+        "frequency",
+        "to_complete",
+    )
+    assert {f.since for f in (*OBJECTIVE, *PHASE)} == {1}
+    assert max(f.since for f in INDICATOR) == content.FORMAT_VERSION
 
 
 def test_the_exported_fields_are_the_schemas_keys_in_its_order():
@@ -82,6 +105,13 @@ def test_values_go_to_the_interchange_document_and_back():
     assert content.from_interchange(start, "2023-01-31") == dt.date(2023, 1, 31)
     assert content.from_interchange(notes, None) == ""
     assert content.normalised(notes, None) == "" and content.normalised(weight, None) is None
+    # a key a document leaves out: the model's default where "no value" is neither None nor a text
+    polarity, to_complete = INDICATOR["polarity"], INDICATOR["to_complete"]
+    assert content.from_interchange(polarity, None) == "higher" == content.normalised(polarity, None)
+    assert content.from_interchange(to_complete, None) is False
+    assert content.from_interchange(INDICATOR["target_1"], None) is None
+    assert content.to_interchange(INDICATOR["target_1"], Decimal("100.0000")) == 100
+    assert content.to_interchange(INDICATOR["target_1"], Decimal("0.1250")) == 0.125
 
 
 def test_a_field_is_found_by_name_and_an_unknown_name_is_an_error():

@@ -10,7 +10,7 @@ from audit.models import AuditEntry
 from audit.services import verify
 from workflow.management import demo_data
 from workflow.management.commands.seed_demo import REFUSED
-from workflow.models import Body, Membership, Objective, Phase, Plan, State
+from workflow.models import Body, Indicator, Membership, Objective, Phase, Plan, State
 
 User = get_user_model()
 
@@ -51,6 +51,10 @@ def test_runs_under_debug_without_the_flag(settings):
     settings.DEBUG = True
     seed()
     assert Objective.objects.filter(plan__body__ipa_code="p_cr").count() == 51  # the real report
+    # its indicators got the first year's target their expected values give (workflow.measures)
+    indicators = Indicator.objects.filter(objective__plan__body__ipa_code="p_cr")
+    assert indicators.filter(target_1__isnull=False).count() == 200
+    assert indicators.filter(to_complete=True).count() == 35
 
 
 @pytest.mark.django_db

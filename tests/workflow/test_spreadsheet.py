@@ -101,3 +101,28 @@ def test_a_sheet_longer_than_excel_can_open_is_refused(monkeypatch):
     )
     with pytest.raises(spreadsheet.SheetTooLong, match="Registro"):
         spreadsheet.workbook_bytes([sheet])
+
+
+def test_the_indicators_sheet_carries_the_measure_with_labels_and_numbers():
+    measured = {
+        "description": "Fatture pagate nei termini",
+        "kind": "RISULTATO",
+        "expected": "90,00",
+        "unit": "%",
+        "polarity": "lower",
+        "baseline_value": 82.5,
+        "baseline_year": 2022,
+        "target_1": 90,
+        "target_2": None,
+        "frequency": "quarterly",
+        "to_complete": True,
+    }
+    document = {"objectives": [{**DOCUMENT["objectives"][0], "indicators": [measured]}]}
+    sheet = _workbook(spreadsheet.plan_tables_xlsx(document_as_csv_tables(document)))["Indicatori"]
+    row = {c.value: v for c, v in zip(sheet[1], sheet[2], strict=True)}
+    assert row["Polarità"].value == "Più basso è meglio"
+    assert row["Frequenza"].value == "Trimestrale"
+    assert row["Target anno 1"].value == 90 and row["Target anno 1"].data_type == "n"
+    assert row["Partenza"].value == 82.5 and row["Anno di partenza"].value == 2022
+    assert row["Target anno 2"].value is None
+    assert row["Da completare"].value is True

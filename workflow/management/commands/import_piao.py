@@ -58,7 +58,8 @@ class Command(BaseCommand):
         prefix = "Simulazione: nulla è stato scritto. " if result.dry_run else ""
         out.write(
             f"{prefix}Piano {result.year}: {result.strategic} obiettivi strategici, "
-            f"{result.objectives} obiettivi, {result.phases} fasi, {result.indicators} indicatori."
+            f"{result.objectives} obiettivi, {result.phases} fasi, {result.indicators} indicatori "
+            f"({result.to_complete} da completare: il valore atteso non dà un target numerico)."
         )
         out.write(
             f"Nuovi: {len(result.created)}; aggiornati: {len(result.updated)}; "
