@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 
 from workflow.content import INDICATOR, OBJECTIVE, PHASE
+from workflow.measures import measure_text
 from workflow.models import Indicator, Objective, Phase, Plan, StrategicObjective
 
 # What a version shows and a diff compares, in the order of the objective's page (workflow.content):
@@ -163,8 +164,8 @@ def display(model, name, record, names: _Names | None = None) -> str:
         return "Sì" if value else "No"
     if isinstance(value, dt.date):
         return formats.date_format(value, "d/m/Y")
-    if isinstance(value, Decimal):
-        return formats.number_format(value, decimal_pos=2)
+    if isinstance(value, Decimal):  # "40,00"; a target's further decimals are kept ("0,125")
+        return measure_text(value)
     return str(value)
 
 

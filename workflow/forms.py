@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.forms import inlineformset_factory
 
 from .content import INDICATOR, NUMBER, OBJECTIVE, PHASE
-from .models import Indicator, Objective, ObjectiveKind, Phase, State, StrategicObjective
+from .measures import measure_text
+from .models import Indicator, Objective, ObjectiveKind, Phase, Polarity, State, StrategicObjective
 from .rules import LAST_YEAR, validate_plan_date
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
 # A weight is written as the pages print it, "40,00" (the form field is localized, so it reads "40,00" and
 # "40.00" back): a number input would show "40.00" and refuse a comma.
 WEIGHT_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"})
+
+
+class MeasureInput(forms.TextInput):
+    """A measured number (a baseline, a target), written as the pages print it: "100,00", "0,125" (the
+    stored four decimals without their trailing zeros); what the person typed is shown as typed."""
+
+    def __init__(self):
+        super().__init__(attrs={"inputmode": "decimal", "class": "form-control"})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return measure_text(value)
+        return super().format_value(value)
 
 
 def form_fields(fields) -> list[str]:
@@ -153,17 +169,68 @@ class PhaseForm(forms.ModelForm):
         return data
 
 
+TO_COMPLETE_HELP = (
+    "Segnala un indicatore il cui valore atteso importato non dà un target numerico. Si toglie da sé "
+    "quando salvi il target del primo anno o scegli la polarità «realizzato / non realizzato»; "
+    "altrimenti togli la spunta quando l'indicatore è completo."
+)
+BASELINE_YEAR_RANGE = "Indica un anno tra il 1900 e il {last}."
+
+
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = form_fields(INDICATOR)
         labels = form_labels(INDICATOR)
+        localized_fields = form_numbers(INDICATOR)
+        help_texts = {
+            "tolerance": "Solo per la polarità «entro un intervallo»: di quanto il valore può scostarsi "
+            "dal target.",
+            "weight": "Vuoto: gli indicatori dell'obiettivo pesano in parti uguali.",
+            "to_complete": TO_COMPLETE_HELP,
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
             "kind": forms.TextInput(attrs={"class": "form-control"}),
             "expected": forms.TextInput(attrs={"class": "form-control"}),
             "notes": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            "unit": forms.TextInput(attrs={"class": "form-control"}),
+            "polarity": forms.Select(attrs={"class": "form-select"}),
+            "baseline_value": MeasureInput(),
+            "baseline_year": forms.NumberInput(attrs={"class": "form-control"}),
+            "target_1": MeasureInput(),
+            "target_2": MeasureInput(),
+            "target_3": MeasureInput(),
+            "tolerance": MeasureInput(),
+            "weight": WEIGHT_INPUT,
+            "formula": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            "data_source": forms.TextInput(attrs={"class": "form-control"}),
+            "frequency": forms.Select(attrs={"class": "form-select"}),
         }
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("baseline_year")
+        if year is not None and not (1900 <= year <= LAST_YEAR):
+            self.add_error("baseline_year", BASELINE_YEAR_RANGE.format(last=LAST_YEAR))
+        weight = data.get("weight")
+        if weight is not None and not (0 <= weight <= 100):
+            self.add_error("weight", "Il peso deve essere tra 0 e 100.")
+        tolerance = data.get("tolerance")
+        if tolerance is not None and tolerance < 0:
+            self.add_error("tolerance", "La tolleranza non può essere negativa.")
+        if data.get("polarity") == Polarity.RANGE and tolerance is None and "tolerance" not in self.errors:
+            self.add_error("tolerance", "Per la polarità «entro un intervallo» indica la tolleranza.")
+        if data.get("to_complete") and "to_complete" not in self.changed_data and self._completed(data):
+            data["to_complete"] = False
+        return data
+
+    def _completed(self, data) -> bool:
+        """Whether this save gives what the flag "da completare" asks for: a first year's target, or the
+        polarity "done / not done"."""
+        target = "target_1" in self.changed_data and data.get("target_1") is not None
+        binary = "polarity" in self.changed_data and data.get("polarity") == Polarity.BINARY
+        return target or binary
 
 
 PhaseFormSet = inlineformset_factory(Objective, Phase, form=PhaseForm, extra=1, can_delete=True)

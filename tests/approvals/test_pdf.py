@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
@@ -70,6 +71,25 @@ def test_one_objective_prints_its_phases_indicators_and_revision(draft):
     assert "revisione 1" in text.lower()
     if any(p.start and p.end for p in o.phases.all()):
         assert "gantt" in text.lower()
+
+
+def test_an_indicator_prints_its_targets_and_measure_under_its_row(draft):
+    draft.indicators.update(
+        unit="giorni",
+        polarity="lower",
+        baseline_value=Decimal("42.5"),
+        baseline_year=2022,
+        target_1=Decimal("30"),
+        target_3=Decimal("27.5"),
+        data_source="Piattaforma dei crediti commerciali",
+        to_complete=True,
+    )
+    o = Objective.objects.get(pk=draft.pk)
+    text = " ".join(_text(render_objectives_pdf(plan=o.plan, objectives=[o]).content).split())
+    assert "Target 2023: 30,00 · 2024: — · 2025: 27,50 (giorni)" in text
+    assert "più basso è meglio · partenza 42,50 (2022)" in text
+    assert "rilevazione semestrale" in text and "Fonte: Piattaforma dei crediti commerciali" in text
+    assert "(da completare)" in text
 
 
 def test_a_phase_stored_with_an_end_in_year_9999_still_prints(draft):

@@ -6,7 +6,8 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from workflow.gantt import gantt_svg
-from workflow.models import STATE_PATH, State
+from workflow.measures import measure_text
+from workflow.models import STATE_PATH, Polarity, State
 
 register = template.Library()
 
@@ -57,6 +58,21 @@ def isodate(value):
         return date_format(dt.date.fromisoformat(value), "d/m/Y")
     except (TypeError, ValueError):
         return value or ""
+
+
+@register.filter
+def misura(value):
+    """A measured number (a target, a baseline) as the pages print it: "100,00"; "—" for none."""
+    return measure_text(value) or "—"
+
+
+@register.filter
+def polarity_label(code):
+    """A polarity code (an indicator's, or an exported one) as its Italian label."""
+    try:
+        return Polarity(code).label
+    except ValueError:
+        return code or "—"
 
 
 # The footer's links every Italian public body's site has: the body's own page when it gave the address
