@@ -198,7 +198,11 @@
   }
 
   function changedBy(msg) {
-    return msg && msg.actor === me
+    // a page about something of the objective (its progress report) names it: data-live-changed(-self)
+    var own = msg && msg.actor === me;
+    var named = own ? live.dataset.liveChangedSelf : live.dataset.liveChanged;
+    if (named) { return named; }
+    return own
       ? "Hai modificato questo obiettivo da un'altra pagina: ricarica"
       : "L'obiettivo è stato modificato da un altro utente: ricarica";
   }
