@@ -115,6 +115,7 @@ class GanttLine:
     phase: object | None
     progress: object | None  # the PhaseProgress of a counted report
     counted: bool
+    number: int = 0  # the phase's number in its objective, as in the chart
 
     @property
     def percent_text(self) -> str:
@@ -226,7 +227,7 @@ def _gantt(reports, counted_ids: set[int], group: str, title: str, reference: dt
                     note=note,
                 )
             )
-            lines.append(GanttLine(objective, phase, row, counted))
+            lines.append(GanttLine(objective, phase, row, counted, number))
     svg = phases_chart(rows, title=title, chart_id="grafico-fasi", reference=reference)
     return mark_safe(svg), lines  # noqa: S308 - every text in it is escaped by workflow.charts
 
