@@ -1,16 +1,31 @@
+import datetime as dt
 import io
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from guardian.shortcuts import get_users_with_perms
 
-from approvals.models import PublishedRevision, Signature, StepRecord
+from approvals.models import PublishedRevision, ReportEvidence, ReportStepRecord, Signature, StepRecord
 from audit.models import AuditEntry
 from audit.services import verify
 from workflow.management import demo_data
 from workflow.management.commands.seed_demo import REFUSED
-from workflow.models import Body, Indicator, Membership, Objective, Phase, Plan, State
+from workflow.models import (
+    Body,
+    Indicator,
+    IndicatorMeasure,
+    Membership,
+    MonitoringPeriod,
+    Objective,
+    Phase,
+    PhaseProgress,
+    Plan,
+    ProgressReport,
+    ReportState,
+    State,
+)
 
 User = get_user_model()
 
@@ -33,6 +48,12 @@ def counts():
         Signature,
         PublishedRevision,
         AuditEntry,
+        MonitoringPeriod,
+        ProgressReport,
+        PhaseProgress,
+        IndicatorMeasure,
+        ReportStepRecord,
+        ReportEvidence,
     ]
     return {m.__name__: m.objects.count() for m in models}
 
@@ -97,7 +118,7 @@ def test_second_run_changes_nothing():
     before = counts()
     out = seed(allow_demo_passwords=True)
     assert counts() == before
-    assert "già degli obiettivi" in out
+    assert "già degli obiettivi" in out and "già i periodi di monitoraggio" in out
 
 
 @pytest.mark.django_db
@@ -105,3 +126,68 @@ def test_keeps_the_password_of_an_existing_user():
     User.objects.create_user(username="segreteria", password="una-password-scelta")
     seed(allow_demo_passwords=True)
     assert User.objects.get(username="segreteria").check_password("una-password-scelta")
+
+
+@pytest.mark.django_db
+def test_monitors_the_published_objectives_through_the_intermediate_period():
+    out = seed(allow_demo_passwords=True)
+    plan = Plan.objects.get(body__ipa_code="p_cr", year=2023)
+    intermediate, final = plan.monitoring_periods.order_by("reference_date")
+    assert intermediate.name == "Monitoraggio intermedio"
+    assert intermediate.reference_date == dt.date(2023, 6, 30)
+    assert (final.name, final.is_final) == ("Consuntivo", True)
+    published = set(plan.objectives.filter(state=State.PUBLISHED).values_list("code", flat=True))
+    assert published == set(demo_data.MONITORING) and len(published) == 15
+
+    reports = ProgressReport.objects.filter(period=intermediate).select_related("objective__responsible")
+    by_state = {state: reports.filter(state=state).count() for state in ReportState.values}
+    assert by_state == {"validated": 8, "checked": 2, "submitted": 2, "returned": 1, "open": 2}
+    assert "rendicontazioni validate 8, verificate 2" in out
+
+    returned = reports.get(state=ReportState.RETURNED)
+    send_back = ReportStepRecord.objects.get(report=returned, transition="send_back")
+    assert send_back.by.username == "segreteria" and send_back.comment == demo_data.REPORT_RETURN_REASON
+    overdue = reports.filter(state=ReportState.OPEN)
+    assert overdue.exists() and intermediate.due_date < timezone.localdate()
+    assert not overdue.filter(steps__isnull=False).exists()  # never submitted, nothing filled in
+    assert not IndicatorMeasure.objects.filter(report__in=overdue, value__isnull=False).exists()
+
+    # every step by the person who takes it
+    for report in reports.exclude(state=ReportState.OPEN):
+        submit = ReportStepRecord.objects.filter(report=report, transition="submit").get()
+        assert submit.by == report.objective.responsible
+        evidence = ReportEvidence.objects.get(report=report)
+        assert evidence.uploaded_by == report.objective.responsible
+        assert bytes(evidence.file.content).startswith(b"%PDF") and len(evidence.file.sha256) == 64
+    checks = ReportStepRecord.objects.filter(report__period=intermediate, transition="check")
+    assert {r.by.username for r in checks} == {"segreteria"} and checks.count() == 10
+    validations = ReportStepRecord.objects.filter(report__period=intermediate, transition="validate")
+    assert {r.by.username for r in validations} == {"revisore"} and validations.count() == 8
+
+    adjusted = reports.filter(adjusted_score__isnull=False)
+    assert set(adjusted.values_list("objective__code", flat=True)) == set(demo_data.ADJUSTMENTS)
+    assert all(r.adjustment_reason and r.state == ReportState.VALIDATED for r in adjusted)
+    assert all(r.highlighted for r in validations.filter(report__in=adjusted))
+
+    # the values follow the targets and the planned dates at 30 June
+    filled = reports.exclude(state=ReportState.OPEN)
+    rows = PhaseProgress.objects.filter(report__in=filled).select_related("phase")
+    for row in rows.filter(phase__start__gt=intermediate.reference_date):
+        assert (row.status, row.percent) == ("not_started", 0)
+    for row in rows.filter(phase__end__lte=intermediate.reference_date):
+        assert row.status in ("done", "late") and (row.percent == 100) == (row.status == "done")
+    measures = IndicatorMeasure.objects.filter(report__in=filled).select_related("indicator")
+    for measure in measures:
+        indicator = measure.indicator
+        if indicator.polarity == "binary":
+            assert measure.value in (0, 1)
+        elif indicator.target_1 is None:
+            assert measure.value is None and measure.text_value  # a text indicator gets a text
+        elif indicator.polarity == "higher" and indicator.target_1 > 0:
+            assert 0 < measure.value <= indicator.target_1
+
+    # the final period is open for every published objective, with nothing in it yet
+    finals = ProgressReport.objects.filter(period=final)
+    assert finals.count() == 15 and set(finals.values_list("state", flat=True)) == {ReportState.OPEN}
+    assert not ReportStepRecord.objects.filter(report__period=final).exists()
+    assert verify()[0]

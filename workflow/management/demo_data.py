@@ -81,6 +81,19 @@ STAGES = {
     "2023_5804T": "published",
     "2023_6001T": "published",
     "2023_6003": "revised",  # published, then a revision 2 in drafting
+    # Published so that the monitoring of the year has objectives of every strategic objective to show.
+    "2023_3503": "published",
+    "2023_5503": "published",
+    "2023_5506": "published",
+    "2023_5709": "published",
+    "2023_5706": "published",
+    "2023_5711": "published",
+    "2023_5714": "published",
+    "2023_5803": "published",
+    "2023_5904": "published",
+    "2023_5907": "published",
+    "2023_6004": "published",
+    "2023_VI03": "published",
 }
 
 RETURN_REASON = "Indicare per ogni indicatore la fonte dei dati e il valore di partenza al 1/1/2023."
@@ -111,4 +124,52 @@ PUBLICATION = {
 # The confronto ended with an agreement before the information period was over.
 CONFRONTO_EARLY_REASON = (
     "Confronto concluso con l'accordo di tutte le sigle prima della fine del periodo di informazione."
+)
+
+# -- the monitoring of the year -----------------------------------------------------------------------------
+# The published objectives go through the intermediate period (reference date 30 June 2023): each is left in
+# the state below. The values are derived from each indicator's target and each phase's planned dates at the
+# reference date (seed_demo); "open" is a report never submitted, past its due date. The final period
+# ("Consuntivo") is opened and left to the dirigenti.
+MONITORING = {
+    "2023_3101T": "validated",
+    "2023_5804T": "validated",
+    "2023_6001T": "validated",
+    "2023_3503": "validated",
+    "2023_5709": "validated",
+    "2023_5706": "validated",
+    "2023_5904": "validated",
+    "2023_VI03": "validated",
+    "2023_5714": "checked",
+    "2023_5907": "checked",
+    "2023_5503": "submitted",
+    "2023_5711": "submitted",
+    "2023_6004": "returned",
+    "2023_5506": "open",
+    "2023_5803": "open",
+}
+# The NIV/OIV's adjustments: points added to the computed score (negative: removed), with the reason.
+ADJUSTMENTS = {
+    "2023_5804T": (
+        -10,
+        "Il valore del secondo indicatore è documentato solo per il primo trimestre: il punteggio è "
+        "ridotto di 10 punti fino alla presentazione dei dati del secondo trimestre.",
+    ),
+    "2023_5706": (
+        5,
+        "La fase di progettazione è stata anticipata rispetto al cronoprogramma, come risulta dal verbale "
+        "allegato: il punteggio è aumentato di 5 punti.",
+    ),
+}
+REPORT_RETURN_REASON = (
+    "Per l'indicatore «<1» indicare il numero di segnalazioni registrate e allegare l'estratto del registro "
+    "al 30/06/2023."
+)
+MEASURE_SOURCE = "Dati del settore al 30/06/2023"
+NO_DEVIATION = "Attività in linea con il cronoprogramma: nessuno scostamento significativo al 30 giugno."
+LATE_EXPLANATION = (
+    "{phases}: in ritardo rispetto al cronoprogramma per la carenza di personale nel primo semestre."
+)
+LATE_CORRECTIVE = (
+    "Riassegnate le attività all'interno del settore; recupero del ritardo previsto entro il 30 settembre."
 )

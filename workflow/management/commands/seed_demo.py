@@ -1,11 +1,12 @@
 """Demo data for a local run: the Provincia di Cremona with one person for each role, its real PIAO
-2023-2025 section 2.2 imported from the report, and some of its 51 objectives brought along the approval
-path so that every state has one.
+2023-2025 section 2.2 imported from the report, some of its 51 objectives brought along the approval
+path so that every state has one, and the published ones monitored through the intermediate period of the
+year (_seed_monitoring), the final period opened.
 
 Every change goes through the flows/ services, as a user's would, so the demo's history, approvals
 records and evidence log are the real thing. Safe to run again: people and memberships already there are
-kept as they are (passwords included), and the report is imported and objectives moved only while the
-plan has none.
+kept as they are (passwords included), the report is imported and objectives moved only while the
+plan has none, and the monitoring is done only while the plan has no monitoring periods.
 """
 
 from django.conf import settings
@@ -25,6 +26,8 @@ from notifications.delivery import without_emails
 from workflow.interchange import read_document
 from workflow.management import demo_data as demo
 from workflow.models import Body, Membership, Objective, Plan
+
+from ._seed_monitoring import MonitoringWalk
 
 REFUSED = (
     "seed_demo crea utenti con una password dimostrativa nota: si usa solo con DEBUG attivo "
@@ -93,6 +96,10 @@ class Command(BaseCommand):
                         f"collegati ai dirigenti responsabili); {len(demo.STAGES)} portati lungo l'iter."
                     )
                 )
+            if plan.monitoring_periods.exists():
+                self.stdout.write(f"Il piano «{plan}» ha già i periodi di monitoraggio: li lascio come sono.")
+            else:
+                self.stdout.write(self.style.SUCCESS(_monitoring_summary(MonitoringWalk(plan, people).run())))
         self._print_logins()
 
     # -- people -----------------------------------------------------------------------------------------
@@ -224,6 +231,18 @@ class Command(BaseCommand):
         self.stdout.write("(un utente che esisteva già conserva la propria password)")
         for username, role in rows:
             self.stdout.write(f"  {username.ljust(width)}  {role}")
+
+
+def _monitoring_summary(counts: dict[str, int]) -> str:
+    states = [
+        ("validated", "validate"),
+        ("checked", "verificate"),
+        ("submitted", "inviate"),
+        ("returned", "restituite"),
+        ("open", "scadute da compilare"),
+    ]
+    reports = ", ".join(f"{label} {counts.get(state, 0)}" for state, label in states)
+    return f"Monitoraggio intermedio, rendicontazioni {reports}; consuntivo aperto ({counts['final']})."
 
 
 def _act_pdf() -> SimpleUploadedFile:
