@@ -118,8 +118,11 @@ class BatchBlocked(WorkflowError):
         self.cause = cause
         self.status = cause.status
 
+
 # The monitoring (flows.report_flow, flows.services.monitoring)
 REPORT_NOT_FOUND = "Rendicontazione non trovata."
+REPORT_BATCH_EMPTY = "Seleziona almeno una rendicontazione."
+REPORT_BATCH_BLOCKED = "Nessuna rendicontazione è stata modificata: {code} ha bloccato l'operazione. {reason}"
 REPORT_STALE = "La rendicontazione è stata modificata da {who} alle {when}: ricarica la pagina."
 REPORT_STALE_SELF = (
     "Questa pagina non è aggiornata: hai già modificato la rendicontazione alle {when} "

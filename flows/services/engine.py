@@ -47,7 +47,7 @@ def run(call: Call) -> list:
 def batch_call(step: Step, *, by, input, ids, lock_versions=None) -> Call:
     ids = sorted({int(i) for i in ids})
     if not ids:
-        raise errors.InvalidInput(errors.BATCH_EMPTY)
+        raise errors.InvalidInput(step.machine.batch_messages[0])
     return Call(
         step=step,
         by=by,
@@ -67,7 +67,9 @@ def _move_in_batch(call: Call, pk: int) -> None:
     except model.DoesNotExist as exc:
         machine = call.step.machine
         raise errors.BatchBlocked(
-            errors.BATCH_BLOCKED.format(code=machine.missing_code.format(pk=pk), reason=machine.not_found),
+            machine.batch_messages[1].format(
+                code=machine.missing_code.format(pk=pk), reason=machine.not_found
+            ),
             objective=None,
             cause=errors.WorkflowError(machine.not_found),
         ) from exc
@@ -76,7 +78,7 @@ def _move_in_batch(call: Call, pk: int) -> None:
         missing = call.step.machine.missing_code.format(pk=pk)
         code = blocking.code if blocking is not None else missing
         raise errors.BatchBlocked(
-            errors.BATCH_BLOCKED.format(code=code, reason=exc.message), objective=pk, cause=exc
+            call.step.machine.batch_messages[1].format(code=code, reason=exc.message), objective=pk, cause=exc
         ) from exc
 
 

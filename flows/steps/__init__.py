@@ -165,6 +165,7 @@ class Machine:
         stale_messages: tuple[str, str] = (errors.STALE, errors.STALE_SELF),
         not_found: str = errors.NOT_FOUND,
         missing_code: str = "L'obiettivo n. {pk}",
+        batch_messages: tuple[str, str] = (errors.BATCH_EMPTY, errors.BATCH_BLOCKED),
     ):
         self.name = name
         self.flow_class = flow_class
@@ -182,6 +183,7 @@ class Machine:
         self.stale_messages = stale_messages  # (changed by someone else, changed by the same person)
         self.not_found = not_found  # the refusal of an object the person may not see
         self.missing_code = missing_code  # how a batch's refusal names it
+        self.batch_messages = batch_messages  # (nothing selected, one object blocked the whole batch)
         self.steps: dict[str, Step] = {}
         for step_class in steps:
             step = step_class()

@@ -129,4 +129,5 @@ REPORT = Machine(
     stale_messages=(errors.REPORT_STALE, errors.REPORT_STALE_SELF),
     not_found=errors.REPORT_NOT_FOUND,
     missing_code="La rendicontazione n. {pk}",
+    batch_messages=(errors.REPORT_BATCH_EMPTY, errors.REPORT_BATCH_BLOCKED),
 )

@@ -412,7 +412,7 @@ def test_one_report_not_submitted_blocks_the_whole_batch_and_is_named(client, pl
     response = client.post(board_url(period), check_post(reports))  # reports[1] is still open
     assert response.status_code == 409
     page = text(response)
-    assert "Nessun obiettivo è stato modificato" in page and reports[1].code in page
+    assert "Nessuna rendicontazione è stata modificata" in page and reports[1].code in page
     assert [ProgressReport.objects.get(pk=r.pk).state for r in reports] == [
         ReportState.SUBMITTED,
         ReportState.OPEN,
