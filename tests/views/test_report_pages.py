@@ -574,3 +574,17 @@ def test_the_report_page_reads_a_bounded_number_of_queries(
     page = text(response)
     assert page.count('data-testid="fase"') == PHASES and page.count('data-testid="indicatore"') == INDICATORS
     assert page.count('data-testid="documento"') == 4 and 'data-testid="modulo-valori"' in page
+
+
+# -- the objective page ---------------------------------------------------------------------------------------
+def test_the_objective_page_lists_its_reports_for_who_may_see_them(client, report, people):
+    fill(client, report, people)
+    url = reverse("workflow:objective_detail", args=[report.objective_id])
+    client.force_login(people["segreteria"])
+    page = text(client.get(url))
+    section = page[page.index('data-testid="monitoraggio"') :]
+    assert "Monitoraggio intermedio" in section and detail(report) in section
+    assert "Da rendicontare" in section and "× indicatori" in section  # the score, with how
+    client.force_login(people["sindacato"])
+    page = text(client.get(url))
+    assert 'data-testid="monitoraggio"' not in page and detail(report) not in page

@@ -31,6 +31,7 @@ from workflow import access, selectors
 from workflow.forms import DelegateForm, ResponsibleForm
 from workflow.models import Body, Objective, Plan, Role, State, Transition
 from workflow.read_models import ObjectiveContent, drafts_editable_by, objective_content
+from workflow.scores import report_score, rules_of
 
 
 # -- the objective page -----------------------------------------------------------------------------------
@@ -64,6 +65,8 @@ class ObjectivePage:
     public_url: str
     can_see_versions: bool
     transmission_panel: dict | None
+    sees_reports: bool  # a published objective, read by someone who may see its progress reports
+    reports: list[Any]  # its progress reports, each with its final ``score`` (workflow.achievement.Score)
 
     def context(self) -> dict:
         """The template's context: the content's fields and the page's own, side by side."""
@@ -98,6 +101,8 @@ def objective_page(
     content = objective_content(user, objective, with_history=internal)
     in_signature = objective.state in (State.SIGNATURE, State.DELIBERATION)
     publications = list(objective.published_revisions.all())
+    # reports exist only for an objective that was published (a period opens them for published ones)
+    reports = _reports(user, objective, content) if publications else []
     return ObjectivePage(
         content=content,
         actions=_actions(user, objective, open_action=open_action, bound_form=bound_form),
@@ -128,7 +133,29 @@ def objective_page(
         public_url=public_address(objective) if publications else "",
         can_see_versions=audit_selectors.may_read_history(user, body.pk),
         transmission_panel=transmission_panel(objective, user),
+        sees_reports=bool(publications and (reports or access.roles_in(user, body) & access.READ_ALL_ROLES)),
+        reports=reports,
     )
+
+
+def _reports(user, objective: Objective, content: ObjectiveContent) -> list[Any]:
+    """The progress reports of a published objective that ``user`` may see, period by period, each with
+    its final score (recomputed: workflow.scores), in four queries whatever their number."""
+    reports = list(
+        selectors.reports_visible_to(user)
+        .filter(objective=objective)
+        .select_related("period")
+        .prefetch_related("measures", "phase_progress")
+        .order_by("period__reference_date", "pk")
+    )
+    if reports:
+        rules = rules_of(objective.plan.body_id)
+        for report in reports:
+            report.objective = objective  # the page's, already read
+            report.score = report_score(  # shown only, never saved
+                report, rules=rules, indicators=content.indicators, phases=content.phases
+            ).final
+    return reports
 
 
 def _actions(user, objective: Objective, *, open_action: str | None, bound_form: Form | None) -> list[Action]:
