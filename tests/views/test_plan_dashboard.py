@@ -297,3 +297,10 @@ def test_the_page_costs_a_fixed_number_of_queries(
 def test_it_only_reads(client, people, period):
     client.force_login(people["segreteria"])
     assert client.post(url(period.plan)).status_code == 405
+
+
+@pytest.mark.parametrize("who, shown", [("revisore", True), ("dirigente_satta", True), ("sindacato", False)])
+def test_the_plan_page_links_it_for_its_readers(client, people, plan, who, shown):
+    client.force_login(people[who])
+    page = text(client.get(reverse("workflow:plan_detail", args=[plan.year])))
+    assert (url(plan) in page) is shown
