@@ -9,6 +9,9 @@ to the objectives of a plan, always at a ``now`` the caller passes.
   that was requested is due within ``CONFRONTO_DUE_DAYS`` of its maximum length and overdue after it.
 - Signatures awaited: due while awaited, overdue once the adoption deadline has passed.
 - A union representative's window to request a confronto: due until it closes.
+- Progress reports: a report its responsible dirigente has still to send (open, or returned) is *due*
+  within ``REPORT_DUE_DAYS`` of its period's due date and *overdue* after it; the reports the Segreteria
+  has to check and those the NIV/OIV has to validate are due, counted by period.
 """
 
 from __future__ import annotations
@@ -17,11 +20,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from workflow import access
-from workflow.models import Objective, Plan, Role, State
+from workflow.models import (
+    REPORT_EDITABLE_STATES,
+    Objective,
+    Plan,
+    ProgressReport,
+    ReportState,
+    Role,
+    State,
+)
 
 from .. import consultation_dates as dates
 from ..models import ConfrontoRequest, PublishedRevision, UnionInformation
@@ -30,6 +42,7 @@ from .steps import awaiting_signature_of, missing_signatures, signer_capacities
 DUE_SOON_DAYS = 15
 CONFRONTO_DUE_DAYS = 5
 SIGNATURE_REMIND_AFTER_DAYS = 3
+REPORT_DUE_DAYS = 15
 
 DUE = "due"
 OVERDUE = "overdue"
@@ -50,6 +63,9 @@ CONSULTATION = "consultation"
 CONFRONTO_END = "confronto_end"
 SIGNATURE = "signature"
 CONFRONTO_REQUEST = "confronto"
+REPORT = "report"  # a progress report its responsible dirigente has to send
+REPORTS_TO_CHECK = "reports_check"  # the Segreteria's, by period
+REPORTS_TO_VALIDATE = "reports_validate"  # the NIV/OIV's, by period
 
 
 # -- pure date rules ----------------------------------------------------------------------------------
@@ -98,6 +114,8 @@ class Deadline:
     plan: Plan | None = None
     objectives: list[Objective] = field(default_factory=list)
     information: UnionInformation | None = None
+    reports: list[ProgressReport] = field(default_factory=list)
+    period_id: int | None = None  # the monitoring period of the reports counted
 
     @property
     def level_label(self) -> str:
@@ -276,6 +294,86 @@ def confronto_deadline(information: UnionInformation, now: dt.datetime) -> Deadl
     )
 
 
+def reports_to_send(plan: Plan, user, today: dt.date) -> list[tuple[ProgressReport, str]]:
+    """The reports of ``plan`` that ``user``, their objective's responsible dirigente, has still to send
+    (open or returned) and that are due or overdue at ``today``, with their level; one query."""
+    reports = (
+        ProgressReport.objects.filter(
+            period__plan=plan, state__in=REPORT_EDITABLE_STATES, objective__responsible=user
+        )
+        .select_related("period__plan", "objective")
+        .order_by("period__due_date", "objective__code")
+    )
+    out = []
+    for report in reports:
+        level = deadline_level(report.period.due_date, today, window=REPORT_DUE_DAYS)
+        if level is not None:
+            out.append((report, level))
+    return out
+
+
+def report_deadline(report: ProgressReport, level: str, today: dt.date) -> Deadline:
+    """The line of one report to send: "Rendicontazione «<period>» di <code> entro il <date>", with what
+    is late or sent back."""
+    period = report.period
+    text = f"Rendicontazione «{period.name}» di {report.objective.code} entro il {when(period.due_date)}"
+    if level == OVERDUE:
+        text += ": la scadenza è passata"
+    else:
+        left = days_left(period.due_date, today)
+        soon = ngettext(" (tra %(n)d giorno)", " (tra %(n)d giorni)", left) % {"n": left}
+        text += " (oggi)" if left == 0 else soon
+    if report.state == ReportState.RETURNED:
+        text += "; ti è stata restituita: correggila e inviala di nuovo"
+    return Deadline(
+        REPORT,
+        level,
+        period.due_date,
+        text + ".",
+        plan=period.plan,
+        objectives=[report.objective],
+        reports=[report],
+        period_id=period.pk,
+    )
+
+
+def reports_waiting(plan: Plan, state: str) -> list[dict]:
+    """How many reports of ``plan`` are in ``state``, by period (one query): dicts with the period's id,
+    name and due date and ``n``."""
+    return list(
+        ProgressReport.objects.filter(period__plan=plan, state=state)
+        .values("period_id", "period__name", "period__due_date")
+        .annotate(n=Count("pk"))
+        .order_by("period__due_date", "period_id")
+    )
+
+
+def _reports_deadlines(plan: Plan, state: str, kind: str, action: str) -> list[Deadline]:
+    out = []
+    for row in reports_waiting(plan, state):
+        n = row["n"]
+        what = ngettext("%(n)d rendicontazione", "%(n)d rendicontazioni", n) % {"n": n} + f" {action}"
+        out.append(
+            Deadline(
+                kind,
+                DUE,
+                row["period__due_date"],
+                f"«{row['period__name']}» del PIAO {plan.year}: {what}.",
+                plan=plan,
+                period_id=row["period_id"],
+            )
+        )
+    return out
+
+
+def reports_to_check(plan: Plan) -> list[Deadline]:
+    return _reports_deadlines(plan, ReportState.SUBMITTED, REPORTS_TO_CHECK, "da verificare")
+
+
+def reports_to_validate(plan: Plan) -> list[Deadline]:
+    return _reports_deadlines(plan, ReportState.CHECKED, REPORTS_TO_VALIDATE, "da validare")
+
+
 def deadlines_for(user, plan: Plan | None, now: dt.datetime) -> list[Deadline]:
     """What is due and overdue for ``user`` in ``plan`` (the dashboard), the overdue first."""
     if plan is None:
@@ -287,7 +385,13 @@ def deadlines_for(user, plan: Plan | None, now: dt.datetime) -> list[Deadline]:
         found.extend(consultation_deadlines(plan, now))
     if Role.DIRIGENTE in roles:
         found.append(drafts_deadline(plan, user, now))
+        today = timezone.localdate(now)
+        found.extend(report_deadline(r, level, today) for r, level in reports_to_send(plan, user, today))
     found.append(signature_deadline(plan, user, now))
+    if access.is_segreteria(user, plan.body_id):
+        found.extend(reports_to_check(plan))
+    if Role.REVISORE in roles:
+        found.extend(reports_to_validate(plan))
     if Role.SINDACATO in roles:
         found.extend(confronto_deadline(i, now) for i in open_confronto_windows(plan.body, user, now))
     items = [d for d in found if d is not None]
@@ -325,8 +429,9 @@ def reminders_due(now: dt.datetime) -> list[Reminder]:
     """Everyone who must act, told once per subject: the Segreteria about the adoption deadline and the
     consultations to close, each signer about the signatures awaited from them (after
     ``SIGNATURE_REMIND_AFTER_DAYS`` days in signature, or as the adoption deadline nears), each
-    responsible dirigente about their drafts as the deadline nears, each union representative about a
-    window to request a confronto that closes within a day."""
+    responsible dirigente about their drafts as the deadline nears and about the progress reports they
+    have still to send (``report_reminders``), each union representative about a window to request a
+    confronto that closes within a day."""
     today = timezone.localdate(now)
     plans = Plan.objects.filter(objectives__state__in=NOT_ADOPTED).distinct().select_related("body")
     out: list[Reminder] = []
@@ -384,6 +489,7 @@ def reminders_due(now: dt.datetime) -> list[Reminder]:
                             _one(deadline.objectives),
                         )
                     )
+    out.extend(report_reminders(now))
     closing = UnionInformation.objects.filter(
         request_until__gte=now, request_until__lte=now + dt.timedelta(days=1)
     ).select_related("body")
@@ -401,6 +507,48 @@ def reminders_due(now: dt.datetime) -> list[Reminder]:
                         _one(deadline.objectives),
                     )
                 )
+    return out
+
+
+def report_reminders(now: dt.datetime) -> list[Reminder]:
+    """Each responsible dirigente, about the reports of one period they have still to send (open or
+    returned) when its due date is within ``REPORT_DUE_DAYS`` or past: one reminder per period."""
+    today = timezone.localdate(now)
+    reports = (
+        ProgressReport.objects.filter(
+            state__in=REPORT_EDITABLE_STATES,
+            objective__responsible__is_active=True,
+            period__due_date__lte=today + dt.timedelta(days=REPORT_DUE_DAYS),
+        )
+        .select_related("period__plan__body", "objective__responsible")
+        .order_by("period__plan__body__name", "period__due_date", "period_id", "objective__code")
+    )
+    groups: dict[tuple[int, int], list[ProgressReport]] = {}
+    for report in reports:
+        groups.setdefault((report.objective.responsible_id, report.period_id), []).append(report)
+    out = []
+    for (_user_id, period_id), items in groups.items():
+        first = items[0]
+        level = deadline_level(first.period.due_date, today, window=REPORT_DUE_DAYS)
+        if len(items) == 1:
+            message = report_deadline(first, level, today).text
+        else:
+            period = first.period
+            late = ": la scadenza è passata" if level == OVERDUE else ""
+            message = (
+                f"{len(items)} rendicontazioni «{period.name}» del PIAO {period.plan.year} da inviare "
+                f"entro il {when(period.due_date)}{late}. "
+                f"Obiettivi: {', '.join(r.objective.code for r in items)}."
+            )
+        out.append(
+            Reminder(
+                first.objective.responsible,
+                REPORT,
+                f"reminder.{REPORT}.{period_id}",
+                message,
+                first.objective if len(items) == 1 else None,
+            )
+        )
     return out
 
 

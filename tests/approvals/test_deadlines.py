@@ -281,3 +281,97 @@ def test_consultations_are_read_in_a_fixed_number_of_queries(plan, people):
             people,
         )
     assert queries() == two
+
+
+# -- the monitoring's progress reports ------------------------------------------------------------------
+def published_reports(plan, people, responsibles):
+    """A published objective of each of ``responsibles`` and its open report of the intermediate period
+    (due 31/07 of the plan's year)."""
+    from flows.services import monitoring
+
+    for username in responsibles:
+        walk_to(ObjectiveFactory(plan=plan, responsible=people[username]), State.PUBLISHED, people)
+    (intermediate, _final) = monitoring.periods_create_default(plan=plan, by=people["segreteria"])
+    return monitoring.reports_open(period=intermediate, by=people["segreteria"])
+
+
+def report_step(report, name, by, **data):
+    from flows.services import monitoring
+    from workflow.models import ProgressReport
+
+    report = ProgressReport.objects.get(pk=report.pk)
+    if name == "submit":
+        monitoring.report_save(
+            report_id=report.pk,
+            by=by,
+            lock_version=report.lock_version,
+            phases={p.phase_id: {"percent": 50, "status": "on_track"} for p in report.phase_progress.all()},
+            measures={m.indicator_id: {"value": 40} for m in report.measures.all()},
+        )
+        report = ProgressReport.objects.get(pk=report.pk)
+    monitoring.report_transition(
+        report_id=report.pk, name=name, by=by, lock_version=report.lock_version, data=data
+    )
+
+
+@pytest.mark.django_db
+def test_a_dirigente_sees_each_report_to_send_as_its_due_date_nears_and_passes(plan, people):
+    (report,) = published_reports(plan, people, ["dirigente_satta"])
+    satta, code = people["dirigente_satta"], report.objective.code
+    assert kinds(satta, plan, at(dt.date(2023, 7, 1))) == []  # 30 days before: not yet
+    (item,) = d.deadlines_for(satta, plan, at(dt.date(2023, 7, 20)))
+    assert (item.kind, item.level, item.reports) == (d.REPORT, d.DUE, [report])
+    expected = f"Rendicontazione «Monitoraggio intermedio» di {code} entro il 31/07/2023 (tra 11 giorni)."
+    assert item.text == expected
+    (item,) = d.deadlines_for(satta, plan, at(dt.date(2023, 8, 2)))
+    assert item.level == d.OVERDUE and item.text.endswith("entro il 31/07/2023: la scadenza è passata.")
+    assert kinds(people["dirigente_rossi"], plan, at(dt.date(2023, 8, 2))) == []  # not theirs
+
+    report_step(report, "submit", satta)
+    assert kinds(satta, plan, at(dt.date(2023, 8, 2))) == []  # sent: nothing left to do
+    report_step(report, "send_back", people["segreteria"], comment="Manca la fonte")
+    (item,) = d.deadlines_for(satta, plan, at(dt.date(2023, 8, 2)))
+    assert (item.kind, item.level) == (d.REPORT, d.OVERDUE) and "ti è stata restituita" in item.text
+
+
+@pytest.mark.django_db
+def test_the_segreteria_counts_the_reports_to_check_and_the_niv_those_to_validate(plan, people):
+    first, second = published_reports(plan, people, ["dirigente_satta", "dirigente_rossi"])
+    segreteria, revisore = people["segreteria"], people["revisore"]
+    now = at(dt.date(2023, 8, 2))
+    assert kinds(segreteria, plan, now, adoption=False) == [] and kinds(revisore, plan, now) == []
+    report_step(first, "submit", people["dirigente_satta"])
+    report_step(second, "submit", people["dirigente_rossi"])
+    (item,) = [x for x in d.deadlines_for(segreteria, plan, now) if x.kind != d.ADOPTION]
+    assert (item.kind, item.level, item.period_id) == (d.REPORTS_TO_CHECK, d.DUE, first.period_id)
+    assert item.text == "«Monitoraggio intermedio» del PIAO 2023: 2 rendicontazioni da verificare."
+    assert kinds(revisore, plan, now) == []
+    report_step(first, "check", segreteria)
+    (item,) = [x for x in d.deadlines_for(segreteria, plan, now) if x.kind != d.ADOPTION]
+    assert item.text.endswith("1 rendicontazione da verificare.")
+    (item,) = d.deadlines_for(revisore, plan, now)
+    assert (item.kind, item.text) == (
+        d.REPORTS_TO_VALIDATE,
+        "«Monitoraggio intermedio» del PIAO 2023: 1 rendicontazione da validare.",
+    )
+    assert kinds(people["dirigente_satta"], plan, now) == []  # the dirigenti check nothing
+
+
+@pytest.mark.django_db
+def test_the_dashboard_links_the_report_the_board_and_the_validation_queue(client, plan, people):
+    first, second = published_reports(plan, people, ["dirigente_satta", "dirigente_rossi"])
+    report_step(second, "submit", people["dirigente_rossi"])
+    client.force_login(people["dirigente_satta"])  # today is years after 31/07/2023: overdue
+    text = client.get(reverse("workflow:dashboard")).content.decode()
+    assert 'data-scadenza="report" data-livello="overdue"' in text
+    assert f"Rendicontazione «Monitoraggio intermedio» di {first.objective.code} entro il 31/07/2023" in text
+    assert reverse("workflow:report_detail", args=[first.pk]) in text
+    client.force_login(people["segreteria"])
+    text = client.get(reverse("workflow:dashboard")).content.decode()
+    assert 'data-scadenza="reports_check"' in text and "1 rendicontazione da verificare" in text
+    assert reverse("workflow:monitoring_board", args=[plan.year, second.period_id]) in text
+    report_step(second, "check", people["segreteria"])
+    client.force_login(people["revisore"])
+    text = client.get(reverse("workflow:dashboard")).content.decode()
+    assert 'data-scadenza="reports_validate"' in text and "1 rendicontazione da validare" in text
+    assert reverse("workflow:validation_queue") in text

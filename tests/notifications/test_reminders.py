@@ -109,3 +109,64 @@ def test_bad_date_is_refused():
 
     with pytest.raises(CommandError, match="Data non valida"):
         run("--data", "31/01/2023")
+
+
+# -- the monitoring's progress reports ------------------------------------------------------------------
+@pytest.fixture
+def reports(plan, people):
+    """Two published objectives of Satta's and one of Rossi's, each with an open report of the
+    intermediate period (due 31/07/2023); the final period's reports (due 31/01/2024) opened too."""
+    from flows.services import monitoring
+
+    for username in ("dirigente_satta", "dirigente_satta", "dirigente_rossi"):
+        walk_to(ObjectiveFactory(plan=plan, responsible=people[username]), State.PUBLISHED, people)
+    intermediate, final = monitoring.periods_create_default(plan=plan, by=people["segreteria"])
+    opened = monitoring.reports_open(period=intermediate, by=people["segreteria"])
+    monitoring.reports_open(period=final, by=people["segreteria"])
+    Notification.objects.all().delete()
+    return opened
+
+
+def report_reminders():
+    return Notification.objects.filter(transition__startswith="reminder.report.").select_related("recipient")
+
+
+def test_dirigenti_are_reminded_of_the_reports_to_send_once_a_day_per_period(reports, people):
+    satta_first, satta_second, rossi = reports
+    run("--data", "2023-07-01")  # 30 days before the due date: not yet
+    assert not report_reminders().exists()
+
+    out = run("--data", "2023-07-20")
+    assert reminders() == {("dirigente_satta", "report"), ("dirigente_rossi", "report")}
+    assert "rendicontazioni da inviare (dirigenti responsabili): 2" in out
+    satta = report_reminders().get(recipient=people["dirigente_satta"])
+    assert satta.message == (
+        "2 rendicontazioni «Monitoraggio intermedio» del PIAO 2023 da inviare entro il 31/07/2023. "
+        f"Obiettivi: {satta_first.objective.code}, {satta_second.objective.code}."
+    )
+    single = report_reminders().get(recipient=people["dirigente_rossi"])
+    assert single.objective == rossi.objective
+    assert single.message == (
+        f"Rendicontazione «Monitoraggio intermedio» di {rossi.objective.code} entro il 31/07/2023 "
+        "(tra 11 giorni)."
+    )
+
+    out = run("--data", "2023-07-20")  # the same day again: nothing new
+    assert report_reminders().count() == 2 and "già inviati oggi: 2" in out
+
+    from flows.services import monitoring
+    from workflow.models import ProgressReport
+
+    report = ProgressReport.objects.get(pk=rossi.pk)
+    monitoring.report_save(
+        report_id=report.pk,
+        by=people["dirigente_rossi"],
+        lock_version=report.lock_version,
+        phases={p.phase_id: {"percent": 50} for p in report.phase_progress.all()},
+        measures={m.indicator_id: {"value": 40} for m in report.measures.all()},
+    )
+    monitoring.report_transition(report_id=report.pk, name="submit", by=people["dirigente_rossi"])
+    run("--data", "2023-08-02")  # overdue now; Rossi's was sent, the final period is not due yet
+    late = report_reminders().filter(created__date=dt.date(2023, 8, 2))
+    assert [n.recipient.username for n in late] == ["dirigente_satta"]
+    assert "entro il 31/07/2023: la scadenza è passata." in late[0].message

@@ -19,13 +19,15 @@ KIND_LABELS = {
     "signature": "firme attese (firmatari)",
     "drafts": "bozze da inviare (dirigenti responsabili)",
     "confronto": "richiesta di confronto in chiusura (rappresentanze sindacali)",
+    "report": "rendicontazioni da inviare (dirigenti responsabili)",
 }
 
 
 class Command(BaseCommand):
     help = (
         "Ricorda a chi deve agire le scadenze: adozione del piano, consultazioni sindacali da chiudere, "
-        "firme attese, bozze da inviare, richieste di confronto in chiusura. Ogni persona riceve al più "
+        "firme attese, bozze da inviare, richieste di confronto in chiusura, rendicontazioni del "
+        "monitoraggio da inviare. Ogni persona riceve al più "
         "un promemoria al giorno per ciascun argomento: rilanciarlo lo stesso giorno non invia nulla."
     )
 
