@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
@@ -156,11 +156,9 @@ class PlanDashboard:
     rules_text: str
     zero_threshold: str
     can_manage: bool
-    extra: dict = field(default_factory=dict)
 
     def context(self) -> dict:
-        own = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
-        return {"nav": "monitoring", **own, **self.extra}
+        return {"nav": "monitoring", **{f.name: getattr(self, f.name) for f in fields(self)}}
 
 
 # -- building it -------------------------------------------------------------------------------------------
