@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from approvals.models import Transmission, TransmissionStatus
 from flows.services import consultation as consultation_svc
+from flows.services import monitoring as monitoring_svc
 from flows.services.content import objective_delegate, objective_update
 from flows.services.plans import plan_create, strategic_objective_create
 from tests.factories import ObjectiveFactory, PlanFactory, Role, StrategicObjectiveFactory, member
@@ -229,6 +230,11 @@ def build_body(*, tag: str, number: int, name: str, ipa_code: str, rich: bool = 
     manual = walk_to(objective("pubblicato"), State.TRANSMISSION, walkers)
     act(manual, "transmit", people["segreteria"], files={"receipt_file": pdf_upload("ricevuta.pdf")})
     act(manual, "publish", people["segreteria"])
+    # Its progress report of the first monitoring period, open, with an evidence file.
+    periods = monitoring_svc.periods_create_default(plan=plan, by=people["segreteria"])
+    monitoring_svc.reports_open(period=periods[0], by=people["segreteria"])
+    monitoring_svc.evidence_add(report_id=manual.progress_reports.get().pk, by=people["dirigente"],
+                                lock_version=None, name="evidenza.pdf", content=small_pdf(f"Evidenza {tag}"))
     # A second consultation whose information has no request for confronto yet (its form is offered).
     walk_to(objective("consultazione aperta"), State.UNION_CONSULTATION, walkers)
     revised = walk_to(objective("in revisione"), State.PUBLISHED, walkers)
@@ -245,7 +251,7 @@ def build_body(*, tag: str, number: int, name: str, ipa_code: str, rich: bool = 
             world.unpublished += [o.title, o.purpose]
     world.unpublished += [f"Revisione {tag} inedita", f"Osservazione {tag}", f"Risposta {tag}",
                           f"Verbale {tag} riservato", f"Confronto {tag} richiesto", f"Errore {tag}",
-                          f"Strategico {tag} 2022"]
+                          f"Strategico {tag} 2022", f"Evidenza {tag}"]
     world.private += [o.title for o in world.objectives.values()]
     world.private += world.unpublished
     return world
@@ -519,7 +525,8 @@ def _pdf_text(content: bytes) -> str:
 
 # How a row of each kind is traced to its body, tried in order (the first lookup a model has wins).
 BODY_LOOKUPS = (
-    "body", "body_id", "plan__body", "objective__plan__body", "information__body", "transmission__body",
+    "body", "body_id", "plan__body", "objective__plan__body", "report__objective__plan__body",
+    "information__body", "transmission__body",
     "document__body", "recipient__memberships__body", "user__memberships__body", "memberships__body",
 )
 # Models that belong to no body: the framework's tables and the installation's own.
