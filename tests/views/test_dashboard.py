@@ -73,3 +73,69 @@ def test_the_return_reason_goes_once_the_draft_is_submitted_again(client, draft,
     assert RETURN_REASON not in client.get(reverse("workflow:dashboard")).content.decode()
     page = client.get(reverse("workflow:objective_detail", args=[draft.pk])).content.decode()
     assert 'data-testid="motivo-restituzione"' not in page
+
+
+# -- the "Monitoraggio" card --------------------------------------------------------------------------
+def published_reports(plan, people, n):
+    """``n`` published objectives of Satta's, each with an open report of the intermediate period."""
+    from flows.services import monitoring
+
+    for _ in range(n):
+        walk_to(ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]), State.PUBLISHED, people)
+    intermediate, _final = monitoring.periods_create_default(plan=plan, by=people["segreteria"])
+    return monitoring.reports_open(period=intermediate, by=people["segreteria"])
+
+
+def report_step(report, name, by):
+    from flows.services import monitoring
+    from workflow.models import ProgressReport
+
+    report = ProgressReport.objects.get(pk=report.pk)
+    if name == "submit":
+        monitoring.report_save(
+            report_id=report.pk,
+            by=by,
+            lock_version=report.lock_version,
+            phases={p.phase_id: {"percent": 50} for p in report.phase_progress.all()},
+            measures={m.indicator_id: {"value": 40} for m in report.measures.all()},
+        )
+    monitoring.report_transition(report_id=report.pk, name=name, by=by)
+
+
+def card(client, user) -> str:
+    client.force_login(user)
+    page = client.get(reverse("workflow:dashboard")).content.decode()
+    if 'data-testid="monitoraggio"' not in page:
+        return ""
+    start = page.index('data-testid="monitoraggio"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_monitoring_card_tells_each_role_what_waits_and_where(client, plan, people):
+    first, second, third = published_reports(plan, people, 3)
+    satta, segreteria, revisore = people["dirigente_satta"], people["segreteria"], people["revisore"]
+    report_step(first, "submit", satta)
+    report_step(second, "submit", satta)
+    report_step(first, "check", segreteria)
+
+    text = card(client, satta)
+    # the first two were sent (the final period's reports are not open yet): the third is left
+    assert "1 rendicontazione da compilare e inviare" in text
+    assert reverse("workflow:my_reports") in text and "da verificare" not in text
+    text = card(client, segreteria)
+    assert "1 rendicontazione da verificare" in text
+    board = reverse("workflow:monitoring_board", args=[plan.year, first.period_id])
+    assert f'href="{board}">bacheca «Monitoraggio intermedio»' in text
+    assert reverse("workflow:monitoring_periods", args=[plan.year]) in text
+    text = card(client, revisore)
+    assert "1 rendicontazione da validare" in text and reverse("workflow:validation_queue") in text
+    assert "da verificare" not in text
+    assert card(client, people["sindacato"]) == "" and card(client, people["amministratore"]) == ""
+    assert third.state == "open"
+
+
+def test_without_periods_the_segreteria_is_sent_to_define_them(client, plan, people):
+    text = card(client, people["segreteria"])
+    assert "0 rendicontazioni da verificare" in text and "bacheca" not in text
+    assert "Definisci i periodi di monitoraggio" in text
+    assert reverse("workflow:monitoring_periods", args=[plan.year]) in text

@@ -118,3 +118,40 @@ def test_the_objective_page_in_signature_reads_at_most_its_ceiling_of_queries(
     client.get(url)
     with django_assert_max_num_queries(OBJECTIVE_PAGE_CEILING):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["dirigente_satta", "segreteria", "revisore"])
+def test_the_dashboard_reads_the_same_queries_for_1_or_4_progress_reports(client, plan, people, who):
+    """The deadlines and the "Monitoraggio" card count the reports: a fixed number of queries."""
+    from flows.services import monitoring
+    from workflow.models import ProgressReport, ReportState
+
+    satta, segreteria = people["dirigente_satta"], people["segreteria"]
+    periods = monitoring.periods_create_default(plan=plan, by=segreteria)
+
+    def add_reports(n):
+        for _ in range(n):
+            walk_to(ObjectiveFactory(plan=plan, responsible=satta), State.PUBLISHED, people)
+        for report in monitoring.reports_open(period=periods[0], by=segreteria):
+            report = ProgressReport.objects.get(pk=report.pk)
+            monitoring.report_save(
+                report_id=report.pk,
+                by=satta,
+                lock_version=report.lock_version,
+                measures={m.indicator_id: {"value": 40} for m in report.measures.all()},
+            )
+            monitoring.report_transition(report_id=report.pk, name="submit", by=satta)
+            if who == "revisore":
+                monitoring.report_transition(report_id=report.pk, name="check", by=segreteria)
+        walk_to(ObjectiveFactory(plan=plan, responsible=satta), State.PUBLISHED, people)
+        monitoring.reports_open(period=periods[0], by=segreteria)  # one left open, overdue
+
+    client.force_login(people[who])
+    add_reports(1)
+    few, page = queries_of(client, DASHBOARD)
+    assert 'data-testid="monitoraggio"' in page
+    add_reports(3)
+    many, page = queries_of(client, DASHBOARD)
+    assert many == few
+    waiting = ProgressReport.objects.filter(state__in=[ReportState.SUBMITTED, ReportState.CHECKED]).count()
+    assert waiting == 4

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple, TypedDict
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.forms import Form
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,18 @@ from flows.objective_flow import available_transitions, information_period_end
 from flows.steps.objective import OBJECTIVE
 from workflow import access, selectors
 from workflow.forms import DelegateForm, ResponsibleForm
-from workflow.models import Body, Objective, Plan, Role, State, Transition
+from workflow.models import (
+    REPORT_EDITABLE_STATES,
+    Body,
+    MonitoringPeriod,
+    Objective,
+    Plan,
+    ProgressReport,
+    ReportState,
+    Role,
+    State,
+    Transition,
+)
 from workflow.read_models import ObjectiveContent, drafts_editable_by, objective_content
 from workflow.scores import report_score, rules_of
 
@@ -198,6 +210,54 @@ class Section(NamedTuple):
     link_label: str = ""
 
 
+@dataclass(frozen=True)
+class MonitoringCard:
+    """The dashboard's "Monitoraggio" card: what of the plan's monitoring waits for the user, by role
+    (None where the role is not theirs)."""
+
+    to_fill: int | None = None  # a dirigente's reports still to send (open or returned)
+    to_check: int | None = None  # the Segreteria's submitted reports
+    board_period: MonitoringPeriod | None = None  # the period whose board the Segreteria is sent to
+    to_validate: int | None = None  # the NIV/OIV's checked reports
+
+    @property
+    def shown(self) -> bool:
+        return any(n is not None for n in (self.to_fill, self.to_check, self.to_validate))
+
+
+def board_period(periods: list[MonitoringPeriod], today: dt.date) -> MonitoringPeriod | None:
+    """The period the Segreteria works on: the first with reports to check, else the latest whose
+    reference date has passed, else the first (``periods`` annotated with ``to_check``)."""
+    waiting = [p for p in periods if p.to_check]
+    if waiting:
+        return waiting[0]
+    passed = [p for p in periods if p.reference_date <= today]
+    return passed[-1] if passed else (periods[0] if periods else None)
+
+
+def monitoring_card(user, plan: Plan | None, roles, today: dt.date) -> MonitoringCard:
+    """The card in one query per role it concerns."""
+    if plan is None:
+        return MonitoringCard()
+    reports = ProgressReport.objects.filter(period__plan=plan)
+    card: dict[str, Any] = {}
+    if Role.DIRIGENTE in roles:
+        card["to_fill"] = reports.filter(
+            objective__responsible=user, state__in=REPORT_EDITABLE_STATES
+        ).count()
+    if roles & access.SEGRETERIA_ROLES:
+        periods = list(
+            selectors.periods_of(plan).annotate(
+                to_check=Count("reports", filter=Q(reports__state=ReportState.SUBMITTED))
+            )
+        )
+        card["to_check"] = sum(p.to_check for p in periods)
+        card["board_period"] = board_period(periods, today)
+    if Role.REVISORE in roles:
+        card["to_validate"] = reports.filter(state=ReportState.CHECKED).count()
+    return MonitoringCard(**card)
+
+
 @dataclass
 class Dashboard:
     """Everything the dashboard shows to one user in one body and plan."""
@@ -209,6 +269,7 @@ class Dashboard:
     counts: list[tuple[State, int]] = field(default_factory=list)
     counts_link: bool = False
     can_create: bool = False
+    monitoring: MonitoringCard = field(default_factory=MonitoringCard)
 
     def context(self) -> dict:
         return {"nav": "dashboard", **{f.name: getattr(self, f.name) for f in fields(self)}}
@@ -267,12 +328,14 @@ def dashboard(user, body: Body, plan: Plan | None, plans: list[Plan]) -> Dashboa
             )
         )
     counts = selectors.state_counts(user, body, plan)
+    now = timezone.now()
     return Dashboard(
         plan=plan,
         plans=plans,
         sections=sections,
-        deadlines=deadline_selectors.deadlines_for(user, plan, timezone.now()),
+        deadlines=deadline_selectors.deadlines_for(user, plan, now),
         counts=[(State(code), n) for code, n in counts.items()],
         counts_link=not selectors.counts_whole_body(user, body),
         can_create=plan is not None and access.can_create_in(user, body),
+        monitoring=monitoring_card(user, plan, roles, timezone.localdate(now)),
     )
