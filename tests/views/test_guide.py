@@ -75,3 +75,26 @@ def test_anonymous_visitors_read_every_role_in_order_and_are_invited_to_sign_in(
     assert "il tuo ruolo" not in page
     assert f'href="{reverse("login")}?next=/guida/"' in page
     assert f'href="{reverse("trasparenza:index")}"' in page
+
+
+def _role_section(page: str, role: str) -> str:
+    start = page.index(f'data-testid="guida-{role}"')
+    return page[start : page.index("</section>", start)]
+
+
+@pytest.mark.parametrize(
+    ("role", "phrases"),
+    [
+        (Role.DIRIGENTE, ["Invia la rendicontazione", "Carica il documento", "<strong>Restituita</strong>"]),
+        (
+            Role.SEGRETERIA,
+            ["Crea i periodi predefiniti", "Apri le rendicontazioni", "bacheca del periodo", "(SMVP)"],
+        ),
+        (Role.REVISORE, ["coda di validazione", "la motivazione è obbligatoria", "nuova versione"]),
+    ],
+)
+def test_the_guide_explains_each_roles_part_in_the_monitoring(client, db, role, phrases):
+    section = _role_section(client.get(reverse("workflow:guide")).content.decode(), role)
+    assert '<h3 class="h5">Monitoraggio</h3>' in section
+    for phrase in phrases:
+        assert phrase in section
