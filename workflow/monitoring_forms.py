@@ -23,8 +23,11 @@ CONFIRM_REQUIRED = "Spunta la conferma per procedere."
 FILE_REQUIRED = "Scegli il file da caricare."
 INDICATOR_UNKNOWN = "Scegli un indicatore dell'obiettivo."
 
-SELECT = {"class": "form-select"}
-NUMBER_INPUT = {"inputmode": "decimal", "class": "form-control"}
+# The inputs sit in the cells of wide tables: each keeps a width it can be read and typed in.
+SELECT = {"class": "form-select", "style": "min-width: 9rem"}
+NUMBER_INPUT = {"inputmode": "decimal", "class": "form-control", "style": "min-width: 6rem"}
+TEXT_INPUT = {"class": "form-control", "style": "min-width: 10rem"}
+NOTE_INPUT = {"rows": 1, "class": "form-control", "style": "min-width: 12rem"}
 BINARY_CHOICES = [("", "—"), ("1", "Realizzato"), ("0", "Non realizzato")]
 
 
@@ -32,7 +35,9 @@ def _date_field(label: str) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "form-control", "style": "min-width: 10rem"}, format="%Y-%m-%d"
+        ),
         validators=[validate_plan_date],
     )
 
@@ -75,9 +80,7 @@ class PhaseProgressForm(forms.Form):
     status = forms.ChoiceField(
         label="Stato della fase", choices=PhaseStatus.choices, widget=forms.Select(SELECT)
     )
-    note = forms.CharField(
-        label="Nota", required=False, widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"})
-    )
+    note = forms.CharField(label="Nota", required=False, widget=forms.Textarea(attrs=NOTE_INPUT))
 
     def __init__(self, *args, progress: PhaseProgress | None = None, **kwargs):
         if progress is not None:
@@ -106,12 +109,10 @@ class MeasureForm(forms.Form):
     indicator whose target is not a number; its source, date and note."""
 
     source = forms.CharField(
-        label="Fonte", required=False, max_length=300, widget=forms.TextInput(attrs={"class": "form-control"})
+        label="Fonte", required=False, max_length=300, widget=forms.TextInput(attrs=TEXT_INPUT)
     )
     measured_on = _date_field("Data della rilevazione")
-    note = forms.CharField(
-        label="Nota", required=False, widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"})
-    )
+    note = forms.CharField(label="Nota", required=False, widget=forms.Textarea(attrs=NOTE_INPUT))
 
     def __init__(self, *args, indicator: Indicator, measure: IndicatorMeasure | None = None, **kwargs):
         initial = {}
@@ -147,7 +148,7 @@ class MeasureForm(forms.Form):
                 label="Valore rilevato (testo)",
                 required=False,
                 max_length=300,
-                widget=forms.TextInput(attrs={"class": "form-control"}),
+                widget=forms.TextInput(attrs=TEXT_INPUT),
             )
             if measure is not None:
                 initial["text_value"] = measure.text_value
