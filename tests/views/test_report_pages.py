@@ -588,3 +588,21 @@ def test_the_objective_page_lists_its_reports_for_who_may_see_them(client, repor
     client.force_login(people["sindacato"])
     page = text(client.get(url))
     assert 'data-testid="monitoraggio"' not in page and detail(report) not in page
+
+
+def test_a_delegate_fills_the_report_of_the_objective_delegated_to_them(client, draft, people):
+    from flows.services.content import objective_delegate
+
+    bianchi = people["funzionario_bianchi"]
+    objective_delegate(objective_id=draft.pk, by=people["dirigente_satta"], delegate=bianchi)
+    objective = walk_to(draft, State.PUBLISHED, people)
+    objective.indicators.update(target_1=D(100))
+    period = monitoring.periods_create_default(plan=objective.plan, by=people["segreteria"])[0]
+    monitoring.reports_open(period=period, by=people["segreteria"])
+    report = ProgressReport.objects.get(objective=objective, period=period)
+    client.force_login(bianchi)
+    page = text(client.get(reverse("workflow:my_reports")))
+    assert detail(report) in page[page.index('data-testid="da-rendicontare"') :]
+    response = client.post(reverse("workflow:report_edit", args=[report.pk]), values(report))
+    assert response.status_code == 302
+    assert set(fresh(report).phase_progress.values_list("percent", flat=True)) == {D("50.5")}
