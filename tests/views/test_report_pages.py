@@ -576,7 +576,7 @@ def test_the_report_page_reads_a_bounded_number_of_queries(
     assert page.count('data-testid="documento"') == 4 and 'data-testid="modulo-valori"' in page
 
 
-# -- the objective page ---------------------------------------------------------------------------------------
+# -- the objective page -------------------------------------------------------------------------------------
 def test_the_objective_page_lists_its_reports_for_who_may_see_them(client, report, people):
     fill(client, report, people)
     url = reverse("workflow:objective_detail", args=[report.objective_id])
