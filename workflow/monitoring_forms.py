@@ -24,10 +24,10 @@ FILE_REQUIRED = "Scegli il file da caricare."
 INDICATOR_UNKNOWN = "Scegli un indicatore dell'obiettivo."
 
 # The inputs sit in the cells of wide tables: each keeps a width it can be read and typed in.
-SELECT = {"class": "form-select", "style": "min-width: 9rem"}
-NUMBER_INPUT = {"inputmode": "decimal", "class": "form-control", "style": "min-width: 6rem"}
-TEXT_INPUT = {"class": "form-control", "style": "min-width: 10rem"}
-NOTE_INPUT = {"rows": 1, "class": "form-control", "style": "min-width: 12rem"}
+SELECT = {"class": "form-select larghezza-min-9"}
+NUMBER_INPUT = {"inputmode": "decimal", "class": "form-control larghezza-min-6"}
+TEXT_INPUT = {"class": "form-control larghezza-min-10"}
+NOTE_INPUT = {"rows": 1, "class": "form-control larghezza-min-12"}
 BINARY_CHOICES = [("", "—"), ("1", "Realizzato"), ("0", "Non realizzato")]
 
 
@@ -36,7 +36,7 @@ def _date_field(label: str) -> forms.DateField:
         label=label,
         required=False,
         widget=forms.DateInput(
-            attrs={"type": "date", "class": "form-control", "style": "min-width: 10rem"}, format="%Y-%m-%d"
+            attrs={"type": "date", "class": "form-control larghezza-min-10"}, format="%Y-%m-%d"
         ),
         validators=[validate_plan_date],
     )
