@@ -43,7 +43,8 @@ def test_report_returned_checked_validated_and_scored(live_server, page, draft, 
 
     # The dirigente finds the report among those to fill, types the values the Italian way and sends it.
     login(page, live_server, "dirigente_satta")
-    page.get_by_role("navigation", name="Navigazione principale").get_by_role("link", name="Monitoraggio").click()
+    menu = page.get_by_role("navigation", name="Navigazione principale")
+    menu.get_by_role("link", name="Monitoraggio").click()
     axe_check(page)
     page.get_by_test_id("rendicontazione").get_by_role("link", name=re.compile(objective.code)).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(objective.code)
