@@ -267,7 +267,8 @@ ELSEWHERE = {
     "approvals:transmission_retry": "a transmission: tests/approvals/test_transmission_views.py",
     "approvals:transmission_receipt_record": "a transmission: tests/approvals/test_transmission_views.py",
     "workflow:monitoring_periods": "a plan's monitoring periods: tests/views/test_monitoring_board.py",
-    "workflow:monitoring_board": "the batch check of a period's reports: tests/views/test_monitoring_board.py",
+    "workflow:monitoring_board": "the batch check of a period's reports: "
+                                 "tests/views/test_monitoring_board.py",
     "workflow:measurement_system": "the body's measurement rules: tests/views/test_monitoring_board.py",
     "workflow:report_edit": "a progress report's values: tests/views/test_report_pages.py",
     "workflow:report_step": "a progress report's steps: tests/views/test_report_pages.py",
