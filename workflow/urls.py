@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import actions, edit, guide, interchange, legal, pages, plans
-from .views.monitoring import board, dashboard, reports
+from .views.monitoring import board, dashboard, periods, reports, smvp
 
 app_name = "workflow"
 urlpatterns = [
@@ -47,8 +47,8 @@ urlpatterns = [
         name="evidence_withdraw",
     ),
     path("monitoraggio/validazione/", board.validation_queue, name="validation_queue"),
-    path("monitoraggio/misurazione/", board.measurement_system, name="measurement_system"),
-    path("monitoraggio/piani/<int:year>/periodi/", board.periods, name="monitoring_periods"),
+    path("monitoraggio/misurazione/", smvp.measurement_system, name="measurement_system"),
+    path("monitoraggio/piani/<int:year>/periodi/", periods.periods, name="monitoring_periods"),
     path("monitoraggio/piani/<int:year>/periodi/<int:period_pk>/", board.board, name="monitoring_board"),
     path("monitoraggio/piani/<int:year>/cruscotto/", dashboard.plan_dashboard, name="plan_dashboard"),
 ]
