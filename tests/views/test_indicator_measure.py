@@ -213,4 +213,5 @@ def test_the_diff_keeps_a_target_s_every_decimal(client, flagged, people, draft)
     assert _post(client, draft, **{"indicatori-0-target_1": "0,1235"}).status_code == 302
     vs = versions.objective_versions(draft.pk)
     [row] = versions.objective_diff(draft.pk, vs[-2].history_id, vs[-1].history_id).indicators
-    assert [(c.label, c.before, c.after) for c in row.changes] == [("Target del primo anno", "0,1234", "0,1235")]
+    changes = [(c.label, c.before, c.after) for c in row.changes]
+    assert changes == [("Target del primo anno", "0,1234", "0,1235")]
