@@ -8,11 +8,15 @@ NIV/OIV a validated one: it becomes editable again, and a validated report retur
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from viewflow.fsm.base import State as FsmState
 
 from workflow import access
+from workflow.achievement import pct
 from workflow.models import ReportState, ReportTransition
 from workflow.rules import report_problems
+from workflow.scores import rules_of
 
 from . import errors
 
@@ -45,21 +49,31 @@ def _returner(flow, user):
 # -- conditions ---------------------------------------------------------------------------------------
 def _report_complete(flow):
     report = flow.report
+    progress, measures = list(report.phase_progress.all()), list(report.measures.all())
+    # the rows the report has: a phase added by a revision still in progress is reported once published
+    with_progress, measured = {p.phase_id for p in progress}, {m.indicator_id for m in measures}
     problems = report_problems(
         report,
-        phases=list(report.objective.phases.all()),
-        indicators=list(report.objective.indicators.all()),
-        progress=list(report.phase_progress.all()),
-        measures=list(report.measures.all()),
+        phases=[p for p in report.objective.phases.all() if p.pk in with_progress],
+        indicators=[i for i in report.objective.indicators.all() if i.pk in measured],
+        progress=progress,
+        measures=measures,
     )
     flow.problems = problems
     return FsmState.CONDITION(not problems, " ".join(problems))
 
 
 def _adjustment_explained(flow):
+    """An adjusted score comes with its reason, and stays within what the body's rules let a score reach."""
     score = flow.data.get("adjusted_score")
-    reason = (flow.data.get("adjustment_reason") or "").strip()
-    return FsmState.CONDITION(score is None or bool(reason), errors.ADJUSTMENT_REASON_REQUIRED)
+    if score is None:
+        return FsmState.CONDITION(True)
+    if not (flow.data.get("adjustment_reason") or "").strip():
+        return FsmState.CONDITION(False, errors.ADJUSTMENT_REASON_REQUIRED)
+    ceiling = rules_of(flow.report.objective.plan.body_id).ceiling
+    return FsmState.CONDITION(
+        Decimal(score) <= ceiling, errors.ADJUSTED_OVER_CEILING.format(ceiling=pct(ceiling))
+    )
 
 
 class ReportFlow:

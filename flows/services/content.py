@@ -14,6 +14,7 @@ from workflow.interchange import objective_upgraded
 from workflow.models import DupLink, Indicator, Objective, Phase, Plan, Role, State, StrategicObjective
 
 from .. import errors
+from . import report_rows
 from .common import check_fresh, delete_with_history, lock_objective, save_with_history
 
 # The content an edit writes (workflow.content): the objective's fields, then its rows.
@@ -152,6 +153,7 @@ def rows_sync(*, objective, model, rows: list[dict], by, reason: str, revive: bo
             raise errors.InvalidInput(ROW_NOT_OURS)
         if data.get("delete"):
             if pk in existing:
+                report_rows.release(existing[pk], by=by, reason=reason)
                 delete_with_history(existing[pk], by=by, reason=reason)
                 changed += 1
             continue
@@ -194,12 +196,15 @@ def restore_content(*, objective: Objective, content: dict, by, reason: str) -> 
         StrategicObjective.objects.filter(plan=plan, code=code).first() if code else None
     )
     for model, key in ((Phase, "phases"), (Indicator, "indicators")):
-        gone = [
-            {"id": pk, "delete": True}
-            for pk in model.objects.filter(objective=objective).values_list("pk", flat=True)
-        ]
+        # in place, by position: a phase or an indicator keeps its id, and with it what the progress reports
+        # of the year declared about it; only rows beyond the restored ones are deleted
+        current = list(
+            model.objects.filter(objective=objective).order_by("position", "pk").values_list("pk", flat=True)
+        )
         wanted = rows_from_interchange(ROW_FIELDS[model], content.get(key, []))
-        rows_sync(objective=objective, model=model, rows=gone + wanted, by=by, reason=reason)
+        rows = [{**row, "id": current[i]} if i < len(current) else row for i, row in enumerate(wanted)]
+        rows += [{"id": pk, "delete": True} for pk in current[len(wanted) :]]
+        rows_sync(objective=objective, model=model, rows=rows, by=by, reason=reason)
     if "dup_links" in content:
         dup_links_replace(objective, content["dup_links"])
     save_with_history(objective, by=by, reason=reason)

@@ -13,10 +13,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 
 import audit.services as audit
 from approvals import uploads
-from approvals.models import ReportEvidence
+from approvals.models import PublishedRevision, ReportEvidence
 from approvals.services import monitoring as records
 from notifications.services import notify_transition
 from workflow import access
@@ -33,7 +34,7 @@ from workflow.models import (
 from .. import errors
 from ..steps import Call
 from ..steps.report import REPORT, lock_report
-from . import engine
+from . import engine, report_rows
 from .common import check_fresh, save_with_history
 
 # -- the periods --------------------------------------------------------------------------------------
@@ -125,6 +126,9 @@ def period_save(
             except MonitoringPeriod.DoesNotExist as exc:
                 raise errors.InvalidInput(errors.NOT_FOUND) from exc
         before = _period_data(period) if period.pk else None
+        if period.pk and (period.reference_date != reference_date or period.is_final != is_final):
+            if _has_declared_reports(period):
+                raise errors.InvalidInput(errors.PERIOD_FROZEN)
         period.name, period.reference_date, period.due_date, period.is_final = (
             name,
             reference_date,
@@ -156,9 +160,7 @@ def period_delete(*, plan: Plan, period_id: int, by) -> None:
         except MonitoringPeriod.DoesNotExist as exc:
             raise errors.InvalidInput(errors.NOT_FOUND) from exc
         reports = ProgressReport.objects.filter(period=period)
-        if reports.exclude(state="open").exists() or reports.filter(steps__isnull=False).exists():
-            raise errors.InvalidInput(errors.PERIOD_HAS_REPORTS)
-        if ReportEvidence.objects.filter(report__period=period).exists():
+        if _has_declared_reports(period):
             raise errors.InvalidInput(errors.PERIOD_HAS_REPORTS)
         data = _period_data(period)
         for report in reports:
@@ -171,19 +173,37 @@ def period_delete(*, plan: Plan, period_id: int, by) -> None:
         audit.record(action="report.period_delete", by=by, obj=plan, body_id=plan.body_id, data=data)
 
 
+def _has_declared_reports(period: MonitoringPeriod) -> bool:
+    """Whether a report of the period holds anything a person declared: sent at least once, values saved
+    (every save bumps the lock version), or a file."""
+    reports = ProgressReport.objects.filter(period=period)
+    return (
+        reports.exclude(state="open").exists()
+        or reports.filter(lock_version__gt=1).exists()
+        or reports.filter(steps__isnull=False).exists()
+        or ReportEvidence.objects.filter(report__period=period).exists()
+    )
+
+
 # -- opening the reports of a period ------------------------------------------------------------------
 
 
 def reports_open(*, period: MonitoringPeriod, by) -> list[ProgressReport]:
-    """Open a report for every published objective of the period's plan that has none yet, with a row for
-    each phase and indicator (idempotent: a second call opens only what is missing)."""
+    """Open a report for every objective of the period's plan that has been published (also one whose
+    revision is in progress: its published revision is still in force) and has none yet, with a row for each
+    phase and indicator (idempotent: a second call opens only what is missing)."""
     plan = period.plan
     _check_segreteria(by, plan.body_id)
     with transaction.atomic():
         MonitoringPeriod.objects.select_for_update().get(pk=period.pk)
         existing = set(ProgressReport.objects.filter(period=period).values_list("objective_id", flat=True))
+        # published, or under revision with its published revision still in force (DESIGN.md)
         objectives = (
-            Objective.objects.filter(plan=plan, state=State.PUBLISHED)
+            Objective.objects.filter(plan=plan)
+            .filter(
+                Q(state=State.PUBLISHED) | Exists(PublishedRevision.objects.filter(objective=OuterRef("pk")))
+            )
+            .exclude(state=State.WITHDRAWN)
             .exclude(pk__in=existing)
             .order_by("code")
             .prefetch_related("phases", "indicators")
@@ -192,7 +212,7 @@ def reports_open(*, period: MonitoringPeriod, by) -> list[ProgressReport]:
         for objective in objectives:
             report = ProgressReport(objective=objective, period=period)
             save_with_history(report, by=by, reason=f"Rendicontazione aperta: {period.name}")
-            _rows_create(report, objective, by=by)
+            report_rows.rows_create(report, by=by)
             opened.append(report)
         if opened:
             audit.record(
@@ -207,17 +227,6 @@ def reports_open(*, period: MonitoringPeriod, by) -> list[ProgressReport]:
                 },
             )
     return opened
-
-
-def _rows_create(report: ProgressReport, objective: Objective, *, by) -> None:
-    from workflow.models import IndicatorMeasure, PhaseProgress
-
-    for phase in objective.phases.all():
-        row = PhaseProgress(report=report, phase=phase)
-        save_with_history(row, by=by, reason="Rendicontazione aperta")
-    for indicator in objective.indicators.all():
-        row = IndicatorMeasure(report=report, indicator=indicator)
-        save_with_history(row, by=by, reason="Rendicontazione aperta")
 
 
 # -- a report's values --------------------------------------------------------------------------------

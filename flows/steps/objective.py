@@ -24,7 +24,7 @@ from workflow.selectors import objectives_visible_to
 
 from .. import errors, forms
 from ..objective_flow import ObjectiveFlow
-from ..services import consultation, signatures, transmission
+from ..services import consultation, report_rows, signatures, transmission
 from ..services.common import check_fresh, lock_objective
 from ..services.content import restore_content
 from ..services.engine import check_may_apply
@@ -366,6 +366,8 @@ class Publish(Step):
         approvals.publication_record(
             objective=obj, step=step_record, published_on=call.input.published_on, url=call.input.url
         )
+        if obj.revision > 1:  # a revision published: its new phases and indicators join the open reports
+            report_rows.rows_complete(obj, by=call.by)
 
 
 class Withdraw(Step):
@@ -395,6 +397,7 @@ class DiscardRevision(Step):
             by=call.by,
             reason=f"Annullata la revisione: {self.comment(call)}",
         )
+        report_rows.rows_complete(obj, by=call.by)
 
 
 def _record_step(objective, **kwargs):

@@ -16,7 +16,7 @@ from flows.services import monitoring
 from tests.factories import ObjectiveFactory, member
 from tests.support.files import SMALL_PDF, image_bytes
 from tests.support.walk import walk_to
-from workflow.models import MonitoringPeriod, ProgressReport, Role, State
+from workflow.models import IndicatorMeasure, MonitoringPeriod, PhaseProgress, ProgressReport, Role, State
 from workflow.selectors import reports_visible_to
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +241,134 @@ def test_measurement_system_is_the_segreteria_s(body, people):
     system = monitoring.measurement_system_save(body=body, by=people["segreteria"], zero_threshold=D(30))
     assert system.zero_threshold == D(30)
     assert AuditEntry.objects.filter(action="report.measurement_system", body_id=body.pk).exists()
+
+
+# -- the objective's content changes during the year (a revision) --------------------------------------
+def _declared(report, people):
+    """The report filled, with a file for its first indicator, sent, checked and validated."""
+    satta = people["dirigente_satta"]
+    report.objective.indicators.update(target_1=D(100))
+    values = {m.indicator_id: {"value": D(70)} for m in report.measures.all()}
+    monitoring.report_save(report_id=report.pk, by=satta, lock_version=lock(report), measures=values)
+    first = report.objective.indicators.order_by("position", "pk").first()
+    monitoring.evidence_add(
+        report_id=report.pk,
+        by=satta,
+        lock_version=lock(report),
+        name="a.pdf",
+        content=SMALL_PDF,
+        indicator_id=first.pk,
+    )
+    monitoring.report_transition(report_id=report.pk, name="submit", by=satta)
+    monitoring.report_transition(report_id=report.pk, name="check", by=people["segreteria"])
+    monitoring.report_transition(report_id=report.pk, name="validate", by=people["revisore"])
+    return first
+
+
+def test_a_discarded_revision_keeps_the_values_the_reports_declared(report, people):
+    from tests.support.walk import act
+
+    first = _declared(report, people)
+    act(report.objective, "revise", people["segreteria"])
+    act(report.objective, "discard_revision", people["segreteria"])
+    assert report.objective.indicators.filter(pk=first.pk).exists()  # restored in place, same id
+    measures = IndicatorMeasure.objects.filter(report=report)
+    assert measures.count() == report.objective.indicators.count()
+    assert all(m.value == D(70) for m in measures)
+
+
+def test_a_revision_cannot_delete_an_indicator_with_declared_values(report, people):
+    from flows.services.content import objective_update
+    from tests.support.walk import act
+
+    first = _declared(report, people)
+    objective = act(report.objective, "revise", people["segreteria"])
+    with pytest.raises(errors.InvalidInput, match="valori già dichiarati"):
+        objective_update(
+            objective_id=objective.pk,
+            by=people["dirigente_satta"],
+            lock_version=objective.lock_version,
+            fields={},
+            indicators=[{"id": first.pk, "delete": True}],
+        )
+    assert report.objective.indicators.filter(pk=first.pk).exists()
+
+
+def test_a_published_revision_adds_its_new_phase_to_the_open_reports(report, people):
+    from flows.services.content import objective_update
+    from tests.support.walk import walk_to as walk
+
+    objective = walk(report.objective, "revision_in_progress", people)
+    # the objective is under revision: its report of the period is opened all the same
+    monitoring.reports_open(period=report.period.plan.monitoring_periods.last(), by=people["segreteria"])
+    assert ProgressReport.objects.filter(objective=objective).count() == 2
+    objective_update(
+        objective_id=objective.pk,
+        by=people["dirigente_satta"],
+        lock_version=objective.lock_version,
+        fields={},
+        phases=[{"id": None, "description": "Fase aggiunta con la revisione"}],
+    )
+    walk(objective, State.PUBLISHED, people)
+    added = objective.phases.get(description="Fase aggiunta con la revisione")
+    assert PhaseProgress.objects.filter(phase=added, report=report).exists()
+
+
+def test_a_period_with_declared_values_keeps_its_date_and_cannot_be_deleted(report, people):
+    monitoring.report_save(
+        report_id=report.pk, by=people["dirigente_satta"], lock_version=lock(report), explanation="Bozza"
+    )
+    period, plan = report.period, report.objective.plan
+    with pytest.raises(errors.InvalidInput) as refused:
+        monitoring.period_delete(plan=plan, period_id=period.pk, by=people["segreteria"])
+    assert refused.value.message == errors.PERIOD_HAS_REPORTS
+    with pytest.raises(errors.InvalidInput) as frozen:
+        monitoring.period_save(
+            plan=plan,
+            by=people["segreteria"],
+            period_id=period.pk,
+            name=period.name,
+            reference_date=dt.date(plan.year + 1, 6, 30),
+            due_date=dt.date(plan.year + 1, 7, 31),
+        )
+    assert frozen.value.message == errors.PERIOD_FROZEN
+    renamed = monitoring.period_save(
+        plan=plan,
+        by=people["segreteria"],
+        period_id=period.pk,
+        name="Semestrale",
+        reference_date=period.reference_date,
+        due_date=period.due_date,
+    )
+    assert renamed.name == "Semestrale"
+
+
+def test_an_adjustment_beyond_the_body_s_ceiling_is_refused(report, people):
+    satta = people["dirigente_satta"]
+    report.objective.indicators.update(target_1=D(100))
+    values = {m.indicator_id: {"value": D(70)} for m in report.measures.all()}
+    monitoring.report_save(report_id=report.pk, by=satta, lock_version=lock(report), measures=values)
+    monitoring.report_transition(report_id=report.pk, name="submit", by=satta)
+    monitoring.report_transition(report_id=report.pk, name="check", by=people["segreteria"])
+    with pytest.raises(errors.ConditionsUnmet, match="non può superare 100 %"):
+        monitoring.report_transition(
+            report_id=report.pk,
+            name="validate",
+            by=people["revisore"],
+            data={"adjusted_score": "150", "adjustment_reason": "Oltre"},
+        )
+    assert ProgressReport.objects.get(pk=report.pk).state == "checked"
+
+
+def test_an_ods_with_a_huge_mimetype_member_is_refused_without_inflating_it(report, people):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"\0" * 5_000_000)
+    with pytest.raises(errors.InvalidInput):
+        monitoring.evidence_add(
+            report_id=report.pk,
+            by=people["dirigente_satta"],
+            lock_version=lock(report),
+            name="dati.ods",
+            content=buffer.getvalue(),
+        )
