@@ -312,9 +312,10 @@ def _zip_spreadsheet(content: bytes, extension: str) -> bool:
                 return False
             if extension == "xlsx":
                 return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
-            return (
-                "mimetype" in names and archive.read("mimetype").strip() == SPREADSHEET_TYPES["ods"].encode()
-            )
+            if "mimetype" not in names or archive.getinfo("mimetype").file_size > 200:
+                return False  # never inflate a large member: a forged size is bounded by reading 200 bytes
+            with archive.open("mimetype") as member:
+                return member.read(200).strip() == SPREADSHEET_TYPES["ods"].encode()
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return False
 

@@ -136,7 +136,17 @@ ADJUSTMENT_REASON_REQUIRED = "Con il punteggio rettificato indica la motivazione
 PERIOD_DUE_BEFORE_REFERENCE = "La scadenza non può precedere la data di riferimento."
 PERIOD_DATE_TAKEN = "Il piano ha già un periodo con questa data di riferimento."
 PERIOD_NAME_TAKEN = "Il piano ha già un periodo con questo nome."
-PERIOD_HAS_REPORTS = "Il periodo ha già rendicontazioni inviate: non si può eliminare."
+PERIOD_HAS_REPORTS = (
+    "Il periodo ha già rendicontazioni compilate o inviate: non si può eliminare senza perdere i valori "
+    "dichiarati."
+)
+PERIOD_FROZEN = (
+    "Il periodo ha già rendicontazioni compilate o inviate: la data di riferimento e il consuntivo non si "
+    "possono più cambiare (i punteggi dipendono dall'anno del target); nome e scadenza sì."
+)
+ADJUSTED_OVER_CEILING = (
+    "Il punteggio rettificato non può superare {ceiling}, il massimo del sistema di misurazione."
+)
 PERIOD_FORBIDDEN = "Solo la Segreteria Generale dell'ente gestisce i periodi di monitoraggio."
 SMVP_FORBIDDEN = "Solo la Segreteria Generale dell'ente modifica il sistema di misurazione."
 EVIDENCE_TOO_LARGE = "Il file supera i {limit} MB ammessi."

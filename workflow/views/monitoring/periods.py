@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -83,12 +83,14 @@ def _period_rows(request, body, plan, plan_periods, bound, can_manage) -> list[d
         selectors.reports_visible_to(request.user, body)
         .filter(period__plan=plan)
         .values("period_id", "state")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), touched=Count("pk", filter=Q(lock_version__gt=1)))
         .order_by()
     )
     counts: dict[int, dict[str, int]] = {}
+    touched: dict[int, int] = {}  # reports with values saved (every save bumps the lock version)
     for row in counted:
         counts.setdefault(row["period_id"], {})[row["state"]] = row["n"]
+        touched[row["period_id"]] = touched.get(row["period_id"], 0) + row["touched"]
     today = timezone.localdate()
     rows = []
     for period in plan_periods:
@@ -107,7 +109,7 @@ def _period_rows(request, body, plan, plan_periods, bound, can_manage) -> list[d
                 "counts": [(s.value, s.label, by_state.get(s.value, 0)) for s in ReportState],
                 "total": total,
                 "overdue": period.due_date < today and sum(by_state.get(s, 0) for s in OPEN_STATES) > 0,
-                "deletable": total == by_state.get(ReportState.OPEN, 0),
+                "deletable": total == by_state.get(ReportState.OPEN, 0) and not touched.get(period.pk),
                 "edit_form": edit_form,
                 "edit_open": edit_key in bound,
                 "delete_form": delete_form,
