@@ -64,12 +64,12 @@ class Rules:
 
     def describe(self) -> str:
         over = (
-            f"oltre il 100 % fino al {pct(self.ceiling)}"
+            f"oltre il 100 %, fino a un massimo di {pct(self.ceiling)}"
             if self.allow_over_achievement
             else "non oltre il 100 %"
         )
         return (
-            f"Sotto il {pct(self.zero_threshold)} il raggiungimento vale zero; {over}. "
+            f"Sotto la soglia di {pct(self.zero_threshold)} il raggiungimento vale zero; {over}. "
             f"Punteggio dell'obiettivo: indicatori {pct(self.indicators_share)}, "
             f"fasi {pct(HUNDRED - self.indicators_share)}."
         )
@@ -107,7 +107,7 @@ def _bounded(raw: Decimal, rules: Rules, how: str) -> Score:
     if raw < ZERO:
         return Score(ZERO, f"{how} = {pct(raw)}, negativo: conta 0 %")
     if raw < rules.zero_threshold:
-        return Score(ZERO, f"{how} = {pct(raw)}, sotto la soglia del {pct(rules.zero_threshold)}: conta 0 %")
+        return Score(ZERO, f"{how} = {pct(raw)}, sotto la soglia di {pct(rules.zero_threshold)}: conta 0 %")
     if raw > rules.ceiling:
         return Score(rules.ceiling, f"{how} = {pct(raw)}, limitato al {pct(rules.ceiling)}")
     return Score(raw, f"{how} = {pct(raw)}")
@@ -145,6 +145,14 @@ def indicator_achievement(
             f"100 − (|{num(a)} − {num(t)}| − {num(tol)}) ÷ {num(span)} × 100",
         )
     if polarity == "lower" and b is None:
+        if a <= t or a <= ZERO or t <= ZERO:
+            # at or below the target, or a ratio without meaning (zero or negative values): reached or not
+            reached = a <= t
+            return _bounded(
+                HUNDRED if reached else ZERO,
+                rules,
+                f"{num(a)} ≤ target {num(t)}: {'pieno' if reached else 'non raggiunto'}",
+            )
         if a <= t:
             return _bounded(HUNDRED, rules, f"{num(a)} ≤ target {num(t)}: pieno")
         return _bounded(t / a * HUNDRED, rules, f"{num(t)} ÷ {num(a)} × 100")

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django import forms
 
 from .models import Indicator, IndicatorMeasure, Phase, PhaseProgress, PhaseStatus, Polarity
-from .rules import validate_plan_date
+from .rules import indicator_is_numeric, validate_plan_date, year_of
 
 NUMBER_INVALID = "Indica un numero, per esempio 85,5."
 PERCENT_INVALID = "Indica una percentuale tra 0 e 100, per esempio 85,5."
@@ -53,10 +53,10 @@ def plain(value: Decimal | None) -> Decimal | None:
     return value.normalize()
 
 
-def is_numeric(indicator: Indicator) -> bool:
-    """Whether the indicator's actual value is a number (else a text): the rule of the submission's
-    check (workflow.rules.report_problems): a numeric target, or done / not done."""
-    return indicator.target_1 is not None or indicator.polarity == Polarity.BINARY
+def is_numeric(indicator: Indicator, year: int = 1) -> bool:
+    """Whether the indicator's actual value is a number (else a text) in that year of the triennium: the
+    rule of the submission's check and of the score (workflow.rules.indicator_is_numeric)."""
+    return indicator_is_numeric(indicator, year)
 
 
 class PhaseProgressForm(forms.Form):
@@ -114,12 +114,14 @@ class MeasureForm(forms.Form):
     measured_on = _date_field("Data della rilevazione")
     note = forms.CharField(label="Nota", required=False, widget=forms.Textarea(attrs=NOTE_INPUT))
 
-    def __init__(self, *args, indicator: Indicator, measure: IndicatorMeasure | None = None, **kwargs):
+    def __init__(
+        self, *args, indicator: Indicator, measure: IndicatorMeasure | None = None, year: int = 1, **kwargs
+    ):
         initial = {}
         if measure is not None:
             initial = {"source": measure.source, "measured_on": measure.measured_on, "note": measure.note}
         self.indicator = indicator
-        self.numeric = is_numeric(indicator)
+        self.numeric = is_numeric(indicator, year)
         if indicator.polarity == Polarity.BINARY:
             value = forms.TypedChoiceField(
                 label="Esito",
@@ -217,6 +219,7 @@ class ReportValuesForm:
                 prefix=f"indicatore-{indicator.pk}",
                 indicator=indicator,
                 measure=by_indicator[indicator.pk],
+                year=year_of(report),
             )
             for indicator in indicators
             if indicator.pk in by_indicator

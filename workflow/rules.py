@@ -60,6 +60,18 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def year_of(report) -> int:
+    """Which year of the plan's triennium a report's period falls in (1, 2 or 3)."""
+    return max(1, min(3, report.period.reference_date.year - report.objective.plan.year + 1))
+
+
+def indicator_is_numeric(indicator, year: int = 1) -> bool:
+    """Whether an indicator's actual value is a number (else a text): it has a numeric target for that
+    year of the triennium, or it is done / not done."""
+    target = {1: indicator.target_1, 2: indicator.target_2, 3: indicator.target_3}.get(year)
+    return target is not None or indicator.polarity == "binary"
+
+
 def report_problems(report, *, phases, indicators, progress, measures) -> list[str]:
     """What keeps a progress report from being submitted. Empty when complete: every indicator has its
     value at the reference date (a number; text for an indicator without a numeric target), every phase
@@ -69,7 +81,7 @@ def report_problems(report, *, phases, indicators, progress, measures) -> list[s
     by_indicator = {m.indicator_id: m for m in measures}
     for n, indicator in enumerate(indicators, start=1):
         measure = by_indicator.get(indicator.pk)
-        numeric = indicator.target_1 is not None or indicator.polarity == "binary"
+        numeric = indicator_is_numeric(indicator, year_of(report))
         if measure is None or (measure.value is None and (numeric or not measure.text_value.strip())):
             problems.append(
                 f"Manca il valore rilevato dell'indicatore {n} («{_short(indicator.description)}»)."
@@ -83,7 +95,10 @@ def report_problems(report, *, phases, indicators, progress, measures) -> list[s
             problems.append(f"{name} non ha l'avanzamento.")
             continue
         if row.status == "done" and row.percent != Decimal(100):
-            problems.append(f"{name} è indicata come completata ma al {number_format(row.percent, 2)}%.")
+            percent = number_format(row.percent, 2)
+            problems.append(
+                f"{name} è indicata come completata, ma il suo avanzamento è {percent} % invece di 100 %."
+            )
         if row.actual_start and row.actual_end and row.actual_start > row.actual_end:
             problems.append(
                 f"{name} ha la fine effettiva ({row.actual_end:%d/%m/%Y}) prima dell'inizio "

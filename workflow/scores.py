@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
 
-from .achievement import Rules, Score, adjusted, indicator_achievement, objective_score, weighted_average
+from .achievement import Rules, Score, adjusted, indicator_achievement, objective_score, pct, weighted_average
 from .models import MeasurementSystem, Polarity, ProgressReport
 
 
@@ -99,7 +99,7 @@ def report_score(
         if row is None:
             score = Score(None, "Avanzamento non indicato.")
         else:
-            score = Score(Decimal(row.percent), f"completamento dichiarato: {row.percent} %")
+            score = Score(Decimal(row.percent), f"completamento dichiarato: {pct(row.percent)}")
         phase_rows.append(PhaseRow(phase, row, score))
 
     indicators_score = weighted_average(
@@ -143,7 +143,12 @@ def summaries(reports, scores: dict[int, ReportScore], *, by: str) -> list[Summa
             key = label = objective.responsibility_center or "Senza centro di responsabilità"
         else:
             person = objective.responsible
-            key = str(objective.responsible_id or "")
+            # a printed name without an account is a person of its own, not one row for all of them
+            key = (
+                str(objective.responsible_id)
+                if objective.responsible_id
+                else f"nome:{objective.responsible_name}"
+            )
             label = (
                 (person.get_full_name() or person.get_username()) if person else objective.responsible_name
             )

@@ -550,7 +550,7 @@ def test_reading_the_measurement_system_shows_the_defaults_and_writes_nothing(cl
     response = as_user(client, people, who).get(smvp_url())
     assert response.status_code == 200
     page = text(response)
-    assert "Sotto il 0 % il raggiungimento vale zero; non oltre il 100 %." in page
+    assert "Sotto la soglia di 0 % il raggiungimento vale zero; non oltre il 100 %." in page
     assert "Sono le regole predefinite" in page
     # the worked example, computed with the rules: 70 % and 60 % -> 66 %; phases 70 %; 70/30 -> 67,2 %
     assert "(81 − 60) ÷ (90 − 60) × 100 = 70 %" in page
@@ -593,7 +593,10 @@ def test_the_segreteria_saves_the_rules_written_the_italian_way(client, plan, pe
     )
     assert system.over_achievement_cap == D("150")
     page = text(client.get(smvp_url()))
-    assert "Sotto il 12,50 % il raggiungimento vale zero; oltre il 100 % fino al 150 %." in page
+    assert (
+        "Sotto la soglia di 12,50 % il raggiungimento vale zero; oltre il 100 %, fino a un massimo di 150 %."
+        in page
+    )
     assert 'value="12,50"' in page
     assert "Sono le regole predefinite" not in page
 

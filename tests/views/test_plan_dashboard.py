@@ -180,7 +180,7 @@ def test_an_indicator_below_the_zero_threshold_is_flagged(client, people, period
     page = page_of(client, people["segreteria"], url(period.plan, periodo=period.pk))
     table = block(page, "tabella-fuori-obiettivo")
     flagged = table[table.index("2023_B") : table.index("2023_A")]
-    assert "Conta zero" in flagged and "sotto la soglia del 60 %" in flagged
+    assert "Conta zero" in flagged and "sotto la soglia di 60 %" in flagged
     assert "Conta zero" not in table[table.index("2023_A") :]
 
 

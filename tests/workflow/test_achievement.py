@@ -122,3 +122,9 @@ def test_scores_stay_within_bounds_and_move_the_right_way(
         assert s_high.value <= s_low.value
     if polarity == "range" and low >= target:
         assert s_high.value <= s_low.value  # moving away from the target above it never helps
+
+
+def test_lower_without_baseline_and_a_zero_or_negative_value_never_divides_by_zero():
+    assert score("lower", D(0), target=D(-5)).value == 0
+    assert score("lower", D(-10), target=D(-5)).value == 100
+    assert score("lower", D(0), target=D(5)).value == 100

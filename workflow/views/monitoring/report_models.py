@@ -354,7 +354,7 @@ def report_page(
     indicators = []
     for n, indicator in enumerate(rows.indicators, start=1):
         row = by_indicator[indicator.pk]
-        numeric = is_numeric(indicator)
+        numeric = is_numeric(indicator, index)
         indicators.append(
             IndicatorLine(
                 number=n,
