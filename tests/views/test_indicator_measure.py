@@ -158,12 +158,12 @@ def test_the_objective_page_shows_the_measure_and_the_flag(client, draft, people
     )
     client.force_login(people["revisore"])
     page = text(client.get(detail_url(draft)))
-    for heading in ("Polarità", "Partenza", "Target 2023", "Target 2024", "Target 2025"):
+    for heading in ("Misura", "Partenza", "Target"):
         assert f'<th scope="col">{heading}</th>' in page
     row = page[page.index('data-testid="indicatore"') :]
     row = row[: row.index("</tr>")]
-    assert "Da completare" in row and "Entro un intervallo (± 2,50)" in row
-    assert "82,50 (2022)" in row and "90,00" in row and "95,00" in row
+    assert "Da completare" in row and "Entro un intervallo (± 2,50)" in row and "Unità: %" in row
+    assert "82,50 (2022)" in row and "2023: 90,00<br>2024: —<br>2025: 95,00" in row
     assert "Formula: fatture pagate nei termini / fatture ricevute" in row
     draft.indicators.update(to_complete=False)
     assert 'data-testid="da-completare"' not in text(client.get(detail_url(draft)))
