@@ -47,3 +47,58 @@ document.addEventListener("click", function (event) {
   target.focus();
   target.scrollIntoView({ block: "center" });
 });
+// Rows of a formset (the phases, the indicators) added and removed on the page. A new row is the formset's
+// empty form with the next index; removing a new row renumbers the new rows after it, so the indexes stay
+// 0..TOTAL_FORMS-1 as Django reads them. Rows already saved are deleted with their "Elimina" box instead.
+(function () {
+  document.querySelectorAll("[data-formset]").forEach(function (set) {
+    var prefix = set.getAttribute("data-formset");
+    var total = set.querySelector("input[name='" + prefix + "-TOTAL_FORMS']");
+    var rows = set.querySelector("[data-formset-rows]");
+    var template = set.querySelector("template[data-formset-empty]");
+    var add = set.querySelector("[data-formset-add]");
+    var status = set.querySelector("[data-formset-status]");
+    if (!total || !rows || !template || !add) { return; }
+    function rowsOf() { return Array.prototype.slice.call(rows.querySelectorAll("[data-formset-row]")); }
+    function renumber(row, from, to) {
+      var old = prefix + "-" + from + "-";
+      var now = prefix + "-" + to + "-";
+      row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach(function (el) {
+        ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
+          var value = el.getAttribute(attr);
+          if (value && value.indexOf(old) !== -1) { el.setAttribute(attr, value.split(old).join(now)); }
+        });
+      });
+      row.querySelectorAll("[data-formset-num]").forEach(function (n) { n.textContent = String(to + 1); });
+    }
+    add.hidden = false;
+    set.querySelectorAll("[data-formset-remove]").forEach(function (b) { b.hidden = false; });
+    add.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      rows.insertAdjacentHTML("beforeend",
+        template.innerHTML.split("__prefix__").join(String(index)).split("__num__").join(String(index + 1)));
+      total.value = String(index + 1);
+      var row = rowsOf()[index];
+      row.querySelectorAll("[data-formset-remove]").forEach(function (b) { b.hidden = false; });
+      var first = row.querySelector("input:not([type=hidden]), textarea, select");
+      if (first) { first.focus(); }
+      status.textContent = "Riga " + (index + 1) + " aggiunta: " + (index + 1) + " righe in tutto.";
+    });
+    set.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-formset-remove]");
+      if (!button) { return; }
+      var all = rowsOf();
+      var index = all.indexOf(button.closest("[data-formset-row]"));
+      if (index === -1) { return; }
+      var row = all[index];
+      while (row.nextElementSibling && row.nextElementSibling.hasAttribute("data-formset-errors")) {
+        row.nextElementSibling.remove();
+      }
+      row.remove();
+      for (var i = index + 1; i < all.length; i++) { renumber(all[i], i, i - 1); }
+      total.value = String(all.length - 1);
+      add.focus();
+      status.textContent = "Riga " + (index + 1) + " rimossa: " + (all.length - 1) + " righe in tutto.";
+    });
+  });
+})();
