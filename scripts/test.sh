@@ -89,9 +89,23 @@ stage "pytest su PostgreSQL" env DATABASE_URL="$PG_URL" \
   pytest --ignore=tests/e2e --ignore=tests/production --junitxml="$work/postgresql.xml"
 # (c) Browser tests, in a process of their own (Playwright's event loop and pytest-asyncio do not mix),
 # on a file SQLite test database that the live server's thread or process can open.
+# Every page they visit is photographed at 1366 and 390 px: the pictures of the last run stay in
+# artefatti/schermate/ (with an index.html to browse them).
 if [ -d tests/e2e ]; then
+  shots="$PWD/artefatti/schermate"
+  rm -rf "$shots" && mkdir -p "$shots"
   stage "pytest browser (tests/e2e, Chromium)" --no-tests-ok env -u REDIS_URL DATABASE_URL= \
-    TEST_SQLITE_PATH="$work/e2e.sqlite3" pytest tests/e2e -m e2e --junitxml="$work/e2e.xml"
+    TEST_SQLITE_PATH="$work/e2e.sqlite3" E2E_SCREENSHOTS="$shots" pytest tests/e2e -m e2e --junitxml="$work/e2e.xml"
+  python3 - "$shots" <<'PY'
+import html, pathlib, sys
+folder = pathlib.Path(sys.argv[1])
+pictures = sorted(p.name for p in folder.glob("*.png"))
+rows = "\n".join(f'<li><a href="{html.escape(n)}">{html.escape(n)}</a></li>' for n in pictures)
+(folder / "index.html").write_text(
+    f'<!doctype html><html lang="it"><meta charset="utf-8"><title>Schermate dei test del browser</title>'
+    f"<h1>Schermate dei test del browser ({len(pictures)})</h1><ul>\n{rows}\n</ul></html>\n", encoding="utf-8")
+print(f"{len(pictures)} schermate in {folder}")
+PY
 else
   skip "pytest browser (tests/e2e, Chromium)" "nessun test del browser"
 fi

@@ -3,14 +3,19 @@ objective's page and read what the page then says."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 PASSWORD = "password-di-prova"  # tests.factories.UserFactory
-BLOCKING_IMPACTS = ("serious", "critical")
+# Every page is checked at both widths people use, and every axe finding counts, whatever its impact.
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 _axe = Axe()
 
@@ -33,15 +38,34 @@ _DOM_PROBLEMS = """() => {
 }"""
 
 
+_MENU_OPEN = """() => !!document.querySelector('.custom-navbar-toggler[aria-expanded="true"]')"""
+
+
 def axe_check(page, *, what: str = "") -> None:
-    """Fail when axe-core finds a serious or critical violation on the page as it is now (or a duplicated
-    id, or an aria-describedby pointing nowhere); the report names the rule, the element and the fix."""
+    """Fail when axe-core finds any violation on the page as it is now, at a desktop's and at a phone's
+    width (or a duplicated id, or an aria-describedby pointing nowhere); the report names the width, the
+    rule, the element and the fix. The page is left at the width it had."""
+    size = page.viewport_size
+    other = PHONE if size is None or size["width"] > PHONE["width"] else DESKTOP
+    try:
+        _axe_check_at(page, what=what, width=size["width"] if size else 0)
+        if page.evaluate(_MENU_OPEN):
+            return  # the phone's open menu panel is checked where it opens; no desktop shows it
+        page.set_viewport_size(other)
+        _axe_check_at(page, what=what, width=other["width"])
+    finally:
+        if size:
+            page.set_viewport_size(size)
+
+
+def _axe_check_at(page, *, what: str, width: int) -> None:
+    _screenshot(page, width)
     results = _axe.run(page)
-    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    blocking = results.response["violations"]
     dom_problems = page.evaluate(_DOM_PROBLEMS)
     if not blocking and not dom_problems:
         return
-    lines = [f"Accessibility problems on {what or page.url} ({page.title()!r}):"]
+    lines = [f"Accessibility problems on {what or page.url} ({page.title()!r}) at {width} px:"]
     for v in blocking:
         lines.append(f"- axe [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
         for node in v["nodes"][:10]:
@@ -53,6 +77,16 @@ def axe_check(page, *, what: str = "") -> None:
     report = "\n".join(lines)
     print(report)
     pytest.fail(report, pytrace=False)
+
+
+def _screenshot(page, width: int) -> None:
+    """With $E2E_SCREENSHOTS set (scripts/test.sh sets it), keep what the page looked like: one picture per
+    page and width, the last state a test left it in ("390-obiettivi-12-modifica.png")."""
+    folder = os.environ.get("E2E_SCREENSHOTS")
+    if not folder:
+        return
+    path = re.sub(r"[^a-z0-9]+", "-", urlsplit(page.url).path.lower()).strip("-") or "home"
+    page.screenshot(path=Path(folder) / f"{width}-{path}.png", full_page=True)
 
 
 def goto(page, url: str, *, status: int = 200) -> None:
