@@ -183,3 +183,39 @@ class BodySettingsForm(forms.Form):
             codes[user.pk] = value
         data["fiscal_codes"] = codes
         return data
+
+
+SEAL_MAX_BYTES = 200_000
+SEAL_FILE_REQUIRED = "Scegli il file PKCS#12 (.p12 o .pfx) con il certificato e la chiave del sigillo."
+SEAL_FILE_TOO_BIG = "Il file è troppo grande per essere un certificato PKCS#12 (al massimo 200 kB)."
+SEAL_REMOVE_CONFIRM = "Conferma la rimozione del sigillo."
+
+
+class SealForm(forms.Form):
+    """The body's electronic seal: a PKCS#12 file and its password (approvals.seal checks the content)."""
+
+    file = forms.FileField(
+        label="Certificato del sigillo (PKCS#12: .p12 o .pfx)",
+        error_messages={"required": SEAL_FILE_REQUIRED, "invalid": SEAL_FILE_REQUIRED},
+        widget=forms.ClearableFileInput(attrs={"accept": ".p12,.pfx,application/x-pkcs12"}),
+    )
+    password = forms.CharField(
+        label="Password del file",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text="Serve solo a leggere il file: non viene conservata.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > SEAL_MAX_BYTES:
+            raise forms.ValidationError(SEAL_FILE_TOO_BIG)
+        return upload.read()
+
+
+class SealRemoveForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Confermo: i documenti pubblicati da ora in poi non porteranno il sigillo dell'ente",
+        error_messages={"required": SEAL_REMOVE_CONFIRM},
+    )

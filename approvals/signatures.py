@@ -134,7 +134,7 @@ def signer_matches(subject: dict, expected: ExpectedSigner, match: str) -> bool:
     return wanted_name in {name_key(given), name_key(str(subject.get("common_name") or ""))}
 
 
-def _run(coro_factory):
+def run_coroutine(coro_factory):
     """Run a pyHanko coroutine: here when no event loop runs, else in a thread of its own."""
     try:
         asyncio.get_running_loop()
@@ -159,7 +159,7 @@ def _validate(sig, roots):
 
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        return _run(lambda: async_validate_pdf_signature(sig, context))
+        return run_coroutine(lambda: async_validate_pdf_signature(sig, context))
     except Exception as exc:  # a damaged signature makes pyHanko raise rather than report
         raise SignatureRefused(TAMPERED) from exc
 

@@ -97,6 +97,8 @@ ACTIONS = [
     Action("report.measurement_system", "Sistema di misurazione (SMVP) modificato", "report"),
     Action("body.create", "Creazione dell'ente", "body"),
     Action("body.settings", "Impostazioni dell'ente modificate", "body"),
+    Action("body.seal", "Sigillo elettronico dell'ente configurato", "body"),
+    Action("body.seal_remove", "Sigillo elettronico dell'ente rimosso", "body"),
     Action("auth.login", "Accesso", "auth"),
     Action("auth.logout", "Uscita", "auth"),
     Action("auth.login_failed", "Accesso non riuscito", "auth"),

@@ -233,6 +233,19 @@ def _body_settings(data, step):
     return Description("; ".join(parts))
 
 
+@describes("body.seal")
+def _body_seal(data, step):
+    return Description(
+        f"titolare {data.get('subject', '')}, emesso da {data.get('issuer', '')}, valido fino al "
+        f"{data.get('not_after', '')[:10]}, impronta {data.get('fingerprint', '')[:16]}…"
+    )
+
+
+@describes("body.seal_remove")
+def _body_seal_removed(data, step):
+    return Description(f"titolare {data.get('subject', '')}")
+
+
 @describes("auth.")
 def _access(data, step):
     return Description(f"indirizzo {data['ip']}" if data.get("ip") else "")

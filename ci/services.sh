@@ -1,10 +1,11 @@
 #!/bin/bash
 # System packages and throwaway services for the tests (PostgreSQL on 5433, Redis on 6390, Chromium for
-# the browser tests, nginx for the production phase). Idempotent. Prints export lines on stdout, everything
+# the browser tests, nginx for the production phase, poppler's pdfsig and NSS's certutil for the independent
+# check of the seal). Idempotent. Prints export lines on stdout, everything
 # else goes to stderr:
 #   bash ci/services.sh > /tmp/svc.env && . /tmp/svc.env
 set -euo pipefail; export DEBIAN_FRONTEND=noninteractive
-PKGS="postgresql redis-server chromium nginx-light libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+PKGS="postgresql redis-server chromium nginx-light libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils libnss3-tools"
 missing=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $PKGS 2>&1 | grep -v '^ii ' || true)
 if [ -n "$missing" ]; then
   echo "services: installo con apt: $PKGS" >&2

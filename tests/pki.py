@@ -16,6 +16,7 @@ from asn1crypto import x509 as a_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -96,6 +97,49 @@ class Authority:
             signing_cert=a_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
             signing_key=a_keys.PrivateKeyInfo.load(der),
             cert_registry=SimpleCertificateStore.from_certs([self.asn1]),
+        )
+
+
+    def seal_pkcs12(
+        self,
+        organisation: str,
+        password: str = "segreto",  # noqa: S107 - a test file's password
+        *,
+        valid_from: dt.datetime | None = None,
+        valid_until: dt.datetime | None = None,
+        signing: bool = True,
+    ) -> bytes:
+        """A body's electronic seal as a PKCS#12 file (the key, its certificate, this authority's
+        certificate as the chain), protected by ``password``."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        usage = _key_usage(False)
+        if not signing:  # a certificate for encryption only
+            usage = x509.KeyUsage(
+                digital_signature=False, content_commitment=False, key_encipherment=True,
+                data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+                encipher_only=False, decipher_only=False,
+            )
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "IT"),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+                x509.NameAttribute(NameOID.COMMON_NAME, f"Sigillo di {organisation}"),
+            ]))
+            .issuer_name(self.certificate.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(valid_from or _now() - dt.timedelta(days=1))
+            .not_valid_after(valid_until or _now() + dt.timedelta(days=365))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(usage, critical=True)
+            .sign(self.key, hashes.SHA256())
+        )
+        return pkcs12.serialize_key_and_certificates(
+            b"sigillo", key, cert, [self.certificate],
+            serialization.BestAvailableEncryption(password.encode())
+            if password
+            else serialization.NoEncryption(),
         )
 
 

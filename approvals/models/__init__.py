@@ -11,12 +11,14 @@ from .consultation import (
 from .documents import SignedDocument, SignedDocumentObjective
 from .files import StoredFile
 from .monitoring import ReportEvidence, ReportStepRecord
+from .seal import BodySeal
 from .steps import ActType, AdoptionAct, PublishedRevision, Signature, SignatureMethod, StepRecord
 from .transmission import Transmission, TransmissionAttempt, TransmissionStatus, TransmitterKind
 
 __all__ = [
     "ActType",
     "AdoptionAct",
+    "BodySeal",
     "ConfrontoRequest",
     "ConsultationOutcome",
     "Meeting",

@@ -142,6 +142,23 @@ class PublishedRevision(models.Model):
             "Codice, titolo e finalità dell'obiettivo strategico collegato, al momento della pubblicazione."
         ),
     )
+    signers = models.JSONField(
+        _("firmatari come pubblicati"),
+        default=list,
+        blank=True,
+        help_text=_("Chi ha approvato la revisione: nome, in qualità di, data e ora, modalità."),
+    )
+    attestation = models.BooleanField(
+        _("con attestazione delle approvazioni"),
+        default=False,
+        help_text=_("Il PDF pubblicato porta in ultima pagina l'attestazione delle approvazioni."),
+    )
+    seal_subject = models.CharField(
+        _("sigillo elettronico applicato"),
+        max_length=500,
+        blank=True,
+        help_text=_("Il titolare del certificato del sigillo dell'ente applicato al PDF pubblicato."),
+    )
     published_on = models.DateField(_("data di pubblicazione"))
     url = models.URLField(_("indirizzo di pubblicazione"), max_length=500)
     step = models.OneToOneField(StepRecord, on_delete=models.PROTECT, related_name="publication")

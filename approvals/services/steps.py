@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.utils import timezone
 
 from workflow.export import objective_as_dict
 
+from .. import attestation, seal
 from ..models import (
     AdoptionAct,
+    BodySeal,
     PublishedRevision,
     Signature,
     SignatureMethod,
     SignedDocumentObjective,
     StepRecord,
+    StoredFile,
 )
 from ..selectors.steps import signer_capacities
 from ..selectors.transmission import latest_transmission
@@ -88,7 +93,7 @@ def _strategic_snapshot(objective) -> dict:
     return {"code": s.code, "title": s.title, "purposes": list(s.purposes)} if s else {}
 
 
-def publication_record(*, objective, step, published_on, url) -> PublishedRevision:
+def publication_record(*, objective, step, published_on, url, documents=None) -> PublishedRevision:
     # The act and the receipt of the steps that led here, not the act with the latest date: an act adopting
     # revision 2 may bear an earlier date than the one that adopted revision 1.
     adopt = _last_step(objective, "adopt")
@@ -102,10 +107,18 @@ def publication_record(*, objective, step, published_on, url) -> PublishedRevisi
     # The PDF signed for this very revision (the last document frozen for it, with its signatures).
     item = (
         SignedDocumentObjective.objects.filter(objective=objective, revision=objective.revision)
-        .select_related("document")
+        .select_related("document", "document__original")
         .order_by("-document__created_at", "-document_id")
         .first()
     )
+    signatures = (
+        Signature.objects.filter(objective=objective, revision=objective.revision, voided_at__isnull=True)
+        .select_related("signer")
+        .order_by("signed_at", "id")
+    )
+    published = None
+    if item is not None:
+        published = _published_document(item.document, objective, by=step.by, documents=documents)
     return PublishedRevision.objects.create(
         objective=objective,
         revision=objective.revision,
@@ -113,9 +126,80 @@ def publication_record(*, objective, step, published_on, url) -> PublishedRevisi
         adoption_act=act,
         receipt_reference=receipt.get("receipt_reference", ""),
         receipt_date=receipt.get("receipt_date"),
-        signed_pdf_id=item.document.current_id if item else None,
+        signed_pdf_id=published.file.pk if published else None,
+        signers=attestation.signer_rows(signatures),
+        attestation=bool(published and published.attested),
+        seal_subject=published.sealed_by if published else "",
         strategic=_strategic_snapshot(objective),
         published_on=published_on,
         url=url,
         step=step,
+    )
+
+
+@dataclass
+class _Published:
+    file: StoredFile
+    attested: bool
+    sealed_by: str
+
+
+SEAL_REASON = "Sigillo elettronico dell'ente sul documento pubblicato"
+
+
+def _published_document(document, objective, *, by, documents: dict | None) -> _Published:
+    """The file published for ``document``: as signed when it carries digital signatures; otherwise the
+    frozen PDF with the "Attestazione delle approvazioni" as its last page, sealed with the body's seal
+    when one is configured. Made once per document in a publication of many objectives (``documents``)."""
+    if documents is not None and document.pk in documents:
+        return documents[document.pk]
+    digital = Signature.objects.filter(
+        document=document, method=SignatureMethod.PADES, voided_at__isnull=True
+    ).exists()
+    if digital:
+        made = _Published(file=document.current, attested=False, sealed_by="")
+    else:
+        made = _attested(document, objective, by=by)
+    if documents is not None:
+        documents[document.pk] = made
+    return made
+
+
+def _attested(document, objective, *, by) -> _Published:
+    plan = objective.plan
+    body = plan.body
+    body_seal = BodySeal.objects.filter(body=body).first()
+    items = []
+    for entry in document.items.select_related("objective").order_by("objective__code"):
+        rows = (
+            Signature.objects.filter(
+                objective_id=entry.objective_id, revision=entry.revision, voided_at__isnull=True
+            )
+            .select_related("signer")
+            .order_by("signed_at", "id")
+        )
+        items.append(
+            {
+                "code": entry.objective.code,
+                "title": entry.objective.title,
+                "revision": entry.revision,
+                "signers": attestation.signer_rows(rows),
+            }
+        )
+    sealed_by = body_seal.subject if body_seal else ""
+    page = attestation.attestation_pdf(
+        body=body, plan=plan, document=document, items=items, sealed_by=sealed_by, generated_at=timezone.now()
+    )
+    content = attestation.append_pages(bytes(document.original.content), page)
+    if body_seal is not None:
+        content = seal.seal_pdf(
+            content,
+            certificates_pem=body_seal.certificates,
+            encrypted_key=bytes(body_seal.encrypted_key),
+            reason=SEAL_REASON,
+            location=body.name,
+        )
+    name = document.original.name.removesuffix(".pdf") + "-pubblicato.pdf"
+    return _Published(
+        file=stored_file_create(name=name, content=content, by=by), attested=True, sealed_by=sealed_by
     )

@@ -12,4 +12,6 @@ urlpatterns: list = [
     ),
     path("obiettivi/<int:pk>/atti/<int:act_id>.pdf", signatures.act_file, name="act_file"),
     path("ente/impostazioni/", signatures.body_settings, name="body_settings"),
+    path("ente/impostazioni/sigillo/", signatures.body_seal, name="body_seal"),
+    path("ente/impostazioni/sigillo/rimuovi/", signatures.body_seal_delete, name="body_seal_delete"),
 ]

@@ -8,9 +8,12 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import timezone
 
 import audit.services as audit
+from approvals import seal
 from approvals.forms import WEB_ADDRESS_INVALID, BodySettingsForm, signers_of
+from approvals.models import BodySeal
 from approvals.transmission.endpoints import EndpointRefused, check_url
 from workflow import access
 from workflow.models import Body, Identity, Role
@@ -92,3 +95,64 @@ def body_settings_update(*, body_id: int, by, data: dict) -> Body:
                 data={"settings": changes, "fiscal_codes": codes},
             )
     return body
+
+
+SEAL_MISSING = "L'ente non ha un sigillo elettronico configurato: non c'è nulla da rimuovere."
+
+
+def body_seal_configure(*, body_id: int, by, content: bytes, password: str) -> BodySeal:
+    """Configure (or replace) the body's electronic seal from a PKCS#12 file and its password; raises
+    InvalidInput with the reason when the file cannot be a seal. The password is not kept."""
+    try:
+        material = seal.read_pkcs12(content, password, now=timezone.now())
+    except seal.SealRefused as exc:
+        raise errors.InvalidInput(exc.message) from exc
+    with transaction.atomic():
+        body = Body.objects.select_for_update().get(pk=body_id)
+        if not may_manage_settings(by, body):
+            raise errors.Forbidden(BODY_SETTINGS_FORBIDDEN)
+        configured, _ = BodySeal.objects.update_or_create(
+            body=body,
+            defaults={
+                "certificates": material.certificates_pem,
+                "encrypted_key": material.encrypted_key,
+                "subject": material.subject,
+                "issuer": material.issuer,
+                "serial": material.serial,
+                "not_after": material.not_after,
+                "fingerprint": material.fingerprint,
+                "configured_by": by,
+                "configured_at": timezone.now(),
+            },
+        )
+        audit.record(
+            action="body.seal",
+            by=by,
+            body_id=body.pk,
+            data={
+                "subject": material.subject,
+                "issuer": material.issuer,
+                "serial": material.serial,
+                "not_after": material.not_after.isoformat(),
+                "fingerprint": material.fingerprint,
+            },
+        )
+    return configured
+
+
+def body_seal_remove(*, body_id: int, by) -> None:
+    """Remove the body's seal: documents published from now on carry the attestation page alone."""
+    with transaction.atomic():
+        body = Body.objects.select_for_update().get(pk=body_id)
+        if not may_manage_settings(by, body):
+            raise errors.Forbidden(BODY_SETTINGS_FORBIDDEN)
+        configured = BodySeal.objects.filter(body=body).first()
+        if configured is None:
+            raise errors.InvalidInput(SEAL_MISSING)
+        audit.record(
+            action="body.seal_remove",
+            by=by,
+            body_id=body.pk,
+            data={"subject": configured.subject, "fingerprint": configured.fingerprint},
+        )
+        configured.delete()

@@ -364,7 +364,11 @@ class Publish(Step):
 
     def leave_behind(self, call: Call, obj, step_record) -> None:
         approvals.publication_record(
-            objective=obj, step=step_record, published_on=call.input.published_on, url=call.input.url
+            objective=obj,
+            step=step_record,
+            published_on=call.input.published_on,
+            url=call.input.url,
+            documents=call.shared.setdefault("published_documents", {}),  # one file per document
         )
         if obj.revision > 1:  # a revision published: its new phases and indicators join the open reports
             report_rows.rows_complete(obj, by=call.by)

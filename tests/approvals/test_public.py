@@ -7,6 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from approvals.models import (
     AdoptionAct,
@@ -17,13 +18,13 @@ from approvals.models import (
 )
 from flows.services.content import objective_update
 from tests.factories import ObjectiveFactory, PlanFactory, member
-from tests.support import PATH, act, fresh, walk_to
+from tests.support import PATH, act, fresh, small_pdf, walk_to
 from workflow.interchange import schema_problems
 from workflow.models import Role, State, StrategicObjective
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n% documento firmato di prova\n%%EOF\n"
+PDF = small_pdf("documento firmato di prova")
 
 
 def _url(name, *args):
@@ -202,7 +203,7 @@ def test_earlier_revisions_stay_reachable(client, published, people):
 # -- downloads --------------------------------------------------------------------------------------
 def test_signed_pdf_and_act_pdf_downloads(client, draft, people):
     objective = walk_to(draft, State.SIGNATURE, people)
-    stored = _sign_document(objective, people["segreteria"])
+    _sign_document(objective, people["segreteria"])
     objective = walk_on(objective, State.TRANSMISSION, people)
     act_file = StoredFile.objects.create(
         name="decreto.pdf", size=len(PDF), sha256=StoredFile.digest(PDF), content=PDF + b"atto"
@@ -210,14 +211,18 @@ def test_signed_pdf_and_act_pdf_downloads(client, draft, people):
     AdoptionAct.objects.filter(objectives=objective).update(file=act_file)
     walk_on(objective, State.PUBLISHED, people)
 
-    publication = PublishedRevision.objects.get(objective=objective)
-    assert publication.signed_pdf_id == stored.pk
+    publication = PublishedRevision.objects.select_related("signed_pdf").get(objective=objective)
+    # approved with authenticated access: the frozen PDF followed by the attestation of the approvals
+    assert publication.signed_pdf.name == "firmato-pubblicato.pdf" and publication.attestation
 
     response = client.get(_url("signed_pdf", "p_cr", 2023, objective.code, 1))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert f'filename="{objective.code}-rev1-firmato.pdf"' in response["Content-Disposition"]
-    assert response.getvalue() == PDF
+    content = response.getvalue()
+    pages = PdfReader(io.BytesIO(content)).pages
+    assert len(pages) == 2 and "Attestazione delle approvazioni" in pages[1].extract_text()
+    assert content == bytes(publication.signed_pdf.content)
 
     response = client.get(_url("act_pdf", "p_cr", 2023, objective.code, 1))
     assert response.status_code == 200 and response.getvalue() == PDF + b"atto"
@@ -233,14 +238,14 @@ def test_each_revision_keeps_the_pdf_signed_for_it(published, people):
     stored = _sign_document(fresh(published), people["segreteria"])
     walk_on(published, State.PUBLISHED, people)
     first, second = PublishedRevision.objects.filter(objective=published).order_by("revision")
-    assert second.signed_pdf_id == stored.pk
+    assert second.signed_pdf.name == stored.name.removesuffix(".pdf") + "-pubblicato.pdf"
     frozen = SignedDocumentObjective.objects.filter(objective=published, revision=1).select_related(
-        "document"
+        "document__original"
     )
-    # revision 1 keeps its own document (one frozen when it entered signature), or none without one
-    assert first.signed_pdf_id == (
-        frozen.order_by("-document__created_at").first().document.current_id if frozen else None
-    )
+    # revision 1 keeps the file published from its own document (frozen when it entered signature)
+    original = frozen.order_by("-document__created_at").first().document.original
+    assert first.signed_pdf.name == original.name.removesuffix(".pdf") + "-pubblicato.pdf"
+    assert first.signed_pdf_id != second.signed_pdf_id
 
 
 def test_open_data_json_validates_and_csv_has_the_rows(client, published, plan, people):

@@ -297,6 +297,20 @@ SAMPLE = [
         "",
     ),
     (
+        "body.seal",
+        {
+            "subject": "CN=Sigillo di Provincia di Cremona,O=Provincia di Cremona,C=IT",
+            "issuer": "CN=CA di prova",
+            "serial": "1A2B",
+            "not_after": "2027-12-31T00:00:00+00:00",
+            "fingerprint": "ab" * 32,
+        },
+        "titolare CN=Sigillo di Provincia di Cremona,O=Provincia di Cremona,C=IT, emesso da CN=CA di prova, "
+        "valido fino al 2027-12-31, impronta abababababababab…",
+        "",
+    ),
+    ("body.seal_remove", {"subject": "CN=Sigillo", "fingerprint": "ab" * 32}, "titolare CN=Sigillo", ""),
+    (
         "report.send_back",
         {"code": "2023_1 · Consuntivo", "from": "submitted", "to": "returned", "comment": "Manca la fonte"},
         "Inviata → Restituita",

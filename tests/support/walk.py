@@ -76,6 +76,17 @@ PATH = [
     (Transition.PUBLISH, "segreteria"),
 ]
 
+# The state each step of the normal path starts from.
+PATH_SOURCE = {
+    Transition.SUBMIT: State.DRAFTING,
+    Transition.APPROVE: State.SUBMITTED,
+    Transition.CLOSE_CONSULTATION: State.UNION_CONSULTATION,
+    Transition.SIGN: State.SIGNATURE,
+    Transition.ADOPT: State.DELIBERATION,
+    Transition.TRANSMIT: State.TRANSMISSION,
+    Transition.PUBLISH: State.PUBLICATION,
+}
+
 REVISION_IN_PROGRESS = "revision_in_progress"  # drafting, revision 2 of a published objective
 
 
@@ -95,7 +106,7 @@ def act(objective, name, by, *, data=None, lock_version="current", files=None, *
 
 
 def walk_to(objective, state, people, *, revision_in_progress=False) -> Objective:
-    """Move ``objective`` along the normal path until it reaches ``state``.
+    """Move ``objective`` along the normal path, from wherever it stands on it, until it reaches ``state``.
 
     With ``revision_in_progress`` (or ``state`` given as REVISION_IN_PROGRESS, which means drafting) the
     objective is first published, revised and then walked again, so ``state`` is reached by revision 2 of
@@ -110,8 +121,10 @@ def walk_to(objective, state, people, *, revision_in_progress=False) -> Objectiv
         current = fresh(objective)
         if current.state == state:
             return current
-        if name == Transition.SIGN and current.state != State.SIGNATURE:
-            continue  # the objective moved on with an earlier signature (a person holding both roles)
+        if current.state != PATH_SOURCE[name]:
+            # already past this step (an objective walked part of the way, or moved on with an earlier
+            # signature of a person holding both roles)
+            continue
         user = current.responsible if who == "responsible" else people[who]
         act(objective, name, user)
     current = fresh(objective)

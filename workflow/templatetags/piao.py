@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
@@ -58,6 +59,18 @@ def isodate(value):
         return date_format(dt.date.fromisoformat(value), "d/m/Y")
     except (TypeError, ValueError):
         return value or ""
+
+
+@register.filter
+def isodatetime(value):
+    """An ISO date and time kept in a record's JSON data, shown as 31/01/2023 09:30 (local time)."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value or ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return date_format(moment, "d/m/Y H:i")
 
 
 @register.filter
