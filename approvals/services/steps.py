@@ -111,14 +111,16 @@ def publication_record(*, objective, step, published_on, url, documents=None) ->
         .order_by("-document__created_at", "-document_id")
         .first()
     )
-    signatures = (
-        Signature.objects.filter(objective=objective, revision=objective.revision, voided_at__isnull=True)
-        .select_related("signer")
-        .order_by("signed_at", "id")
-    )
     published = None
     if item is not None:
         published = _published_document(item.document, objective, by=step.by, documents=documents)
+        signatures = published.signatures.get((objective.pk, objective.revision), [])
+    else:
+        signatures = list(
+            Signature.objects.filter(objective=objective, revision=objective.revision, voided_at__isnull=True)
+            .select_related("signer")
+            .order_by("signed_at", "id")
+        )
     return PublishedRevision.objects.create(
         objective=objective,
         revision=objective.revision,
@@ -142,6 +144,7 @@ class _Published:
     file: StoredFile
     attested: bool
     sealed_by: str
+    signatures: dict  # (objective id, revision) -> its valid signatures, for every objective of the document
 
 
 SEAL_REASON = "Sigillo elettronico dell'ente sul documento pubblicato"
@@ -153,39 +156,37 @@ def _published_document(document, objective, *, by, documents: dict | None) -> _
     when one is configured. Made once per document in a publication of many objectives (``documents``)."""
     if documents is not None and document.pk in documents:
         return documents[document.pk]
-    digital = Signature.objects.filter(
-        document=document, method=SignatureMethod.PADES, voided_at__isnull=True
-    ).exists()
+    entries = list(document.items.select_related("objective").order_by("objective__code"))
+    signed: dict[tuple[int, int], list] = {}
+    rows = Signature.objects.filter(
+        objective_id__in=[e.objective_id for e in entries], voided_at__isnull=True
+    ).select_related("signer")
+    for signature in rows.order_by("signed_at", "id"):
+        signed.setdefault((signature.objective_id, signature.revision), []).append(signature)
+    revisions = {(e.objective_id, e.revision) for e in entries}
+    digital = any(s.method == SignatureMethod.PADES for key in revisions for s in signed.get(key, []))
     if digital:
-        made = _Published(file=document.current, attested=False, sealed_by="")
+        made = _Published(file=document.current, attested=False, sealed_by="", signatures=signed)
     else:
-        made = _attested(document, objective, by=by)
+        made = _attested(document, objective, entries, signed, by=by)
     if documents is not None:
         documents[document.pk] = made
     return made
 
 
-def _attested(document, objective, *, by) -> _Published:
+def _attested(document, objective, entries, signed, *, by) -> _Published:
     plan = objective.plan
     body = plan.body
     body_seal = BodySeal.objects.filter(body=body).first()
-    items = []
-    for entry in document.items.select_related("objective").order_by("objective__code"):
-        rows = (
-            Signature.objects.filter(
-                objective_id=entry.objective_id, revision=entry.revision, voided_at__isnull=True
-            )
-            .select_related("signer")
-            .order_by("signed_at", "id")
-        )
-        items.append(
-            {
-                "code": entry.objective.code,
-                "title": entry.objective.title,
-                "revision": entry.revision,
-                "signers": attestation.signer_rows(rows),
-            }
-        )
+    items = [
+        {
+            "code": e.objective.code,
+            "title": e.objective.title,
+            "revision": e.revision,
+            "signers": attestation.signer_rows(signed.get((e.objective_id, e.revision), [])),
+        }
+        for e in entries
+    ]
     sealed_by = body_seal.subject if body_seal else ""
     page = attestation.attestation_pdf(
         body=body, plan=plan, document=document, items=items, sealed_by=sealed_by, generated_at=timezone.now()
@@ -201,5 +202,8 @@ def _attested(document, objective, *, by) -> _Published:
         )
     name = document.original.name.removesuffix(".pdf") + "-pubblicato.pdf"
     return _Published(
-        file=stored_file_create(name=name, content=content, by=by), attested=True, sealed_by=sealed_by
+        file=stored_file_create(name=name, content=content, by=by),
+        attested=True,
+        sealed_by=sealed_by,
+        signatures=signed,
     )

@@ -21,7 +21,7 @@ CEILINGS = {
     "sign": 17,
     "adopt": 16,
     "transmit": 27,
-    "publish": 24,
+    "publish": 28,  # with the published file: the document's objectives, their signatures, the seal, the file
 }
 CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 

@@ -255,6 +255,8 @@ ELSEWHERE = {
     "workflow:plan_create": "acts on a plan: tests/views/test_plans.py",
     "workflow:plan_detail": "adds a strategic objective to a plan: tests/views/test_plans.py",
     "workflow:plan_deadline": "acts on a plan: tests/approvals/test_deadlines.py",
+    "approvals:body_seal": "the body's settings: tests/approvals/test_published_attestation.py",
+    "approvals:body_seal_delete": "the body's settings: tests/approvals/test_published_attestation.py",
     "workflow:plan_import": "acts on a plan: tests/views/test_interchange_views.py",
     "workflow:plan_import_confirm": "acts on a plan: tests/views/test_interchange_views.py",
     "audit:restore": "restores a version of a draft: tests/audit/test_restore_page.py",
