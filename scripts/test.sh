@@ -80,13 +80,16 @@ else
 fi
 
 # -- tests --------------------------------------------------------------------------------------------
+# The two database stages run on one worker process per core (pytest-xdist, at most 4): each worker has
+# its own test database (test_app_gw0, ...) and its own prefix on the Redis channel layer.
+WORKERS=(-n auto --maxprocesses=4)
 # (a) SQLite, in memory, with the in-memory channel layer (the Redis cases of the websocket tests skip).
 stage "pytest su SQLite" env -u REDIS_URL DATABASE_URL= \
-  pytest --ignore=tests/e2e --ignore=tests/production --junitxml="$work/sqlite.xml"
+  pytest "${WORKERS[@]}" --ignore=tests/e2e --ignore=tests/production --junitxml="$work/sqlite.xml"
 # (b) PostgreSQL: the throwaway server of ci/services.sh (Django creates and drops test_app), and the
 # Redis channel layer (REDIS_URL): the websocket tests run on both layers here.
 stage "pytest su PostgreSQL" env DATABASE_URL="$PG_URL" \
-  pytest --ignore=tests/e2e --ignore=tests/production --junitxml="$work/postgresql.xml"
+  pytest "${WORKERS[@]}" --ignore=tests/e2e --ignore=tests/production --junitxml="$work/postgresql.xml"
 # (c) Browser tests, in a process of their own (Playwright's event loop and pytest-asyncio do not mix),
 # on a file SQLite test database that the live server's thread or process can open.
 # Every page they visit is photographed at 1366 and 390 px: the pictures of the last run stay in

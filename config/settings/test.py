@@ -6,7 +6,7 @@ in another process (Channels' live server, browser tests) need one."""
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import CHANNEL_LAYERS, DATABASES
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
@@ -18,3 +18,9 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and os.environ.get("TEST_SQLITE_PATH"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_SQLITE_PATH"]}
+
+# Tests run in several worker processes (pytest-xdist) that share one Redis: each keeps its channel
+# layer's groups and channels apart with a prefix of its own.
+if CHANNEL_LAYERS["default"]["BACKEND"].startswith("channels_redis"):
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"piao-test-{worker}"

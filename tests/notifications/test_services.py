@@ -1,7 +1,6 @@
 """Writing and delivering notifications: in the transaction of the change, pushed and e-mailed only after
 it commits, one outbox per transaction; marking read; the e-mail preference."""
 
-import io
 
 import pytest
 from django.core import mail
@@ -244,14 +243,6 @@ def test_without_emails_notifies_but_mails_nobody(draft, people, pushed, django_
         act(draft, "approve", people["segreteria"])
     assert sorted(m.to[0] for m in mail.outbox) == ["dirigente_satta@example.org", "sindacato@example.org"]
 
-
-def test_seed_demo_mails_nobody(settings):
-    from django.core.management import call_command
-
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    assert Notification.objects.exists()
-    assert mail.outbox == []
 
 
 # --- nobody is told of an objective outside its body ---------------------------------------------------

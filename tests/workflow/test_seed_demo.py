@@ -3,13 +3,17 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from guardian.shortcuts import get_users_with_perms
 
 from approvals.models import PublishedRevision, ReportEvidence, ReportStepRecord, Signature, StepRecord
 from audit.models import AuditEntry
 from audit.services import verify
+from notifications.models import Notification
 from workflow.management import demo_data
 from workflow.management.commands.seed_demo import REFUSED
 from workflow.models import (
@@ -58,19 +62,34 @@ def counts():
     return {m.__name__: m.objects.count() for m in models}
 
 
+CHOSEN_PASSWORD = "una-password-scelta"  # noqa: S105 - a test user's
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo seeded once for the tests of this module (it takes seconds), under DEBUG and without the
+    flag, over an existing "segreteria" with a password of its own; rolled back when the module ends.
+    Gives what the command printed and how many e-mails it sent."""
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
+        User.objects.create_user(username="segreteria", password=CHOSEN_PASSWORD)
+        sent = len(mail.outbox)
+        out = seed()
+        yield {"out": out, "mails": len(mail.outbox) - sent}
+        transaction.set_rollback(True)
+
+
 @pytest.mark.django_db
 def test_refuses_demo_passwords_without_debug_or_flag(settings):
     settings.DEBUG = False
+    before = counts()
     with pytest.raises(CommandError) as exc:
         seed()
     assert str(exc.value) == REFUSED
-    assert not User.objects.exists() and not Body.objects.exists() and not Objective.objects.exists()
+    assert counts() == before
 
 
 @pytest.mark.django_db
-def test_runs_under_debug_without_the_flag(settings):
-    settings.DEBUG = True
-    seed()
+def test_imports_the_real_report_with_its_measures(seeded):
     assert Objective.objects.filter(plan__body__ipa_code="p_cr").count() == 51  # the real report
     # its indicators got the first year's target their expected values give (workflow.measures)
     indicators = Indicator.objects.filter(objective__plan__body__ipa_code="p_cr")
@@ -79,9 +98,8 @@ def test_runs_under_debug_without_the_flag(settings):
 
 
 @pytest.mark.django_db
-def test_creates_people_and_an_objective_in_every_state():
-    out = seed(allow_demo_passwords=True)
-
+def test_creates_people_and_an_objective_in_every_state(seeded):
+    out = seeded["out"]
     plan = Plan.objects.get(body__ipa_code="p_cr", year=2023)
     assert plan.triennium == "2023-2025" and plan.body.name == "Provincia di Cremona"
     assert plan.strategic_objectives.count() == 8 and plan.objectives.count() == 51
@@ -92,7 +110,8 @@ def test_creates_people_and_an_objective_in_every_state():
 
     for person in demo_data.PEOPLE:
         user = User.objects.get(username=person["username"])
-        assert user.check_password(demo_data.DEMO_PASSWORD)
+        if person["username"] != "segreteria":  # existed before: see the next test
+            assert user.check_password(demo_data.DEMO_PASSWORD)
         assert Membership.objects.filter(user=user, body=plan.body, role=person["role"]).exists()
         assert person["username"] in out
     assert User.objects.get(username="amministratore").is_staff
@@ -113,8 +132,18 @@ def test_creates_people_and_an_objective_in_every_state():
 
 
 @pytest.mark.django_db
-def test_second_run_changes_nothing():
-    seed(allow_demo_passwords=True)
+def test_keeps_the_password_of_an_existing_user(seeded):
+    assert User.objects.get(username="segreteria").check_password(CHOSEN_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_notifies_in_the_application_and_mails_nobody(seeded):
+    assert Notification.objects.exists()
+    assert seeded["mails"] == 0
+
+
+@pytest.mark.django_db
+def test_second_run_changes_nothing(seeded):
     before = counts()
     out = seed(allow_demo_passwords=True)
     assert counts() == before
@@ -122,15 +151,8 @@ def test_second_run_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_keeps_the_password_of_an_existing_user():
-    User.objects.create_user(username="segreteria", password="una-password-scelta")
-    seed(allow_demo_passwords=True)
-    assert User.objects.get(username="segreteria").check_password("una-password-scelta")
-
-
-@pytest.mark.django_db
-def test_monitors_the_published_objectives_through_the_intermediate_period():
-    out = seed(allow_demo_passwords=True)
+def test_monitors_the_published_objectives_through_the_intermediate_period(seeded):
+    out = seeded["out"]
     plan = Plan.objects.get(body__ipa_code="p_cr", year=2023)
     intermediate, final = plan.monitoring_periods.order_by("reference_date")
     assert intermediate.name == "Monitoraggio intermedio"
