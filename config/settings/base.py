@@ -9,6 +9,8 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# The secret the bodies' seal keys are encrypted under (approvals.seal); empty: derived from SECRET_KEY.
+PIAO_SEAL_SECRET = os.environ.get("PIAO_SEAL_SECRET", "")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
 
