@@ -1,23 +1,25 @@
 """An anonymous visitor reads the published plan in Amministrazione Trasparente: body, year, objective, an
 earlier revision, the downloads. axe-core checks every page. Then the Segreteria sees the deadlines."""
 
+import io
 import json
 import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from approvals.models import AdoptionAct, SignedDocument, SignedDocumentObjective, StoredFile
 from flows.services.content import objective_update
 from tests.e2e.browser import axe_check, goto, login
-from tests.support import act, fresh, walk_to
+from tests.support import act, fresh, small_pdf, walk_to
 from workflow.interchange import schema_problems
 from workflow.models import State
 
 pytestmark = pytest.mark.e2e
 
-PDF = b"%PDF-1.7\n% documento firmato di prova\n%%EOF\n"
+PDF = small_pdf("documento firmato di prova")
 NEW_TITLE = "Pagamenti ai fornitori entro trenta giorni"
 
 
@@ -105,10 +107,17 @@ def test_anonymous_visitor_browses_the_published_plan(live_server, page, draft, 
     expect(page.get_by_text("poi sostituita")).to_be_visible()
     expect(page.get_by_test_id("atto").first).to_contain_text("Decreto del Presidente n. 12 del 01/03/2023")
     axe_check(page)
+    # approved with authenticated access: the citizen reads who approved, and the published PDF ends with
+    # the attestation of the approvals
+    signers = page.get_by_test_id("firmatari").first
+    expect(signers).to_contain_text("Sabrina Satta (Dirigente responsabile)")
+    expect(signers).to_contain_text("Massimo Placchi (Segretario Generale)")
+    expect(page.get_by_text("con l'attestazione delle approvazioni").first).to_be_visible()
     with page.expect_download() as download:
         page.get_by_test_id("pdf-firmato").click()
     assert download.value.suggested_filename == f"{code}-rev1-firmato.pdf"
-    assert open(download.value.path(), "rb").read() == PDF
+    pages = PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages
+    assert len(pages) == 2 and "Attestazione delle approvazioni" in pages[1].extract_text()
 
     goto(page, f"{live_server.url}/trasparenza/p_cr/piao/2023/obiettivi/2023_0000/", status=404)
 
