@@ -177,7 +177,9 @@ def _published_document(document, objective, *, by, documents: dict | None) -> _
 def _attested(document, objective, entries, signed, *, by) -> _Published:
     plan = objective.plan
     body = plan.body
-    body_seal = BodySeal.objects.filter(body=body).first()
+    now = timezone.now()
+    # an expired seal would make a signature no verifier accepts: the attestation goes out alone
+    body_seal = BodySeal.objects.filter(body=body, not_after__gt=now).first()
     items = [
         {
             "code": e.objective.code,
@@ -189,7 +191,7 @@ def _attested(document, objective, entries, signed, *, by) -> _Published:
     ]
     sealed_by = body_seal.subject if body_seal else ""
     page = attestation.attestation_pdf(
-        body=body, plan=plan, document=document, items=items, sealed_by=sealed_by, generated_at=timezone.now()
+        body=body, plan=plan, document=document, items=items, sealed_by=sealed_by, generated_at=now
     )
     content = attestation.append_pages(bytes(document.original.content), page)
     if body_seal is not None:

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals.forms import BodySettingsForm, SealForm, SealRemoveForm
@@ -66,6 +67,7 @@ def act_file(request, pk: int, act_id: int):
 
 
 def _settings_page(request, body, *, form=None, seal_form=None, remove_form=None, status=200):
+    seal = BodySeal.objects.filter(body=body).first()
     return render(
         request,
         "approvals/signatures/body_settings.html",
@@ -73,7 +75,8 @@ def _settings_page(request, body, *, form=None, seal_form=None, remove_form=None
             "nav": "settings",
             "body": body,
             "form": form or BodySettingsForm(body=body),
-            "seal": BodySeal.objects.filter(body=body).first(),
+            "seal": seal,
+            "seal_expired": seal is not None and seal.not_after <= timezone.now(),
             "seal_form": seal_form or SealForm(),
             "remove_form": remove_form or SealRemoveForm(),
         },

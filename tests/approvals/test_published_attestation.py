@@ -285,3 +285,13 @@ def test_the_revision_that_follows_gets_its_own_published_file(draft, people):
     first, second = PublishedRevision.objects.filter(objective=objective).order_by("revision")
     assert first.signed_pdf_id != second.signed_pdf_id
     assert "(rev. 2)" in _text(bytes(second.signed_pdf.content), -1)
+
+
+def test_an_expired_seal_is_not_applied_and_the_settings_say_so(client, body, people, sealed, draft):
+    BodySeal.objects.filter(pk=sealed.pk).update(not_after=timezone.now() - dt.timedelta(minutes=1))
+    objective = walk_to(draft, State.PUBLISHED, people)
+    publication = _published(objective)
+    assert publication.attestation and publication.seal_subject == ""
+    assert _signatures(bytes(publication.signed_pdf.content)) == []
+    client.force_login(people["segreteria"])
+    assert 'data-testid="sigillo-scaduto"' in client.get(SETTINGS).content.decode()
