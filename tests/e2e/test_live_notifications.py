@@ -194,3 +194,35 @@ def test_an_open_edit_form_says_the_objective_changed(asgi_server, page, draft, 
     expect(notice).to_have_attribute("role", "alert")
     expect(page.get_by_label("Titolo")).to_have_value("Un titolo che non verrà salvato")  # nothing lost yet
     axe_check(page, what="the edit page with the notice")
+
+
+def test_an_open_edit_form_is_warned_when_the_segreteria_restores_a_version(asgi_server, page, draft, people):
+    from audit import versions
+    from flows.services.content import objective_update
+    from flows.services.versions import objective_restore
+    from tests.support import fresh
+
+    before = versions.objective_versions(draft.pk)[-1]
+    objective_update(
+        objective_id=draft.pk,
+        by=people["dirigente_satta"],
+        lock_version=fresh(draft).lock_version,
+        fields={"title": "Titolo rivisto dalla dirigente"},
+    )
+    login(page, asgi_server, "dirigente_satta")
+    goto(page, f"{asgi_server.url}/obiettivi/{draft.pk}/modifica/")
+    wait_live(page, subscribed=True)
+    page.get_by_label("Titolo").fill("Un titolo che non verrà salvato")
+
+    objective_restore(
+        objective_id=draft.pk,
+        by=people["segreteria"],
+        history_id=before.history_id,
+        lock_version=fresh(draft).lock_version,
+        reason="Torniamo al testo concordato",
+    )
+    notice = page.locator("[data-live-notice]")
+    expect(notice).to_contain_text("L'obiettivo è stato modificato da un altro utente: ricarica la pagina")
+    expect(page.get_by_label("Titolo")).to_have_value("Un titolo che non verrà salvato")  # nothing lost yet
+    expect(page.locator("[data-notifiche-contatore]")).to_have_text("1")  # the restore told her too
+    axe_check(page, what="the edit page warned of the restore")
