@@ -59,6 +59,7 @@ document.addEventListener("click", function (event) {
     var add = set.querySelector("[data-formset-add]");
     var status = set.querySelector("[data-formset-status]");
     if (!total || !rows || !template || !add) { return; }
+    function inAll(n) { return n === 1 ? "1 riga in tutto." : n + " righe in tutto."; }
     function rowsOf() { return Array.prototype.slice.call(rows.querySelectorAll("[data-formset-row]")); }
     function renumber(row, from, to) {
       var old = prefix + "-" + from + "-";
@@ -82,7 +83,7 @@ document.addEventListener("click", function (event) {
       row.querySelectorAll("[data-formset-remove]").forEach(function (b) { b.hidden = false; });
       var first = row.querySelector("input:not([type=hidden]), textarea, select");
       if (first) { first.focus(); }
-      status.textContent = "Riga " + (index + 1) + " aggiunta: " + (index + 1) + " righe in tutto.";
+      status.textContent = "Riga " + (index + 1) + " aggiunta: " + inAll(index + 1);
     });
     set.addEventListener("click", function (event) {
       var button = event.target.closest("[data-formset-remove]");
@@ -98,7 +99,7 @@ document.addEventListener("click", function (event) {
       for (var i = index + 1; i < all.length; i++) { renumber(all[i], i, i - 1); }
       total.value = String(all.length - 1);
       add.focus();
-      status.textContent = "Riga " + (index + 1) + " rimossa: " + (all.length - 1) + " righe in tutto.";
+      status.textContent = "Riga " + (index + 1) + " rimossa: " + inAll(all.length - 1);
     });
   });
 })();
