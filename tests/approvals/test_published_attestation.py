@@ -295,3 +295,16 @@ def test_an_expired_seal_is_not_applied_and_the_settings_say_so(client, body, pe
     assert _signatures(bytes(publication.signed_pdf.content)) == []
     client.force_login(people["segreteria"])
     assert 'data-testid="sigillo-scaduto"' in client.get(SETTINGS).content.decode()
+
+
+def test_revisions_published_before_the_signers_were_kept_get_them_from_their_signatures(draft, people):
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("approvals.migrations.0008_published_signers_backfill")
+    objective = walk_to(draft, State.PUBLISHED, people)
+    written = _published(objective).signers
+    PublishedRevision.objects.filter(objective=objective).update(signers=[])
+    backfill.fill(apps, None)
+    assert _published(objective).signers == written and len(written) == 2
