@@ -28,7 +28,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "it-IT", "timezone_id": "Europe/Rome",
-            "viewport": {"width": 1280, "height": 900}}
+            "viewport": {"width": 1366, "height": 900}}
 
 
 @pytest.fixture
