@@ -103,6 +103,8 @@ SEAL_MISSING = "L'ente non ha un sigillo elettronico configurato: non c'è nulla
 def body_seal_configure(*, body_id: int, by, content: bytes, password: str) -> BodySeal:
     """Configure (or replace) the body's electronic seal from a PKCS#12 file and its password; raises
     InvalidInput with the reason when the file cannot be a seal. The password is not kept."""
+    if not may_manage_settings(by, Body.objects.get(pk=body_id)):
+        raise errors.Forbidden(BODY_SETTINGS_FORBIDDEN)  # before reading anything of the file
     try:
         material = seal.read_pkcs12(content, password, now=timezone.now())
     except seal.SealRefused as exc:

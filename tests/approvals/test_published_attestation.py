@@ -244,6 +244,8 @@ def test_only_who_manages_the_settings_configures_or_removes_the_seal(
     assert client.post(SEAL_REMOVE, {"confirm": "on"}).status_code == 403
     with pytest.raises(errors.Forbidden):
         body_seal_remove(body_id=body.pk, by=people["revisore"])
+    with pytest.raises(errors.Forbidden):  # refused before the file is read: a broken one changes nothing
+        body_seal_configure(body_id=body.pk, by=people["sindacato"], content=b"rotto", password="")
     assert BodySeal.objects.get(body=body).pk == sealed.pk
 
 
