@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflow.models import ReportTransition, Transition
+from workflow.models import RelazioneTransition, ReportTransition, Transition
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ FAMILIES = [
     Family("signature", "Firme", "Documenti da firmare e firme caricate"),
     Family("transmission", "Trasmissione a Funzione Pubblica", "Tutte le trasmissioni a Funzione Pubblica"),
     Family("report", "Monitoraggio", "Tutto il monitoraggio: rendicontazioni, periodi e misurazione"),
+    Family("relazione", "Relazione sulla performance", "Tutta la Relazione sulla performance"),
     Family("body", "Ente", "Creazione e impostazioni dell'ente"),
     Family("auth", "Accessi", "Tutti gli accessi"),
     Family("audit", "Registro", "Esportazioni del registro"),
@@ -95,6 +96,10 @@ ACTIONS = [
     Action("report.period_save", "Periodo di monitoraggio salvato", "report"),
     Action("report.period_delete", "Periodo di monitoraggio eliminato", "report"),
     Action("report.measurement_system", "Sistema di misurazione (SMVP) modificato", "report"),
+    *(Action(f"relazione.{t.value}", f"Relazione: {t.label}", "relazione") for t in RelazioneTransition),
+    Action("relazione.create", "Relazione sulla performance avviata (nuova versione)", "relazione"),
+    Action("relazione.update", "Testi della Relazione salvati", "relazione"),
+    Action("relazione.deadline", "Scadenza di adozione della Relazione", "relazione"),
     Action("body.create", "Creazione dell'ente", "body"),
     Action("body.settings", "Impostazioni dell'ente modificate", "body"),
     Action("body.seal", "Sigillo elettronico dell'ente configurato", "body"),

@@ -14,7 +14,16 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from workflow.models import Body, MeasurementSystem, Objective, ReportState, Role, State, Transition
+from workflow.models import (
+    Body,
+    MeasurementSystem,
+    Objective,
+    RelazioneState,
+    ReportState,
+    Role,
+    State,
+    Transition,
+)
 
 from . import actions
 from .models import AuditEntry
@@ -326,6 +335,42 @@ def _smvp(data, step):
     return Description("; ".join(changes))
 
 
+# -- the Relazione sulla performance ---------------------------------------------------------------------
+def _relazione_state(code) -> str:
+    try:
+        return RelazioneState(code).label
+    except ValueError:
+        return code or "—"
+
+
+@describes("relazione.")
+def _a_relazione_step(data, step):
+    """A step of a Relazione (its step record is not the approval path's: ``step`` is not read)."""
+    source, target = change(data)
+    details = f"{_relazione_state(source)} → {_relazione_state(target)}"
+    if data.get("outcome_label"):
+        details += f" ({data['outcome_label']})"
+    return Description(details, data.get("comment") or "")
+
+
+@describes("relazione.create")
+def _relazione_created(data, step):
+    return Description(f"versione {data.get('version', '')}", data.get("reason") or "")
+
+
+@describes("relazione.update")
+def _relazione_texts(data, step):
+    changed = data.get("changed") or []
+    labels = {"presentation": "presentazione", "context": "contesto"}
+    return Description("testi salvati: " + ", ".join(labels.get(c, c) for c in changed) if changed else "")
+
+
+@describes("relazione.deadline")
+def _relazione_deadline(data, step):
+    source, target = change(data)
+    return Description(f"{source or 'predefinita'} → {target or 'predefinita'}")
+
+
 # -- one row -----------------------------------------------------------------------------------------------
 def _object(entry: AuditEntry, data: dict) -> tuple[str, str]:
     if entry.object_type == "workflow.objective":
@@ -333,6 +378,8 @@ def _object(entry: AuditEntry, data: dict) -> tuple[str, str]:
         return label, reverse("audit:versions", args=[entry.object_id])
     if entry.object_type == "workflow.progressreport":
         return (data.get("code") or f"rendicontazione n. {entry.object_id}"), ""
+    if entry.object_type == "workflow.relazione":
+        return (data.get("code") or f"Relazione n. {entry.object_id}"), ""
     if entry.object_type == "workflow.plan":
         return (f"piano {data.get('year')}" if data.get("year") else "piano"), ""
     if entry.object_type == "auth.user":

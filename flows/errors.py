@@ -154,3 +154,27 @@ EVIDENCE_TYPE = (
     "Sono ammessi PDF, immagini (PNG, JPEG) e fogli di calcolo (XLSX, ODS, CSV); il file caricato non lo è."
 )
 EVIDENCE_NOT_FOUND = "Documento non trovato."
+
+# The Relazione sulla performance (flows.services.relazione, flows.relazione_flow)
+RELAZIONE_NOT_FOUND = "Relazione non trovata."
+RELAZIONE_FORBIDDEN = "Solo la Segreteria Generale dell'ente prepara la Relazione sulla performance."
+RELAZIONE_EXISTS = "La Relazione {year} esiste già: apri la sua pagina."
+RELAZIONE_NOT_EDITABLE = (
+    "La Relazione è «{state}»: i testi si modificano solo in redazione. Per cambiarla dopo la "
+    "pubblicazione avvia una nuova versione."
+)
+RELAZIONE_NEW_VERSION_NOT_ALLOWED = (
+    "Una nuova versione si avvia solo dopo la pubblicazione della versione in corso (ora è «{state}»)."
+)
+RELAZIONE_NOTHING_VALIDATED = (
+    "Nessuna rendicontazione del consuntivo è validata dal NIV/OIV: la Relazione non avrebbe risultati."
+)
+RELAZIONE_OBSERVATIONS_REQUIRED = "Con l'esito «{outcome}» indica le osservazioni del NIV/OIV."
+RELAZIONE_STALE = "La Relazione è stata modificata da {who} alle {when}: ricarica la pagina."
+RELAZIONE_STALE_SELF = (
+    "Hai modificato la Relazione da un'altra pagina alle {when}: ricarica questa pagina per ripartire "
+    "dalla versione attuale."
+)
+RELAZIONE_ACT_BEFORE_PERIOD = (
+    "L'atto di adozione non può precedere la data di riferimento del consuntivo ({date})."
+)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from approvals import uploads
 from approvals.models import ActType, ConsultationOutcome
-from workflow.models import SignatureMode, TransmitterMode
+from workflow.models import SignatureMode, TransmitterMode, ValidationOutcome
 from workflow.rules import validate_plan_date
 
 SELECT = {"class": "form-select"}  # Bootstrap Italia's select, as in the other forms
@@ -346,3 +346,116 @@ class ValidateReportForm(forms.Form):
                 "adjustment_reason", "Con il punteggio rettificato indica la motivazione della rettifica."
             )
         return cleaned
+
+
+# -- the Relazione sulla performance -------------------------------------------------------------------
+VALIDATION_FILE_REQUIRED = "Carica il PDF del documento di validazione del NIV/OIV."
+VALIDATION_FILE_NOT_PDF = "Il documento di validazione deve essere un PDF: quello caricato non lo è."
+VALIDATION_FILE_TOO_BIG = "Il PDF del documento di validazione supera la dimensione massima di {mb} MB."
+OBSERVATIONS_REQUIRED = "Con questo esito indica le osservazioni del NIV/OIV."
+PUBLISH_CONFIRM_REQUIRED = "Conferma la pubblicazione: la Relazione diventa pubblica e non si può ritirare."
+
+
+def _pdf_upload(upload, *, not_pdf: str, too_big: str, default_name: str) -> ActFile:
+    limit = uploads.max_upload_bytes()
+    if upload.size > limit:
+        raise forms.ValidationError(too_big.format(mb=uploads.megabytes(limit)))
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    if not content.startswith(b"%PDF-"):
+        raise forms.ValidationError(not_pdf)
+    try:
+        uploads.check_pdf(content)
+    except uploads.FileRefused as exc:
+        raise forms.ValidationError(exc.message) from exc
+    return ActFile(name=(upload.name or default_name)[:200], content=content)
+
+
+class RelazioneTextsForm(forms.Form):
+    presentation = forms.CharField(
+        label="Presentazione",
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Markdown: «## Titolo» per un titolo, «- voce» per un elenco, righe «| a | b |» per una "
+        "tabella. Altro codice HTML viene rimosso.",
+    )
+    context = forms.CharField(
+        label="Il contesto",
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Il contesto esterno e interno dell'anno, con le stesse regole di scrittura.",
+    )
+
+
+class RelazioneValidationForm(forms.Form):
+    """The NIV/OIV's validation of the adopted Relazione: the outcome, the observations, the document."""
+
+    outcome = forms.ChoiceField(
+        label="Esito della validazione",
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Scegli l'esito della validazione."},
+    )
+    observations = forms.CharField(
+        label="Osservazioni del NIV/OIV",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Obbligatorie con «Validata con osservazioni» e «Non validata».",
+    )
+    document = forms.FileField(
+        label="Documento di validazione (PDF)",
+        help_text="Il documento di validazione firmato dal NIV/OIV, in PDF, al massimo {mb} MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={"required": VALIDATION_FILE_REQUIRED, "empty": VALIDATION_FILE_REQUIRED},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = ValidationOutcome.choices
+        field = self.fields["document"]
+        field.help_text = field.help_text.format(mb=uploads.megabytes(uploads.max_upload_bytes()))
+
+    def clean_document(self):
+        return _pdf_upload(
+            self.cleaned_data["document"],
+            not_pdf=VALIDATION_FILE_NOT_PDF,
+            too_big=VALIDATION_FILE_TOO_BIG,
+            default_name="validazione.pdf",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        observations = (cleaned.get("observations") or "").strip()
+        cleaned["observations"] = observations
+        if outcome and outcome != ValidationOutcome.VALIDATED and not observations:
+            self.add_error("observations", OBSERVATIONS_REQUIRED)
+        return cleaned
+
+
+class RelazionePublishForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Confermo: la Relazione, il documento di validazione e i dati aperti diventano pubblici",
+        error_messages={"required": PUBLISH_CONFIRM_REQUIRED},
+    )
+    comment = forms.CharField(
+        label="Commento (facoltativo)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RelazioneDeadlineForm(forms.Form):
+    deadline = forms.DateField(
+        label="Scadenza di adozione",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Vuota: il 30 giugno dell'anno successivo a quello del piano.",
+        validators=[validate_plan_date],
+    )
+
+
+class RelazioneNewVersionForm(ReasonForm):
+    pass

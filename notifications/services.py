@@ -3,6 +3,7 @@ tells about (DESIGN.md, "How a change flows", step 5); delivery waits for the co
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -60,6 +61,36 @@ def notify_transition(
         delivery.objective_message(objective_id=objective.pk, event=event, actor_id=getattr(by, "pk", None))
     )
     delivery.enqueue(messages=messages, notification_ids=[n.pk for n in created])
+    return created
+
+
+def notify_body(*, body_id: int, event: str, by, roles, message: str) -> list[Notification]:
+    """Tell the active people holding one of ``roles`` in the body of an event that concerns no objective
+    (a step of the Relazione sulla performance): inside the caller's transaction, pushed after commit and
+    e-mailed as each person chose. The actor is never told of their own action."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notify_body must be called inside the transaction of the change")
+    people = (
+        get_user_model()
+        .objects.filter(memberships__body_id=body_id, memberships__role__in=list(roles), is_active=True)
+        .exclude(pk=getattr(by, "pk", None))
+        .distinct()
+        .order_by("pk")
+    )
+    now = timezone.now()
+    created = Notification.objects.bulk_create(
+        Notification(recipient=user, actor=by, objective=None, transition=event, message=message, created=now)
+        for user in people
+    )
+    delivery.enqueue(
+        messages=[
+            delivery.notification_message(
+                notification_id=n.pk, recipient_id=n.recipient_id, objective_id=None, event=event
+            )
+            for n in created
+        ],
+        notification_ids=[n.pk for n in created],
+    )
     return created
 
 

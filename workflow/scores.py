@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import prefetch_related_objects
 
 from .achievement import Rules, Score, adjusted, indicator_achievement, objective_score, pct, weighted_average
-from .models import MeasurementSystem, Polarity, ProgressReport
+from .models import MeasurementSystem, PhaseStatus, Polarity, ProgressReport
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,16 @@ def report_score(
     return ReportScore(indicator_rows, phase_rows, indicators_score, phases_score, computed, final, rules)
 
 
+def has_values(report: ProgressReport) -> bool:
+    """Whether the dirigente has declared anything in the report (the rows are opened empty)."""
+    if any(m.value is not None or m.text_value for m in report.measures.all()):
+        return True
+    return any(
+        p.percent or p.actual_start or p.actual_end or p.status != PhaseStatus.NOT_STARTED
+        for p in report.phase_progress.all()
+    )
+
+
 def period_scores(reports, *, rules: Rules) -> dict[int, ReportScore]:
     """The scores of many reports of one body, with their rows fetched in a fixed number of queries:
     ``reports`` must come with ``objective`` selected; the rest is prefetched here."""
@@ -131,12 +141,15 @@ class Summary:
 
 def summaries(reports, scores: dict[int, ReportScore], *, by: str) -> list[Summary]:
     """Weighted averages of the objectives' final scores, by ``strategic`` objective, ``center`` or
-    ``responsible`` dirigente (the objectives' weights; equal when all are zero)."""
+    ``responsible`` dirigente, or ``all`` of them together (the objectives' weights; equal when all are
+    zero)."""
     groups: dict[str, list] = defaultdict(list)
     labels: dict[str, str] = {}
     for report in reports:
         objective = report.objective
-        if by == "strategic":
+        if by == "all":
+            key, label = "", "Tutti gli obiettivi"
+        elif by == "strategic":
             so = objective.strategic_objective
             key, label = (so.code, f"{so.code} – {so.title}") if so else ("", "Senza obiettivo strategico")
         elif by == "center":

@@ -15,6 +15,7 @@ from .models import (
     Objective,
     Plan,
     ProgressReport,
+    Relazione,
     Role,
     State,
 )
@@ -142,6 +143,19 @@ def reports_visible_to(user, body: Body | None = None) -> QuerySet[ProgressRepor
         objective__plan__body_id__in=funzionario, objective_id__in=delegated
     )
     return ProgressReport.objects.filter(condition)
+
+
+def relazioni_visible_to(user, body: Body | None = None) -> QuerySet[Relazione]:
+    """Every Relazione sulla performance ``user`` may see before it is published: in a body where they read
+    every objective (dirigenti, Segreteria, NIV/OIV). Others read only what is published, on the public
+    pages."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Relazione.objects.none()
+    members = _memberships(user)
+    if body is not None:
+        members = members.filter(body=body)
+    read_all = members.filter(role__in=READ_ALL_ROLES).values("body_id")
+    return Relazione.objects.filter(plan__body_id__in=read_all)
 
 
 def report_get(user, pk) -> ProgressReport:

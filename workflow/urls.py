@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, edit, guide, interchange, legal, pages, plans
+from .views import actions, edit, guide, interchange, legal, pages, plans, relazione
 from .views.monitoring import board, dashboard, periods, reports, smvp
 
 app_name = "workflow"
@@ -51,4 +51,26 @@ urlpatterns = [
     path("monitoraggio/piani/<int:year>/periodi/", periods.periods, name="monitoring_periods"),
     path("monitoraggio/piani/<int:year>/periodi/<int:period_pk>/", board.board, name="monitoring_board"),
     path("monitoraggio/piani/<int:year>/cruscotto/", dashboard.plan_dashboard, name="plan_dashboard"),
+    # the Relazione sulla performance (workflow.views.relazione)
+    path("monitoraggio/piani/<int:year>/relazione/", relazione.relazione, name="relazione"),
+    path("monitoraggio/relazioni/<int:pk>/testi/", relazione.relazione_texts, name="relazione_texts"),
+    path(
+        "monitoraggio/relazioni/<int:pk>/scadenza/", relazione.relazione_deadline, name="relazione_deadline"
+    ),
+    path(
+        "monitoraggio/relazioni/<int:pk>/nuova-versione/",
+        relazione.relazione_new_version,
+        name="relazione_new_version",
+    ),
+    path(
+        "monitoraggio/relazioni/<int:pk>/azioni/<str:name>/", relazione.relazione_step, name="relazione_step"
+    ),
+    path(
+        "monitoraggio/relazioni/<int:pk>/anteprima.pdf", relazione.relazione_preview, name="relazione_preview"
+    ),
+    path(
+        "monitoraggio/relazioni/<int:pk>/documenti/<int:file_pk>/",
+        relazione.relazione_file,
+        name="relazione_file",
+    ),
 ]

@@ -11,6 +11,7 @@ from .consultation import (
 from .documents import SignedDocument, SignedDocumentObjective
 from .files import StoredFile
 from .monitoring import ReportEvidence, ReportStepRecord
+from .relazione import PublishedRelazione, RelazioneAdoption, RelazioneStepRecord, RelazioneValidation
 from .seal import BodySeal
 from .steps import ActType, AdoptionAct, PublishedRevision, Signature, SignatureMethod, StepRecord
 from .transmission import Transmission, TransmissionAttempt, TransmissionStatus, TransmitterKind
@@ -24,7 +25,11 @@ __all__ = [
     "Meeting",
     "Observation",
     "ObservationAuthorRole",
+    "PublishedRelazione",
     "PublishedRevision",
+    "RelazioneAdoption",
+    "RelazioneStepRecord",
+    "RelazioneValidation",
     "ReportEvidence",
     "ReportStepRecord",
     "Signature",

@@ -15,7 +15,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from workflow.export import document_as_csv_tables
 from workflow.models import Body, Plan, StrategicObjective
 
-from ..models import PublishedRevision
+from ..models import PublishedRelazione, PublishedRevision
 
 NO_STRATEGIC = "Obiettivi non collegati a un obiettivo strategico"
 
@@ -189,3 +189,21 @@ def open_data_table(document: dict, table: str) -> list[list]:
     for row, o in zip(rows[1:], document["objectives"], strict=True):
         out.append(row + [o.get(c, "") for c in extra])
     return out
+
+
+# -- the Relazione sulla performance --------------------------------------------------------------------
+def relazione_years(body: Body) -> list[int]:
+    """The years for which ``body`` published a Relazione sulla performance, latest first."""
+    return sorted(
+        set(PublishedRelazione.objects.filter(body=body).values_list("year", flat=True)), reverse=True
+    )
+
+
+def published_relazioni(body: Body, year: int) -> list:
+    """Every published version of the body's Relazione of ``year``, latest first (empty: none)."""
+    return list(
+        PublishedRelazione.objects.filter(body=body, year=year)
+        .select_related("adoption", "validation", "file", "validation__document", "adoption__act_file")
+        .defer("file__content", "validation__document__content", "adoption__act_file__content")
+        .order_by("-version")
+    )

@@ -98,7 +98,12 @@ def body_page(request, ipa_code: str):
     return render(
         request,
         "trasparenza/body.html",
-        {"body": body, "years": selectors.public_years(body), "crumbs": _crumbs(body)},
+        {
+            "body": body,
+            "years": selectors.public_years(body),
+            "relazioni": selectors.relazione_years(body),
+            "crumbs": _crumbs(body),
+        },
     )
 
 

@@ -130,7 +130,7 @@ CONFRONTO_EARLY_REASON = (
 # The published objectives go through the intermediate period (reference date 30 June 2023): each is left in
 # the state below. The values are derived from each indicator's target and each phase's planned dates at the
 # reference date (seed_demo); "open" is a report never submitted, past its due date. The final period
-# ("Consuntivo") is opened and left to the dirigenti.
+# ("Consuntivo", 31 December) follows with FINAL_MONITORING.
 MONITORING = {
     "2023_3101T": "validated",
     "2023_5804T": "validated",
@@ -161,11 +161,47 @@ ADJUSTMENTS = {
         "allegato: il punteggio è aumentato di 5 punti.",
     ),
 }
+# The final period: every report filled in at 31 December, submitted, checked and validated, except these,
+# left as said (a report "open" is an objective not reported: the Relazione lists it as such).
+FINAL_MONITORING = {
+    "2023_5503": "checked",
+    "2023_6004": "submitted",
+    "2023_5803": "open",
+}
+FINAL_ADJUSTMENTS = {
+    "2023_3503": (
+        -5,
+        "Il secondo indicatore è rilevato su dati provvisori del settore: il punteggio è ridotto di 5 "
+        "punti in attesa dei dati definitivi.",
+    ),
+}
+FINAL_NO_DEVIATION = "Obiettivo raggiunto secondo il cronoprogramma: nessuno scostamento significativo."
+FINAL_LATE_EXPLANATION = (
+    "{phases}: conclusa oltre il termine previsto per la carenza di personale nel primo semestre."
+)
+FINAL_LATE_CORRECTIVE = "Il ritardo è stato recuperato in parte nel secondo semestre; nessuna azione residua."
+# The Segreteria's texts of the demo's Relazione sulla performance 2023 (left in drafting, to be adopted).
+RELAZIONE_PRESENTATION = """La Relazione sulla performance 2023 rende conto dei risultati raggiunti dalla \
+Provincia rispetto agli obiettivi di performance del PIAO 2023-2025, sezione 2.2.
+
+## Come leggere la Relazione
+
+- i punteggi sono calcolati dai valori rendicontati al 31 dicembre e validati dal NIV;
+- gli obiettivi non validati o non rendicontati sono elencati a parte e non entrano nelle medie;
+- le rettifiche del NIV sono indicate con la loro motivazione.
+"""
+RELAZIONE_CONTEXT = """Nel 2023 l'ente ha operato con un organico ridotto rispetto alla dotazione prevista.
+
+| Indicatore di contesto | 2022 | 2023 |
+|---|---|---|
+| Dipendenti in servizio | 212 | 205 |
+| Comuni del territorio | 113 | 113 |
+"""
 REPORT_RETURN_REASON = (
     "Per l'indicatore «<1» indicare il numero di segnalazioni registrate e allegare l'estratto del registro "
     "al 30/06/2023."
 )
-MEASURE_SOURCE = "Dati del settore al 30/06/2023"
+MEASURE_SOURCE = "Dati del settore al {date:%d/%m/%Y}"
 NO_DEVIATION = "Attività in linea con il cronoprogramma: nessuno scostamento significativo al 30 giugno."
 LATE_EXPLANATION = (
     "{phases}: in ritardo rispetto al cronoprogramma per la carenza di personale nel primo semestre."

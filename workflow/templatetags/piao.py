@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
+from workflow.charts import percent_text
 from workflow.gantt import gantt_svg
 from workflow.measures import measure_text
 from workflow.models import STATE_PATH, Polarity, State
@@ -77,6 +78,12 @@ def isodatetime(value):
 def misura(value):
     """A measured number (a target, a baseline) as the pages print it: "100,00"; "—" for none."""
     return measure_text(value) or "—"
+
+
+@register.filter
+def percento(value):
+    """A percentage kept as a number in a record's JSON data, shown as "72,5 %"; "—" for none."""
+    return percent_text(value) if value is not None else "—"
 
 
 @register.filter

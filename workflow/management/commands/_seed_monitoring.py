@@ -1,5 +1,6 @@
 """The demo's monitoring of the year (used by ``seed_demo``): the published objectives of the real plan
-through the intermediate period, the final period opened and left to the dirigenti.
+through the intermediate period, then through the final period (most validated, a few left behind), and
+the Relazione sulla performance started by the Segreteria, in drafting with its texts.
 
 Every change goes through flows.services.monitoring, by the person who would make it: the Segreteria opens
 the periods and the reports and checks, each objective's responsible dirigente fills in the values, attaches
@@ -49,7 +50,10 @@ def measure_values(code: str, n: int, indicator, reference: dt.date) -> dict:
     """The value of indicator ``n`` of objective ``code`` at ``reference``: a number where the indicator
     has a target (or is done / not done), a text where it has none."""
     f = fraction(code, "indicatore", n)
-    values = {"source": indicator.data_source or demo.MEASURE_SOURCE, "measured_on": reference}
+    values = {
+        "source": indicator.data_source or demo.MEASURE_SOURCE.format(date=reference),
+        "measured_on": reference,
+    }
     target, polarity = indicator.target_1, indicator.polarity
     if polarity == Polarity.BINARY:
         return values | {"value": Decimal(1) if f >= Decimal("0.3") else Decimal(0)}
@@ -152,9 +156,43 @@ class MonitoringWalk:
                 self._validate(reports[code])
         opened = monitoring.reports_open(period=final, by=self.segreteria)
         counts = {state: list(outcomes.values()).count(state) for state in set(outcomes.values())}
-        return counts | {"final": len(opened)}
+        finals = self._final(final, opened)
+        self._relazione()
+        return counts | {"final": len(opened)} | {f"final_{k}": v for k, v in finals.items()}
 
-    def _report(self, report, reference: dt.date) -> None:
+    def _final(self, period, opened) -> dict[str, int]:
+        """The final period: every report filled in and validated but those of FINAL_MONITORING."""
+        reports = {
+            r.objective.code: r
+            for r in ProgressReport.objects.filter(pk__in=[r.pk for r in opened])
+            .select_related("objective__responsible", "period")
+            .prefetch_related("objective__phases", "objective__indicators")
+        }
+        outcomes = {code: demo.FINAL_MONITORING.get(code, "validated") for code in reports}
+        for code, state in outcomes.items():
+            if state != "open":
+                self._report(reports[code], period.reference_date, final=True)
+        to_check = [reports[c].pk for c, s in outcomes.items() if s in ("checked", "validated")]
+        if to_check:
+            monitoring.reports_batch_transition(report_ids=to_check, name="check", by=self.segreteria)
+        for code, state in outcomes.items():
+            if state == "validated":
+                self._validate(reports[code], demo.FINAL_ADJUSTMENTS)
+        return {state: list(outcomes.values()).count(state) for state in set(outcomes.values())}
+
+    def _relazione(self) -> None:
+        from flows.services import relazione
+
+        started = relazione.relazione_start(plan=self.plan, by=self.segreteria)
+        relazione.relazione_texts_save(
+            relazione_id=started.pk,
+            by=self.segreteria,
+            presentation=demo.RELAZIONE_PRESENTATION,
+            context=demo.RELAZIONE_CONTEXT,
+            lock_version=started.lock_version,
+        )
+
+    def _report(self, report, reference: dt.date, *, final: bool = False) -> None:
         """The responsible dirigente fills in the values, attaches the PDF and submits."""
         objective, code = report.objective, report.objective.code
         by = objective.responsible
@@ -171,12 +209,18 @@ class MonitoringWalk:
             indicator.pk: measure_values(code, n, indicator, reference)
             for n, indicator in enumerate(indicators, start=1)
         }
+        if final:
+            explanation, no_deviation = demo.FINAL_LATE_EXPLANATION, demo.FINAL_NO_DEVIATION
+            corrective = demo.FINAL_LATE_CORRECTIVE
+        else:
+            explanation, no_deviation = demo.LATE_EXPLANATION, demo.NO_DEVIATION
+            corrective = demo.LATE_CORRECTIVE
         monitoring.report_save(
             report_id=report.pk,
             by=by,
             lock_version=_lock_version(report.pk),
-            explanation=demo.LATE_EXPLANATION.format(phases="; ".join(late)) if late else demo.NO_DEVIATION,
-            corrective_actions=demo.LATE_CORRECTIVE if late else "",
+            explanation=explanation.format(phases="; ".join(late)) if late else no_deviation,
+            corrective_actions=corrective if late else "",
             phases=phases,
             measures=measures,
         )
@@ -190,10 +234,11 @@ class MonitoringWalk:
         )
         self._step(report, "submit", by)
 
-    def _validate(self, report) -> None:
+    def _validate(self, report, adjustments=None) -> None:
         data: dict = {}
-        if report.objective.code in demo.ADJUSTMENTS:
-            delta, reason = demo.ADJUSTMENTS[report.objective.code]
+        adjustments = demo.ADJUSTMENTS if adjustments is None else adjustments
+        if report.objective.code in adjustments:
+            delta, reason = adjustments[report.objective.code]
             computed = report_score(ProgressReport.objects.get(pk=report.pk)).computed.value or Decimal(0)
             adjusted = min(max(computed + Decimal(delta), Decimal(0)), HUNDRED).quantize(CENT)
             data = {"adjusted_score": adjusted, "adjustment_reason": reason}

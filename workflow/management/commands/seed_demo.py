@@ -1,7 +1,7 @@
 """Demo data for a local run: the Provincia di Cremona with one person for each role, its real PIAO
 2023-2025 section 2.2 imported from the report, some of its 51 objectives brought along the approval
 path so that every state has one, and the published ones monitored through the intermediate period of the
-year (_seed_monitoring), the final period opened.
+year and the final one (_seed_monitoring), and the Relazione sulla performance started.
 
 Every change goes through the flows/ services, as a user's would, so the demo's history, approvals
 records and evidence log are the real thing. Safe to run again: people and memberships already there are
@@ -242,7 +242,11 @@ def _monitoring_summary(counts: dict[str, int]) -> str:
         ("open", "scadute da compilare"),
     ]
     reports = ", ".join(f"{label} {counts.get(state, 0)}" for state, label in states)
-    return f"Monitoraggio intermedio, rendicontazioni {reports}; consuntivo aperto ({counts['final']})."
+    finals = ", ".join(f"{label} {counts.get('final_' + state, 0)}" for state, label in states)
+    return (
+        f"Monitoraggio intermedio, rendicontazioni {reports}; consuntivo ({counts['final']}): {finals}. "
+        "Relazione sulla performance in redazione."
+    )
 
 
 def _act_pdf() -> SimpleUploadedFile:

@@ -25,7 +25,7 @@ from workflow.access import READ_ALL_ROLES
 from workflow.achievement import HUNDRED, Rules, Score, num, pct
 from workflow.charts import Bar, PhaseRow, bar_chart, percent_text, phases_chart
 from workflow.models import Body, MonitoringPeriod, PhaseStatus, Plan, ProgressReport, ReportState
-from workflow.scores import ReportScore, period_scores, rules_of, summaries
+from workflow.scores import ReportScore, has_values, period_scores, rules_of, summaries
 
 DASHBOARD_FORBIDDEN = (
     "Il cruscotto del monitoraggio è riservato a chi legge tutti gli obiettivi dell'ente: dirigenti, "
@@ -52,16 +52,6 @@ def default_period(periods: list[MonitoringPeriod], today: dt.date) -> Monitorin
     if passed:
         return passed[-1]
     return periods[0] if periods else None
-
-
-def has_values(report: ProgressReport) -> bool:
-    """Whether the dirigente has declared anything in the report (the rows are opened empty)."""
-    if any(m.value is not None or m.text_value for m in report.measures.all()):
-        return True
-    return any(
-        p.percent or p.actual_start or p.actual_end or p.status != PhaseStatus.NOT_STARTED
-        for p in report.phase_progress.all()
-    )
 
 
 # -- the page's rows ---------------------------------------------------------------------------------------
