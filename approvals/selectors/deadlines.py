@@ -30,6 +30,8 @@ from workflow.models import (
     Objective,
     Plan,
     ProgressReport,
+    Relazione,
+    RelazioneState,
     ReportState,
     Role,
     State,
@@ -66,6 +68,8 @@ CONFRONTO_REQUEST = "confronto"
 REPORT = "report"  # a progress report its responsible dirigente has to send
 REPORTS_TO_CHECK = "reports_check"  # the Segreteria's, by period
 REPORTS_TO_VALIDATE = "reports_validate"  # the NIV/OIV's, by period
+RELAZIONE = "relazione"  # the Segreteria's: the Relazione sulla performance to adopt
+RELAZIONE_DUE_DAYS = 30
 
 
 # -- pure date rules ----------------------------------------------------------------------------------
@@ -374,6 +378,28 @@ def reports_to_validate(plan: Plan) -> list[Deadline]:
     return _reports_deadlines(plan, ReportState.CHECKED, REPORTS_TO_VALIDATE, "da validare")
 
 
+def relazione_deadline(relazione, today: dt.date) -> Deadline | None:
+    """A Relazione still in drafting whose adoption deadline is within ``RELAZIONE_DUE_DAYS`` or past."""
+    deadline = relazione.adoption_deadline
+    level = deadline_level(deadline, today, window=RELAZIONE_DUE_DAYS)
+    if level is None:
+        return None
+    verb = "andava adottata entro" if level == OVERDUE else "va adottata entro"
+    return Deadline(
+        kind=RELAZIONE,
+        level=level,
+        date=deadline,
+        text=f"La Relazione sulla performance {relazione.plan.year} {verb} il {when(deadline)}.",
+        plan=relazione.plan,
+    )
+
+
+def relazioni_to_adopt(plan: Plan | None = None):
+    """The Relazioni in drafting, each the latest version of its plan."""
+    found = Relazione.objects.filter(state=RelazioneState.DRAFTING).select_related("plan__body")
+    return found.filter(plan=plan) if plan is not None else found
+
+
 def deadlines_for(user, plan: Plan | None, now: dt.datetime) -> list[Deadline]:
     """What is due and overdue for ``user`` in ``plan`` (the dashboard), the overdue first."""
     if plan is None:
@@ -390,6 +416,8 @@ def deadlines_for(user, plan: Plan | None, now: dt.datetime) -> list[Deadline]:
     found.append(signature_deadline(plan, user, now))
     if access.is_segreteria(user, plan.body_id):
         found.extend(reports_to_check(plan))
+        today = timezone.localdate(now)
+        found.extend(relazione_deadline(r, today) for r in relazioni_to_adopt(plan))
     if Role.REVISORE in roles:
         found.extend(reports_to_validate(plan))
     if Role.SINDACATO in roles:
@@ -490,6 +518,12 @@ def reminders_due(now: dt.datetime) -> list[Reminder]:
                         )
                     )
     out.extend(report_reminders(now))
+    for relazione in relazioni_to_adopt().order_by("plan__body__name", "plan__year"):
+        deadline = relazione_deadline(relazione, today)
+        if deadline is None:
+            continue
+        for user in _active_in(relazione.plan.body_id, access.SEGRETERIA_ROLES):
+            out.append(Reminder(user, RELAZIONE, f"reminder.{RELAZIONE}.{relazione.pk}", deadline.text))
     closing = UnionInformation.objects.filter(
         request_until__gte=now, request_until__lte=now + dt.timedelta(days=1)
     ).select_related("body")

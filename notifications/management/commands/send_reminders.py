@@ -20,6 +20,7 @@ KIND_LABELS = {
     "drafts": "bozze da inviare (dirigenti responsabili)",
     "confronto": "richiesta di confronto in chiusura (rappresentanze sindacali)",
     "report": "rendicontazioni da inviare (dirigenti responsabili)",
+    "relazione": "Relazione sulla performance da adottare (Segreteria)",
 }
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     help = (
         "Ricorda a chi deve agire le scadenze: adozione del piano, consultazioni sindacali da chiudere, "
         "firme attese, bozze da inviare, richieste di confronto in chiusura, rendicontazioni del "
-        "monitoraggio da inviare. Ogni persona riceve al più "
+        "monitoraggio da inviare, Relazione sulla performance da adottare. Ogni persona riceve al più "
         "un promemoria al giorno per ciascun argomento: rilanciarlo lo stesso giorno non invia nulla."
     )
 
