@@ -43,12 +43,15 @@ def public_bodies() -> list[dict]:
 
 
 def public_body(ipa_code: str) -> Body:
-    """The body with code ``ipa_code`` if it published anything (else Body.DoesNotExist)."""
-    return (
-        Body.objects.filter(plans__objectives__published_revisions__isnull=False)
-        .distinct()
-        .get(ipa_code=ipa_code)
-    )
+    """The body with code ``ipa_code`` if it published anything: an objective or a Relazione (else
+    Body.DoesNotExist)."""
+    body = Body.objects.get(ipa_code=ipa_code)
+    if (
+        PublishedRevision.objects.filter(objective__plan__body=body).exists()
+        or PublishedRelazione.objects.filter(body=body).exists()
+    ):
+        return body
+    raise Body.DoesNotExist
 
 
 def public_years(body: Body) -> list[int]:

@@ -54,6 +54,9 @@ class PublishInput:
     comment: str = ""
 
 
+_STALE = (errors.RELAZIONE_STALE, errors.RELAZIONE_STALE_SELF)
+
+
 def _fetch(call: Call) -> Relazione:
     """The Relazione as it is now, through its visibility selector, checked for the state and the
     permission before any slow work is done for it (no lock: the step checks again inside its
@@ -64,18 +67,15 @@ def _fetch(call: Call) -> Relazione:
         relazione = relazioni_visible_to(call.by).select_related("plan__body").get(pk=call.ids[0])
     except Relazione.DoesNotExist:
         raise Relazione.DoesNotExist(errors.RELAZIONE_NOT_FOUND) from None
+    # a page older than the Relazione (a double click) is told so before anything else
+    check_fresh(relazione, call.lock_versions.get(relazione.pk), by=call.by, messages=_STALE)
     check_may_apply(call.step, relazione, call.by)
     return relazione
 
 
 def _unchanged_since_prepare(call: Call, relazione) -> None:
     """What ``prepare`` rendered is what is stored: a change in between is the "changed meanwhile"."""
-    check_fresh(
-        relazione,
-        call.prepared.get("lock_version"),
-        by=call.by,
-        messages=(errors.RELAZIONE_STALE, errors.RELAZIONE_STALE_SELF),
-    )
+    check_fresh(relazione, call.prepared.get("lock_version"), by=call.by, messages=_STALE)
 
 
 class Adopt(Step):
