@@ -28,14 +28,13 @@ def _check_segreteria(by, body_id) -> None:
         raise errors.Forbidden(errors.RELAZIONE_FORBIDDEN)
 
 
-def _audit(action: str, relazione: Relazione, by, **data) -> None:
-    audit.record(
-        action=action,
-        by=by,
-        obj=relazione,
-        body_id=relazione.plan.body_id,
-        data={"code": relazione.code, "version": relazione.version, **data},
-    )
+def _entry(relazione: Relazione, **data) -> dict:
+    """What the audit entry of a change of ``relazione`` records: its object, body and data."""
+    return {
+        "obj": relazione,
+        "body_id": relazione.plan.body_id,
+        "data": {"code": relazione.code, "version": relazione.version, **data},
+    }
 
 
 def relazione_start(*, plan: Plan, by) -> Relazione:
@@ -47,7 +46,7 @@ def relazione_start(*, plan: Plan, by) -> Relazione:
             raise errors.InvalidInput(errors.RELAZIONE_EXISTS.format(year=plan.year))
         relazione = Relazione(plan=plan, version=1, state_entered_at=None)
         save_with_history(relazione, by=by, reason="Relazione sulla performance avviata")
-        _audit("relazione.create", relazione, by)
+        audit.record(action="relazione.create", by=by, **_entry(relazione))
     return relazione
 
 
@@ -82,7 +81,9 @@ def relazione_new_version(
             raise errors.InvalidInput(
                 errors.RELAZIONE_NEW_VERSION_NOT_ALLOWED.format(state=RelazioneState.DRAFTING.label)
             ) from exc
-        _audit("relazione.create", relazione, by, reason=reason, previous=current.pk)
+        audit.record(
+            action="relazione.create", by=by, **_entry(relazione, reason=reason, previous=current.pk)
+        )
     return relazione
 
 
@@ -107,7 +108,7 @@ def relazione_texts_save(
             return relazione
         relazione.presentation, relazione.context = presentation, context
         save_with_history(relazione, by=by, reason="Testi della Relazione salvati")
-        _audit("relazione.update", relazione, by, changed=changed)
+        audit.record(action="relazione.update", by=by, **_entry(relazione, changed=changed))
     return relazione
 
 
@@ -126,15 +127,11 @@ def relazione_deadline_set(*, relazione_id: int, by, deadline, lock_version: int
             return relazione
         relazione.deadline = deadline
         save_with_history(relazione, by=by, reason="Scadenza di adozione della Relazione")
-        _audit(
-            "relazione.deadline",
-            relazione,
-            by,
-            **{
-                "from": before.isoformat() if before else None,
-                "to": deadline.isoformat() if deadline else None,
-            },
-        )
+        change = {
+            "from": before.isoformat() if before else None,
+            "to": deadline.isoformat() if deadline else None,
+        }
+        audit.record(action="relazione.deadline", by=by, **_entry(relazione, **change))
     return relazione
 
 

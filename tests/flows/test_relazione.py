@@ -335,3 +335,32 @@ def test_the_pdf_is_pdf_a_with_the_data_attached(setup, people, relazione):
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Relazione sulla performance" in text and adoption.content_hash in text.replace(" ", "")
     assert "2023_D" in text and "Non rendicontato" in text
+
+
+def test_the_adoption_deadline_reminds_the_segreteria_and_can_be_moved(setup, people, relazione, plan):
+    from approvals.selectors.deadlines import RELAZIONE, deadlines_for, reminders_due
+
+    def due(day):
+        now = timezone.make_aware(dt.datetime.combine(day, dt.time(8)))
+        return [r for r in reminders_due(now) if r.kind == RELAZIONE]
+
+    assert due(dt.date(plan.year + 1, 5, 1)) == []  # 30 June is more than 30 days away
+    found = due(dt.date(plan.year + 1, 6, 10))
+    assert {r.recipient.username for r in found} == {"segreteria", "segretario"}
+    assert "va adottata entro il 30/06" in found[0].message
+    now = timezone.make_aware(dt.datetime(plan.year + 1, 7, 2, 8))
+    (shown,) = [d for d in deadlines_for(people["segreteria"], plan, now) if d.kind == RELAZIONE]
+    assert shown.level == "overdue" and "andava adottata" in shown.text
+    assert not [d for d in deadlines_for(people["revisore"], plan, now) if d.kind == RELAZIONE]
+
+    moved = services.relazione_deadline_set(
+        relazione_id=relazione.pk,
+        by=people["segreteria"],
+        deadline=dt.date(plan.year + 1, 9, 30),
+        lock_version=fresh(relazione).lock_version,
+    )
+    assert moved.adoption_deadline == dt.date(plan.year + 1, 9, 30) and due(dt.date(plan.year + 1, 7, 2)) == []
+    step(relazione, "adopt", people["segreteria"])
+    assert due(dt.date(plan.year + 1, 9, 29)) == []  # adopted: nothing to remind
+    with pytest.raises(errors.InvalidInput):
+        services.relazione_deadline_set(relazione_id=relazione.pk, by=people["segreteria"], deadline=None)

@@ -27,9 +27,12 @@ from workflow.models import (
     PhaseProgress,
     Plan,
     ProgressReport,
+    Relazione,
+    RelazioneState,
     ReportState,
     State,
 )
+from workflow.relazione import relazione_data
 
 User = get_user_model()
 
@@ -212,8 +215,27 @@ def test_monitors_the_published_objectives_through_the_intermediate_period(seede
         elif indicator.polarity == "higher" and indicator.target_1 > 0:
             assert 0 < measure.value <= indicator.target_1
 
-    # the final period is open for every published objective (and the one under revision), nothing in it yet
+    # the final period, for every published objective (and the one under revision): validated but for three
     finals = ProgressReport.objects.filter(period=final)
-    assert finals.count() == 16 and set(finals.values_list("state", flat=True)) == {ReportState.OPEN}
-    assert not ReportStepRecord.objects.filter(report__period=final).exists()
+    by_state = {state: finals.filter(state=state).count() for state in ReportState.values}
+    assert by_state == {"validated": 13, "checked": 1, "submitted": 1, "returned": 0, "open": 1}
+    left = {code: state for code, state in demo_data.FINAL_MONITORING.items()}
+    assert {r.objective.code: r.state for r in finals.exclude(state=ReportState.VALIDATED)} == left
+    adjusted = finals.filter(adjusted_score__isnull=False)
+    assert set(adjusted.values_list("objective__code", flat=True)) == set(demo_data.FINAL_ADJUSTMENTS)
+    assert "consuntivo (16): validate 13, verificate 1, inviate 1" in out
+
+    # the Relazione sulla performance, started by the Segreteria with its texts, its figures from the final
+    # period (the same every run: the values are derived, not random)
+    relazione = Relazione.objects.get(plan=plan)
+    assert (relazione.state, relazione.version) == (RelazioneState.DRAFTING, 1)
+    assert relazione.presentation == demo_data.RELAZIONE_PRESENTATION
+    data = relazione_data(plan, generated_at=timezone.now())
+    assert {k: v for k, v in data["totals"].items() if k != "overall_score"} == {
+        "objectives": 16,
+        "validated": 13,
+        "not_validated": 2,
+        "not_reported": 1,
+    }
+    assert data["totals"]["overall_score"]["value"] == 80.93
     assert verify()[0]
