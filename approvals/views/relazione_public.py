@@ -14,6 +14,7 @@ import io
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from approvals import uploads
@@ -63,9 +64,17 @@ def relazione_page(request, ipa_code: str, year: int):
             "presentation": render_markdown(data.get("presentation", "")),
             "context": render_markdown(data.get("context", "")),
             "tables": list(relazione_data.relazione_tables(data)),
-            "crumbs": _crumbs(body) + [(f"Relazione sulla performance {year}", "")],
+            "crumbs": _relazione_crumbs(body, year),
         },
     )
+
+
+def _relazione_crumbs(body, year: int) -> list[tuple[str, str]]:
+    """Amministrazione Trasparente › the body › Performance › Relazione sulla Performance › the year (the
+    sub-section the d.lgs. 33/2013 gives it, not the PIAO's)."""
+    crumbs = _crumbs()
+    crumbs.append((body.name, reverse("trasparenza:body", args=[body.ipa_code])))
+    return crumbs + [("Performance", ""), ("Relazione sulla Performance", ""), (str(year), "")]
 
 
 def _name(p: PublishedRelazione, suffix: str) -> str:
