@@ -209,6 +209,7 @@ READS_ON_POST = {
     "audit:versions",
     "audit:diff",
     "audit:plan_as_of",
+    "trasparenza:verify_relazione",  # anyone checks a file there: it is read and forgotten
 }
 REFUSED = (403, 404, 405)
 POSTS_PER_PATTERN = 12  # distinct addresses of one pattern the revisore posts to

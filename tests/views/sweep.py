@@ -29,6 +29,7 @@ from django.utils import timezone
 from approvals.models import Transmission, TransmissionStatus
 from flows.services import consultation as consultation_svc
 from flows.services import monitoring as monitoring_svc
+from flows.services import relazione as relazione_svc
 from flows.services.content import objective_delegate, objective_update
 from flows.services.plans import plan_create, strategic_objective_create
 from tests.factories import ObjectiveFactory, PlanFactory, Role, StrategicObjectiveFactory, member
@@ -235,6 +236,13 @@ def build_body(*, tag: str, number: int, name: str, ipa_code: str, rich: bool = 
     monitoring_svc.reports_open(period=periods[0], by=people["segreteria"])
     monitoring_svc.evidence_add(report_id=manual.progress_reports.get().pk, by=people["dirigente"],
                                 lock_version=None, name="evidenza.pdf", content=small_pdf(f"Evidenza {tag}"))
+    # The final period: the published objective's report filled in and validated, and the Relazione 2023
+    # published; the 2022 plan's Relazione started, in drafting (its forms are offered).
+    _relazione_published(plan, periods[1], manual, people, tag)
+    started = relazione_svc.relazione_start(plan=earlier, by=people["segreteria"])
+    relazione_svc.relazione_texts_save(relazione_id=started.pk, by=people["segreteria"],
+                                       presentation=f"Relazione {tag} in redazione", context="",
+                                       lock_version=None)
     # A second consultation whose information has no request for confronto yet (its form is offered).
     walk_to(objective("consultazione aperta"), State.UNION_CONSULTATION, walkers)
     revised = walk_to(objective("in revisione"), State.PUBLISHED, walkers)
@@ -251,10 +259,39 @@ def build_body(*, tag: str, number: int, name: str, ipa_code: str, rich: bool = 
             world.unpublished += [o.title, o.purpose]
     world.unpublished += [f"Revisione {tag} inedita", f"Osservazione {tag}", f"Risposta {tag}",
                           f"Verbale {tag} riservato", f"Confronto {tag} richiesto", f"Errore {tag}",
-                          f"Strategico {tag} 2022", f"Evidenza {tag}"]
+                          f"Strategico {tag} 2022", f"Evidenza {tag}", f"Relazione {tag} in redazione"]
     world.private += [o.title for o in world.objectives.values()]
     world.private += world.unpublished
     return world
+
+
+def _relazione_published(plan, final, objective, people, tag: str) -> None:
+    """``objective``'s report of the final period validated, then the plan's Relazione adopted, validated
+    and published."""
+    import datetime as dt
+
+    monitoring_svc.reports_open(period=final, by=people["segreteria"])
+    report = objective.progress_reports.get(period=final)
+    monitoring_svc.report_save(
+        report_id=report.pk, by=people["dirigente"], lock_version=None, explanation="",
+        phases={p.phase_id: {"percent": 100, "status": "done"} for p in report.phase_progress.all()},
+        measures={m.indicator_id: {"text_value": f"Fatto {tag}", "source": "Uffici"}
+                  for m in report.measures.all()},
+    )
+    for name, who in (("submit", "dirigente"), ("check", "segreteria"), ("validate", "revisore")):
+        monitoring_svc.report_transition(report_id=report.pk, name=name, by=people[who], data={})
+    relazione = relazione_svc.relazione_start(plan=plan, by=people["segreteria"])
+    document = {"document": pdf_upload("validazione.pdf", small_pdf(f"Validazione {tag}"))}
+    steps = (
+        ("adopt", "segreteria", {"act_type": "delibera_giunta", "act_number": "1",
+                                 "act_date": dt.date(2024, 6, 1)},
+         {"act_file": pdf_upload("atto.pdf", small_pdf(f"Atto {tag}"))}),
+        ("validate", "revisore", {"outcome": "validata"}, document),
+        ("publish", "segreteria", {"confirm": True}, {}),
+    )
+    for name, who, data, files in steps:
+        relazione_svc.relazione_transition(relazione_id=relazione.pk, name=name, by=people[who], data=data,
+                                           files=files)
 
 
 # -- every row of the database ---------------------------------------------------------------------------
@@ -526,7 +563,7 @@ def _pdf_text(content: bytes) -> str:
 # How a row of each kind is traced to its body, tried in order (the first lookup a model has wins).
 BODY_LOOKUPS = (
     "body", "body_id", "plan__body", "objective__plan__body", "report__objective__plan__body",
-    "information__body", "transmission__body",
+    "information__body", "transmission__body", "relazione__plan__body", "adoption__relazione__plan__body",
     "document__body", "recipient__memberships__body", "user__memberships__body", "memberships__body",
 )
 # Models that belong to no body: the framework's tables and the installation's own.

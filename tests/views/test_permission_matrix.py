@@ -276,6 +276,14 @@ ELSEWHERE = {
     "workflow:report_step": "a progress report's steps: tests/views/test_report_pages.py",
     "workflow:evidence_upload": "a progress report's evidence files: tests/views/test_report_pages.py",
     "workflow:evidence_withdraw": "a progress report's evidence files: tests/views/test_report_pages.py",
+    "workflow:relazione": "starts a plan's Relazione: tests/approvals/test_relazione_public.py",
+    "workflow:relazione_texts": "the Relazione's texts: tests/approvals/test_relazione_public.py",
+    "workflow:relazione_deadline": "the Relazione's deadline: tests/flows/test_relazione.py",
+    "workflow:relazione_new_version": "a new version of the Relazione: tests/flows/test_relazione.py",
+    "workflow:relazione_step": "the Relazione's steps, who may and may not: tests/flows/test_relazione.py, "
+                               "tests/approvals/test_relazione_public.py",
+    "trasparenza:verify_relazione": "anyone checks a file, nothing is written: "
+                                    "tests/approvals/test_relazione_public.py",
 }
 
 
