@@ -24,6 +24,8 @@ from workflow import relazione as relazione_data
 from workflow.charts import Bar, bar_chart
 from workflow.richtext import render_markdown
 
+from . import uploads
+
 ATTACHMENT_NAME = "relazione.json"
 PDF_VARIANT = "pdf/a-3b"
 
@@ -194,6 +196,10 @@ def verify(content: bytes, *, publications) -> Verdict:
     digest = hashlib.sha256(content).hexdigest()
     if not content.startswith(b"%PDF-"):
         return Verdict(NOT_OURS, "Il file non è un PDF.", sha256=digest)
+    try:  # a damaged, encrypted or oversized file is refused before any library reads it
+        uploads.check_pdf(content, embedded_files=True)
+    except uploads.FileRefused as exc:
+        return Verdict(NOT_OURS, "Il file non si può verificare.", [exc.message], sha256=digest)
     publication = publications.select_related("body", "file").filter(file__sha256=digest).first()
     data = embedded_data(content)
     seal = check_seal(content)

@@ -71,10 +71,10 @@ def megabytes(size: int) -> int:
 
 
 # -- PDF -----------------------------------------------------------------------------------------------
-def check_pdf(content: bytes) -> str:
+def check_pdf(content: bytes, *, embedded_files: bool = False) -> str:
     """The content type of ``content`` if it is a PDF that parses, with at least one page, no JavaScript,
-    no launch action, no embedded file, and streams that expand to at most ``PDF_MAX_EXPANDED_BYTES`` in
-    all. Raises FileRefused."""
+    no launch action, no embedded file (unless ``embedded_files``: a Relazione carries its data as one),
+    and streams that expand to at most ``PDF_MAX_EXPANDED_BYTES`` in all. Raises FileRefused."""
     from pypdf import apply_configuration
     from pypdf.errors import LimitReachedError
 
@@ -84,7 +84,7 @@ def check_pdf(content: bytes) -> str:
     # pypdf expands the cross-reference and object streams itself: no single one beyond the limit
     with apply_configuration(**_decoder_limits(limit)):
         try:
-            _Inspection(content, limit).run()
+            _Inspection(content, limit, embedded_files=embedded_files).run()
         except FileRefused:
             raise
         except LimitReachedError as exc:
@@ -109,10 +109,11 @@ class _Inspection:
     """One pass over every object of the file: what each dictionary says, and each stream's size once
     decompressed, counted against the budget before pypdf expands anything itself."""
 
-    def __init__(self, content: bytes, limit: int):
+    def __init__(self, content: bytes, limit: int, *, embedded_files: bool = False):
         self.content = content
         self.limit = limit
         self.budget = limit
+        self.embedded_files = embedded_files
 
     def run(self) -> None:
         from pypdf import PdfReader
@@ -157,14 +158,13 @@ class _Inspection:
                 stack.extend(item)
             # an indirect reference is inspected as an object of its own, not followed here
 
-    @staticmethod
-    def dictionary(d) -> None:
+    def dictionary(self, d) -> None:
         action = _resolved(d.get("/S"))
         if "/JS" in d or "/JavaScript" in d or action == "/JavaScript":
             raise FileRefused(PDF_JAVASCRIPT)
         if action == "/Launch":
             raise FileRefused(PDF_LAUNCH)
-        if (
+        if not self.embedded_files and (
             "/EmbeddedFiles" in d
             or "/EF" in d
             or _resolved(d.get("/Type")) == "/EmbeddedFile"

@@ -25,6 +25,10 @@
 | report.check                | the body's NIV/OIV, responsible dirigente      | checked: to validate        |
 | report.validate             | responsible dirigente, Segreteria Generale     | validated                   |
 
+The steps of the Relazione sulla performance concern the body, not one objective: they are told to roles of
+the body by ``notifications.services.notify_body`` (the texts are in flows.steps.relazione.NOTIFY):
+adoption → the NIV/OIV; validation, or not → the Segreteria Generale; publication → both.
+
 The acting user is never told of their own action, and inactive accounts are never told anything. Nobody
 is told of an objective outside its body: a recipient must hold a role in the objective's body that lets
 them see it (``within_body``), so a dirigente removed from the body is no longer told, nor is a person of

@@ -350,3 +350,9 @@ def test_the_public_verification_page(client, published):
     assert response.status_code == 400 and "Scegli il file" in response.content.decode()
     response = client.post(url, {"file": pdf_upload("r.txt", b"testo")}, secure=True)
     assert response.status_code == 200 and "non è un PDF" in response.content.decode()
+
+
+def test_a_broken_pdf_is_refused_before_any_library_reads_it(published):
+    verdict = verify_file(b"%PDF-1.7\n% non un vero PDF\n%%EOF")
+    assert verdict.outcome == NOT_OURS and verdict.headline == "Il file non si può verificare."
+    assert verify_file(bytes(published.file.content)).valid  # its own attachment is no reason to refuse it
