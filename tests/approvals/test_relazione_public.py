@@ -356,3 +356,50 @@ def test_a_broken_pdf_is_refused_before_any_library_reads_it(published):
     verdict = verify_file(b"%PDF-1.7\n% non un vero PDF\n%%EOF")
     assert verdict.outcome == NOT_OURS and verdict.headline == "Il file non si può verificare."
     assert verify_file(bytes(published.file.content)).valid  # its own attachment is no reason to refuse it
+
+
+def _queries(client, url, **kwargs) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, **kwargs).status_code == 200
+    return len(captured)
+
+
+def test_the_pages_read_a_fixed_number_of_times_whatever_the_number_of_objectives(
+    client, setup, people, plan
+):
+    from decimal import Decimal as D
+
+    from flows.services import monitoring
+    from tests.factories import ObjectiveFactory
+    from workflow.models import ProgressReport, State
+
+    client.force_login(people["segreteria"])
+    before = _queries(client, page_url(plan))
+    period = setup["period"]
+    for n in range(4):  # four more objectives, reported and validated
+        o = ObjectiveFactory(
+            plan=plan, responsible=people["dirigente_rossi"], state=State.PUBLISHED, code=f"2023_X{n}"
+        )
+        o.indicators.update(target_1=D(100), polarity="higher")
+    monitoring.reports_open(period=period, by=people["segreteria"])
+    for report in ProgressReport.objects.filter(period=period, objective__code__startswith="2023_X"):
+        monitoring.report_save(
+            report_id=report.pk,
+            by=people["dirigente_rossi"],
+            lock_version=None,
+            explanation="",
+            phases={p.phase_id: {"percent": D(100), "status": "done"} for p in report.phase_progress.all()},
+            measures={m.indicator_id: {"value": D(90)} for m in report.measures.all()},
+        )
+        for name, who in (("submit", "dirigente_rossi"), ("check", "segreteria"), ("validate", "revisore")):
+            monitoring.report_transition(report_id=report.pk, name=name, by=people[who], data={})
+    assert _queries(client, page_url(plan)) == before <= 40
+
+    step(setup["relazione"], "adopt", people["segreteria"])
+    step(setup["relazione"], "validate", people["revisore"])
+    step(setup["relazione"], "publish", people["segreteria"])
+    client.logout()
+    assert _queries(client, public_url(plan), secure=True) <= 6
