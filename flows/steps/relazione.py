@@ -100,6 +100,9 @@ class Adopt(Step):
             call.prepared["generation_error"] = str(exc)
             return
         call.prepared["data"] = data
+        reference = dt.date.fromisoformat(data["period"]["reference_date"])
+        if call.input.act_date < reference:  # refused before the slow render
+            raise errors.InvalidInput(errors.RELAZIONE_ACT_BEFORE_PERIOD.format(date=f"{reference:%d/%m/%Y}"))
         if data["totals"]["validated"]:  # else the flow's condition refuses it: nothing to render
             call.prepared["rendered"] = relazione_pdf.render(data)
 
@@ -111,9 +114,6 @@ class Adopt(Step):
 
     def checked(self, call: Call, relazione, flow) -> None:
         _unchanged_since_prepare(call, relazione)
-        reference = dt.date.fromisoformat(call.prepared["data"]["period"]["reference_date"])
-        if call.input.act_date < reference:
-            raise errors.InvalidInput(errors.RELAZIONE_ACT_BEFORE_PERIOD.format(date=f"{reference:%d/%m/%Y}"))
 
     def record_data(self, call: Call, relazione, flow) -> dict:
         data = call.prepared["data"]
