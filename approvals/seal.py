@@ -140,8 +140,16 @@ def seal_pdf(pdf: bytes, *, certificates_pem: str, encrypted_key: bytes, reason:
         location=location,
     )
 
+    class Pdf17Writer(IncrementalPdfFileWriter):
+        """The documents are PDF 1.7 (the Relazione a PDF/A-3b, which PDF 2.0 would break): pyHanko raises
+        the version to 2.0 when it registers the ISO 32002 extension of an ECDSA key on P-256 or P-384,
+        which PDF 1.7 readers verify as well (pdfsig does, with the ESIC extension PAdES declares)."""
+
+        def ensure_output_version(self, version):
+            super().ensure_output_version(min(tuple(version), (1, 7)))
+
     async def sign():
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        writer = Pdf17Writer(io.BytesIO(pdf))
         return await signers.async_sign_pdf(writer, meta, signer=signer)
 
     return run_coroutine(sign).getvalue()

@@ -261,6 +261,12 @@ def test_with_a_seal_the_published_file_is_sealed_and_verifies(sealed, authority
     assert status.intact and status.trusted and status.coverage.name == "ENTIRE_FILE"
     verdict = verify_file(content)
     assert verdict.outcome == VALID and any("integro" in d for d in verdict.details)
+    # still a PDF 1.7 file, as PDF/A-3 requires (pyHanko would declare 2.0 for the P-256 key)
+    from pypdf import PdfReader
+
+    assert content.startswith(b"%PDF-1.7") and PdfReader(io.BytesIO(content)).trailer["/Root"].get(
+        "/Version"
+    ) in (None, "/1.7")
 
     i = len(content) // 3  # a byte changed inside the sealed range
     tampered = content[:i] + bytes([content[i] ^ 1]) + content[i + 1 :]
