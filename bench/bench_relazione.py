@@ -127,5 +127,5 @@ print(
     f"{statistics.median(walls):.0f} ms (CPU {statistics.median(c for _, c in renders):.0f} ms), "
     f"{len(renders)} runs"
 )
-print(f"seal (PAdES B-B, RSA 2048): {seal_ms:.0f} ms")
+print(f"seal (PAdES B-B, ECDSA P-256 test key): {seal_ms:.0f} ms")
 print(f"machine: {os.cpu_count()} CPU, load {os.getloadavg()[0]:.2f}")
