@@ -87,6 +87,8 @@ class Adopt(Step):
 
     def prepare(self, call: Call) -> None:
         relazione = _fetch(call)
+        if call.input.act_file is None:  # the form requires it; another caller too
+            raise errors.InvalidInput(forms.ACT_FILE_REQUIRED)
         call.prepared["lock_version"] = relazione.lock_version
         try:
             data = relazione_data.relazione_data(
@@ -145,6 +147,10 @@ class _Validation(Step):
     form = forms.RelazioneValidationForm
     Input = ValidationInput
     notification = "validate"
+
+    def prepare(self, call: Call) -> None:
+        if call.input.document is None:  # the form requires it; another caller too
+            raise errors.InvalidInput(forms.VALIDATION_FILE_REQUIRED)
 
     def flow_data(self, call: Call) -> dict:
         return {"outcome": call.input.outcome, "observations": call.input.observations}

@@ -365,3 +365,22 @@ def test_the_adoption_deadline_reminds_the_segreteria_and_can_be_moved(setup, pe
     assert due(dt.date(plan.year + 1, 9, 29)) == []  # adopted: nothing to remind
     with pytest.raises(errors.InvalidInput):
         services.relazione_deadline_set(relazione_id=relazione.pk, by=people["segreteria"], deadline=None)
+
+
+def test_a_caller_without_the_files_is_refused_and_nothing_changes(setup, people, relazione):
+    from flows.steps.relazione import AdoptInput, ValidationInput
+
+    adopt = AdoptInput(act_type="delibera_giunta", act_number="1", act_date=dt.date(2024, 6, 1))
+    with pytest.raises(errors.InvalidInput, match="PDF dell'atto"):
+        services.relazione_transition(
+            relazione_id=relazione.pk, name="adopt", by=people["segreteria"], input=adopt
+        )
+    step(relazione, "adopt", people["segreteria"])
+    with pytest.raises(errors.InvalidInput, match="documento di validazione"):
+        services.relazione_transition(
+            relazione_id=relazione.pk,
+            name="validate",
+            by=people["revisore"],
+            input=ValidationInput(outcome="validata"),
+        )
+    assert fresh(relazione).state == RelazioneState.ADOPTED
