@@ -409,3 +409,27 @@ def test_the_pages_read_a_fixed_number_of_times_whatever_the_number_of_objective
     step(setup["relazione"], "publish", people["segreteria"])
     client.logout()
     assert _queries(client, public_url(plan), secure=True) <= 6
+
+
+def test_the_segreteria_s_small_forms(client, setup, people, plan, relazione):
+    client.force_login(people["segreteria"])
+    lock = fresh(relazione).lock_version
+    texts = reverse("workflow:relazione_texts", args=[relazione.pk])
+    response = client.post(texts, {"lock_version": lock, "presentation": "Nuova", "context": ""}, follow=True)
+    assert "Testi della Relazione salvati" in response.content.decode()
+    assert fresh(relazione).presentation == "Nuova"
+    deadline = reverse("workflow:relazione_deadline", args=[relazione.pk])
+    response = client.post(
+        deadline, {"lock_version": fresh(relazione).lock_version, "deadline": "31/02/2024"}
+    )
+    assert response.status_code == 400 and fresh(relazione).deadline is None
+    response = client.post(deadline, {"lock_version": lock, "deadline": "2024-07-31"}, follow=True)
+    assert "ricarica" in response.content.decode() and fresh(relazione).deadline is None  # a stale page
+    new = reverse("workflow:relazione_new_version", args=[relazione.pk])
+    response = client.post(
+        new, {"lock_version": fresh(relazione).lock_version, "comment": "Errore"}, follow=True
+    )
+    assert "solo dopo la pubblicazione" in response.content.decode()
+    assert relazione.plan.relazioni.count() == 1
+    response = client.post(new, {"comment": "Errore"}, follow=True)
+    assert "Richiesta incompleta" in response.content.decode()

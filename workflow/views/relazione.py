@@ -92,86 +92,81 @@ def relazione(request, year: int):
     return _render(request, plan, version=int(version) if version.isdecimal() else None)
 
 
-@login_required
-@require_POST
-def relazione_texts(request, pk: int):
+def _form_post(request, pk: int, *, name: str, form_class, save, done: str):
+    """The Segreteria's small forms (texts, deadline, new version): the form checked, then
+    ``save(relazione_id, by, cleaned_data, lock_version)`` (a flows/ service) run; back to the page with
+    the message, or the form shown again with its errors. Returns the response."""
     relazione = _relazione(request, pk)
-    form = step_forms.RelazioneTextsForm(request.POST)
+    form = form_class(request.POST)
     lock_version = _lock_version(request)
     if lock_version is None:
         messages.error(request, INCOMPLETE)
         return _back(relazione)
     if not form.is_valid():
-        bound = {"name": "texts", "form": form}
+        bound = {"name": name, "form": form}
         return _render(request, relazione.plan, version=relazione.version, bound=bound, status=400)
     try:
-        services.relazione_texts_save(
-            relazione_id=pk,
-            by=request.user,
-            presentation=form.cleaned_data["presentation"],
-            context=form.cleaned_data["context"],
-            lock_version=lock_version,
-        )
+        saved = save(pk, request.user, form.cleaned_data, lock_version)
     except errors.Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
     except errors.WorkflowError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, TEXTS_SAVED)
-    return _back(relazione)
+        return _back(relazione)
+    messages.success(request, done.format(version=saved.version))
+    return _back(saved)
+
+
+@login_required
+@require_POST
+def relazione_texts(request, pk: int):
+    def save(relazione_id, by, data, lock_version):
+        return services.relazione_texts_save(
+            relazione_id=relazione_id,
+            by=by,
+            presentation=data["presentation"],
+            context=data["context"],
+            lock_version=lock_version,
+        )
+
+    return _form_post(
+        request, pk, name="texts", form_class=step_forms.RelazioneTextsForm, save=save, done=TEXTS_SAVED
+    )
 
 
 @login_required
 @require_POST
 def relazione_deadline(request, pk: int):
-    relazione = _relazione(request, pk)
-    form = step_forms.RelazioneDeadlineForm(request.POST)
-    lock_version = _lock_version(request)
-    if lock_version is None:
-        messages.error(request, INCOMPLETE)
-        return _back(relazione)
-    if not form.is_valid():
-        bound = {"name": "deadline", "form": form}
-        return _render(request, relazione.plan, version=relazione.version, bound=bound, status=400)
-    try:
-        services.relazione_deadline_set(
-            relazione_id=pk,
-            by=request.user,
-            deadline=form.cleaned_data["deadline"],
-            lock_version=lock_version,
+    def save(relazione_id, by, data, lock_version):
+        return services.relazione_deadline_set(
+            relazione_id=relazione_id, by=by, deadline=data["deadline"], lock_version=lock_version
         )
-    except errors.Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except errors.WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, DEADLINE_SAVED)
-    return _back(relazione)
+
+    return _form_post(
+        request,
+        pk,
+        name="deadline",
+        form_class=step_forms.RelazioneDeadlineForm,
+        save=save,
+        done=DEADLINE_SAVED,
+    )
 
 
 @login_required
 @require_POST
 def relazione_new_version(request, pk: int):
-    relazione = _relazione(request, pk)
-    form = step_forms.RelazioneNewVersionForm(request.POST)
-    lock_version = _lock_version(request)
-    if lock_version is None:
-        messages.error(request, INCOMPLETE)
-        return _back(relazione)
-    if not form.is_valid():
-        bound = {"name": "new_version", "form": form}
-        return _render(request, relazione.plan, version=relazione.version, bound=bound, status=400)
-    try:
-        created = services.relazione_new_version(
-            relazione_id=pk, by=request.user, reason=form.cleaned_data["comment"], lock_version=lock_version
+    def save(relazione_id, by, data, lock_version):
+        return services.relazione_new_version(
+            relazione_id=relazione_id, by=by, reason=data["comment"], lock_version=lock_version
         )
-    except errors.Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except errors.WorkflowError as exc:
-        messages.error(request, exc.message)
-        return _back(relazione)
-    messages.success(request, NEW_VERSION.format(version=created.version))
-    return _back(created)
+
+    return _form_post(
+        request,
+        pk,
+        name="new_version",
+        form_class=step_forms.RelazioneNewVersionForm,
+        save=save,
+        done=NEW_VERSION,
+    )
 
 
 def _step_form(name: str, request):
