@@ -26,7 +26,6 @@ from audit.models import AuditEntry
 from flows import errors
 from flows.services.body_settings import SEAL_MISSING, body_seal_configure, body_seal_remove
 from flows.services.transitions import objectives_batch_transition
-from tests import pki
 from tests.factories import ObjectiveFactory, PlanFactory, member
 from tests.support import walk_to
 from tests.support.walk import VALID_INPUT, act
@@ -58,21 +57,6 @@ def _published(objective) -> PublishedRevision:
 def _original(objective) -> bytes:
     item = SignedDocumentObjective.objects.select_related("document__original").get(objective=objective)
     return bytes(item.document.original.content)
-
-
-@pytest.fixture
-def authority():
-    return pki.authority("CA dei sigilli di prova")
-
-
-@pytest.fixture
-def sealed(body, people, authority):
-    return body_seal_configure(
-        body_id=body.pk,
-        by=people["segreteria"],
-        content=authority.seal_pkcs12("Provincia di Cremona"),
-        password="segreto",
-    )
 
 
 def test_without_a_seal_the_published_file_is_the_frozen_pdf_with_the_attestation_page(draft, people):

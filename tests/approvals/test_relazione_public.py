@@ -21,8 +21,6 @@ from pyhanko_certvalidator import ValidationContext
 from approvals.models import PublishedRelazione, RelazioneAdoption
 from approvals.relazione_pdf import MODIFIED, NOT_OURS, VALID
 from approvals.services.relazione import verify_file
-from flows.services.body_settings import body_seal_configure
-from tests import pki
 from tests.factories import member
 from tests.support.files import pdf_upload, small_pdf
 from tests.support.relazione import fresh, step, validated_plan
@@ -233,21 +231,6 @@ def test_a_new_version_in_progress_does_not_reach_the_public(client, published, 
 
 
 # -- the seal --------------------------------------------------------------------------------------------
-@pytest.fixture
-def authority():
-    return pki.authority("CA dei sigilli di prova")
-
-
-@pytest.fixture
-def sealed(body, people, authority):
-    return body_seal_configure(
-        body_id=body.pk,
-        by=people["segreteria"],
-        content=authority.seal_pkcs12("Provincia di Cremona"),
-        password="segreto",
-    )
-
-
 def test_with_a_seal_the_published_file_is_sealed_and_verifies(sealed, authority, relazione, people):
     step(relazione, "adopt", people["segreteria"])
     step(relazione, "validate", people["revisore"])
