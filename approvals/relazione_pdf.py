@@ -9,11 +9,11 @@ Relazione this installation published, which one, is its seal intact, does its d
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -38,8 +38,6 @@ class RenderedRelazione:
 
 
 def _bars(rows: list[dict]) -> list[Bar]:
-    from decimal import Decimal
-
     return [
         Bar(
             _short(r["label"]),
@@ -139,7 +137,6 @@ class SealCheck:
     intact: bool = False
     covers_whole_file: bool = False
     subject: str = ""
-    signed_at: dt.datetime | None = None
 
 
 def check_seal(content: bytes) -> SealCheck:
@@ -168,7 +165,6 @@ def check_seal(content: bytes) -> SealCheck:
         intact=bool(status.intact and status.valid),
         covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         subject=holder_label(status.signing_cert.subject.native),
-        signed_at=getattr(status, "signer_reported_dt", None),
     )
 
 
@@ -183,7 +179,6 @@ class Verdict:
     headline: str
     details: list[str] = field(default_factory=list)
     publication: object | None = None  # the PublishedRelazione the file is, or claims to be
-    sha256: str = ""
 
     @property
     def valid(self) -> bool:
@@ -195,11 +190,11 @@ def verify(content: bytes, *, publications) -> Verdict:
     queryset of PublishedRelazione)."""
     digest = hashlib.sha256(content).hexdigest()
     if not content.startswith(b"%PDF-"):
-        return Verdict(NOT_OURS, "Il file non è un PDF.", sha256=digest)
+        return Verdict(NOT_OURS, "Il file non è un PDF.")
     try:  # a damaged, encrypted or oversized file is refused before any library reads it
         uploads.check_pdf(content, embedded_files=True)
     except uploads.FileRefused as exc:
-        return Verdict(NOT_OURS, "Il file non si può verificare.", [exc.message], sha256=digest)
+        return Verdict(NOT_OURS, "Il file non si può verificare.", [exc.message])
     publication = publications.select_related("body", "file").filter(file__sha256=digest).first()
     data = embedded_data(content)
     seal = check_seal(content)
@@ -230,14 +225,13 @@ def verify(content: bytes, *, publications) -> Verdict:
             if ok
             else "Il file coincide con quello pubblicato, ma un controllo non è superato."
         )
-        return Verdict(VALID if ok else MODIFIED, headline, details, publication, digest)
+        return Verdict(VALID if ok else MODIFIED, headline, details, publication)
 
     if data is None:
         return Verdict(
             NOT_OURS,
             "Non è una Relazione pubblicata da questa piattaforma.",
             ["Il file non contiene i dati di una Relazione sulla performance (allegato «relazione.json»)."],
-            sha256=digest,
         )
     claimed = (
         publications.select_related("body", "file")
@@ -257,7 +251,6 @@ def verify(content: bytes, *, publications) -> Verdict:
                 f"{data.get('year')} (versione {data.get('version')}) dell'ente con codice IPA "
                 f"«{(data.get('body') or {}).get('ipa_code', '')}», che qui non risulta pubblicata."
             ],
-            sha256=digest,
         )
     details = [
         f"Il file dichiara di essere la Relazione sulla performance {claimed.year}, versione "
@@ -290,5 +283,4 @@ def verify(content: bytes, *, publications) -> Verdict:
         "Non valida: il file è una copia modificata della Relazione pubblicata.",
         details,
         claimed,
-        digest,
     )

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 import audit.services as audit
 from workflow import access
-from workflow.models import RELAZIONE_FROZEN_STATES, Plan, Relazione, RelazioneState
+from workflow.models import RELAZIONE_FROZEN_STATES, Plan, Relazione, RelazioneState, ValidationOutcome
 
 from .. import errors
 from ..steps import Call
@@ -155,6 +155,4 @@ def relazione_transition(
 
 def validation_step(outcome: str) -> str:
     """The step an outcome of the NIV/OIV's validation takes: "non validata" sends it back to drafting."""
-    from workflow.models import ValidationOutcome
-
     return "reject" if outcome == ValidationOutcome.NOT_VALIDATED else "validate"

@@ -100,7 +100,8 @@ def relazione_page(
         .defer("act_file__content", "document__content", "validation__document__content")
         .order_by("-revision")
     )
-    page.publication = getattr(relazione, "publication", None) if relazione.state == "published" else None
+    if relazione.state == RelazioneState.PUBLISHED:
+        page.publication = relazione.publication
     if relazione.state == RelazioneState.DRAFTING:
         page.live = True
         try:
