@@ -195,7 +195,7 @@ def verify(content: bytes, *, publications) -> Verdict:
         uploads.check_pdf(content, embedded_files=True)
     except uploads.FileRefused as exc:
         return Verdict(NOT_OURS, "Il file non si può verificare.", [exc.message])
-    publication = publications.select_related("body", "file").filter(file__sha256=digest).first()
+    publication = publications.select_related("body", "file", "adoption").filter(file__sha256=digest).first()
     data = embedded_data(content)
     seal = check_seal(content)
     if publication is not None:
@@ -234,7 +234,7 @@ def verify(content: bytes, *, publications) -> Verdict:
             ["Il file non contiene i dati di una Relazione sulla performance (allegato «relazione.json»)."],
         )
     claimed = (
-        publications.select_related("body", "file")
+        publications.select_related("body", "file", "adoption")
         .filter(
             body__ipa_code=str((data.get("body") or {}).get("ipa_code", "")),
             year=data.get("year") if isinstance(data.get("year"), int) else -1,

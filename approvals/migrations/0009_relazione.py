@@ -77,7 +77,6 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='anno del piano')),
                 ('version', models.PositiveIntegerField(verbose_name='versione')),
-                ('data', models.JSONField(verbose_name='dati aperti')),
                 ('seal_subject', models.CharField(blank=True, max_length=500, verbose_name='sigillo elettronico applicato')),
                 ('published_at', models.DateTimeField(verbose_name='pubblicata il')),
                 ('url', models.URLField(max_length=500, verbose_name='indirizzo di pubblicazione')),

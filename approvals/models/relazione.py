@@ -97,7 +97,6 @@ class PublishedRelazione(models.Model):
     file = models.ForeignKey(
         StoredFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("Relazione pubblicata")
     )
-    data = models.JSONField(_("dati aperti"))
     seal_subject = models.CharField(_("sigillo elettronico applicato"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("pubblicata il"))
     url = models.URLField(_("indirizzo di pubblicazione"), max_length=500)
@@ -113,3 +112,8 @@ class PublishedRelazione(models.Model):
 
     def __str__(self):
         return f"Relazione {self.year} v. {self.version} – {self.body}"
+
+    @property
+    def data(self) -> dict:
+        """The open data: the data the published document carries, kept once, with its adoption."""
+        return self.adoption.data

@@ -106,7 +106,6 @@ def publication_record(*, relazione, step, sealed: SealedDocument, url: str) -> 
         adoption=adoption,
         validation=validation,
         file=stored,
-        data=adoption.data,
         seal_subject=sealed.sealed_by,
         published_at=step.at,
         url=url,
