@@ -416,3 +416,13 @@ def test_the_segreteria_s_small_forms(client, setup, people, plan, relazione):
     assert relazione.plan.relazioni.count() == 1
     response = client.post(new, {"comment": "Errore"}, follow=True)
     assert "Richiesta incompleta" in response.content.decode()
+
+
+def test_a_preview_without_a_final_period_is_404_not_a_redirect(client, plan, people):
+    from flows.services import relazione as services
+
+    relazione = services.relazione_start(plan=plan, by=people["segreteria"])
+    client.force_login(people["segreteria"])
+    page = client.get(page_url(plan)).content.decode()
+    assert "non ha un periodo di consuntivo" in page and "anteprima.pdf" not in page
+    assert client.get(reverse("workflow:relazione_preview", args=[relazione.pk])).status_code == 404

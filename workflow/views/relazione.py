@@ -240,9 +240,8 @@ def relazione_preview(request, pk: int):
             context=relazione.context,
             generated_at=timezone.now(),
         )
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return _back(relazione)
+    except ValueError as exc:  # no final period: the page offers no preview then, only a typed URL gets here
+        raise Http404(str(exc)) from exc
     rendered = relazione_pdf.render(data)
     name = rendered.filename.removesuffix(".pdf") + "-anteprima.pdf"
     return FileResponse(
