@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import json
@@ -34,12 +36,58 @@ def _plan_id(obj) -> int | None:
     return getattr(obj, "plan_id", None)
 
 
+# the entries queued by the ``deferred()`` block in progress (None outside one)
+_deferred: contextvars.ContextVar[list | None] = contextvars.ContextVar("audit_deferred", default=None)
+
+
 def record(
     *, action: str, by=None, obj=None, body_id: int | None = None, data: dict | None = None
 ) -> AuditEntry:
-    """Append one entry. Must run inside the caller's transaction: the entry lands or fails with it."""
+    """Append one entry. Must run inside the caller's transaction: the entry lands or fails with it.
+
+    Inside ``deferred()`` the entry is queued and appended when the block ends, with the others of the
+    block: the returned entry gets its sequence, time, hashes and id then."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside a transaction")
+    entry = AuditEntry(
+        actor=by,
+        actor_name=by.get_username() if by is not None else "",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        body_id=body_id,
+        plan_id=_plan_id(obj),
+        payload=dict(data or {}),  # the entry's data until it is chained (then the whole hashed payload)
+    )
+    queued = _deferred.get()
+    if queued is not None:
+        queued.append(entry)
+    else:
+        _append([entry])
+    return entry
+
+
+@contextlib.contextmanager
+def deferred():
+    """Queue the entries recorded inside the block and append them all when it ends without an error, in
+    three statements whatever their number (the head read and locked, the entries, the head). Used by a
+    step, so that its entries hold the chain's head only for the end of its transaction. Nested blocks
+    append with the outermost one; an error discards the queue (its transaction is rolled back)."""
+    if _deferred.get() is not None:
+        yield
+        return
+    queued: list[AuditEntry] = []
+    token = _deferred.set(queued)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if queued:
+        _append(queued)
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Chain ``entries`` after the head, in their order, and move the head past them."""
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     # Never earlier than the entry before (two servers' clocks may differ a little): the times then follow
     # the sequence, and the change log turns a date range into a range of sequence numbers.
@@ -47,41 +95,27 @@ def record(
     if last_at is None and head.count:
         last_at = AuditEntry.objects.filter(sequence=head.count).values_list("at", flat=True).first()
     now = max(timezone.now(), last_at) if last_at else timezone.now()
-    sequence = head.count + 1
-    object_type = obj._meta.label_lower if obj is not None else ""
-    object_id = str(obj.pk) if obj is not None else ""
-    actor_name = by.get_username() if by is not None else ""
-    plan_id = _plan_id(obj)
-    payload = {
-        "sequence": sequence,
-        "at": now.isoformat(),
-        "actor": actor_name,
-        "actor_id": by.pk if by is not None else None,
-        "action": action,
-        "object": f"{object_type}:{object_id}" if obj is not None else "",
-        "body": body_id,
-        "plan": plan_id,
-        "data": data or {},
-    }
-    payload_json = canonical(payload)
-    digest = entry_hash(head.hash, payload_json)
-    entry = AuditEntry.objects.create(
-        sequence=sequence,
-        at=now,
-        actor=by,
-        actor_name=actor_name,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        body_id=body_id,
-        plan_id=plan_id,
-        payload=json.loads(payload_json),
-        prev_hash=head.hash,
-        hash=digest,
-    )
+    sequence, digest = head.count, head.hash
+    for entry in entries:
+        sequence += 1
+        payload = {
+            "sequence": sequence,
+            "at": now.isoformat(),
+            "actor": entry.actor_name,
+            "actor_id": entry.actor_id,
+            "action": entry.action,
+            "object": f"{entry.object_type}:{entry.object_id}" if entry.object_type else "",
+            "body": entry.body_id,
+            "plan": entry.plan_id,
+            "data": entry.payload,
+        }
+        payload_json = canonical(payload)
+        entry.sequence, entry.at, entry.prev_hash = sequence, now, digest
+        digest = entry.hash = entry_hash(digest, payload_json)
+        entry.payload = json.loads(payload_json)
+    AuditEntry.objects.bulk_create(entries)
     head.count, head.hash, head.last_at = sequence, digest, now
     head.save(update_fields=["count", "hash", "last_at"])
-    return entry
 
 
 _COLUMNS = (

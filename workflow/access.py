@@ -1,9 +1,14 @@
 """Who holds which role in which body, and what that lets them do with one objective.
 
-Roles are held per body (Membership). Django groups carry the model-level permissions of each role and
-guardian object permissions carry the rights on one objective: ``workflow.manage_objective`` for the
-responsible dirigente, ``workflow.change_objective`` for the responsible and for delegates. Every
-function here answers for one body: a role in another body grants nothing.
+Roles are held per body (Membership): a role in a body is what lets its holder act there, and every
+function here answers for one body (a role in another body grants nothing). The responsible dirigente of
+an objective is the one its ``responsible`` names; guardian object permissions carry what only they know,
+the delegations (``workflow.change_objective`` on one draft). Django groups carry each role's model-level
+permissions for the admin; the services keep them, the guardian permission ``workflow.manage_objective``
+and ``responsible`` in step (flows.services.memberships, flows.services.content).
+
+Each check reads the roles once per user object (``roles_in``) and the objective already loaded: a step
+asks the database nothing more to decide who may take it.
 """
 
 from __future__ import annotations
@@ -53,7 +58,7 @@ def bodies_of(user) -> list[Body]:
 
 
 def is_segreteria(user, body) -> bool:
-    return bool(roles_in(user, body) & SEGRETERIA_ROLES) and user.has_perm("workflow.transition_objective")
+    return user.is_active and bool(roles_in(user, body) & SEGRETERIA_ROLES)
 
 
 def is_segretario(user, body) -> bool:
@@ -65,17 +70,20 @@ def is_revisore(user, body) -> bool:
 
 
 def is_responsible(user, objective: Objective) -> bool:
-    """The responsible dirigente: a Dirigente of the objective's body holding the object permission."""
-    return Role.DIRIGENTE in roles_in(user, objective.plan.body_id) and user.has_perm(
-        "workflow.manage_objective", objective
+    """The responsible dirigente: an active Dirigente of the objective's body whom the objective names (a
+    superuser with the role answers for every objective of the body, as their permissions say)."""
+    return (
+        user.is_active
+        and (objective.responsible_id == user.pk or user.is_superuser)
+        and Role.DIRIGENTE in roles_in(user, objective.plan.body_id)
     )
 
 
 def is_delegate(user, objective: Objective) -> bool:
     return (
         Role.FUNZIONARIO in roles_in(user, objective.plan.body_id)
+        and not is_responsible(user, objective)
         and user.has_perm("workflow.change_objective", objective)
-        and not user.has_perm("workflow.manage_objective", objective)
     )
 
 

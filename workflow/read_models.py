@@ -37,8 +37,8 @@ def _bodies_where(user, role: str) -> QuerySet[Membership]:
 def _responsible(user) -> Q:
     """``access.is_responsible`` as a condition on objectives (for an active, authenticated ``user``)."""
     condition = Q(plan__body_id__in=_bodies_where(user, Role.DIRIGENTE))
-    if not user.is_superuser:  # a superuser holds every permission (User.has_perm); the role is still needed
-        condition &= Q(pk__in=_holding(user, "workflow.manage_objective"))
+    if not user.is_superuser:  # a superuser answers for every objective of a body where they are Dirigente
+        condition &= Q(responsible=user)
     return condition
 
 
@@ -49,7 +49,7 @@ def _delegate(user) -> Q:
     return Q(
         plan__body_id__in=_bodies_where(user, Role.FUNZIONARIO),
         pk__in=_holding(user, "workflow.change_objective"),
-    ) & ~Q(pk__in=_holding(user, "workflow.manage_objective"))
+    ) & ~Q(responsible=user, plan__body_id__in=_bodies_where(user, Role.DIRIGENTE))
 
 
 def _active(user) -> bool:
@@ -58,7 +58,7 @@ def _active(user) -> bool:
 
 def objectives_managed_by(user, objectives: QuerySet[Objective]) -> QuerySet[Objective]:
     """The objectives among ``objectives`` of which ``user`` is the responsible dirigente: a Dirigente of
-    the objective's body holding ``workflow.manage_objective`` on it (``access.is_responsible``), read in
+    the objective's body whom the objective names (``access.is_responsible``), read in
     the one query that reads them."""
     return objectives.filter(_responsible(user)) if _active(user) else objectives.none()
 

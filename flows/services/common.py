@@ -4,28 +4,34 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from workflow import access
 from workflow.models import Objective
-from workflow.selectors import objectives_visible_to
 
 from .. import errors
 
 
-def lock_objective(*, objective_id, by) -> Objective:
-    """Fetch through the visibility selector, then lock the row for the rest of the transaction.
+def lock_objectives(*, objective_ids, by) -> dict[int, Objective]:
+    """Lock the objectives' rows in one statement, in ascending id order (two calls lock rows in the same
+    order), then keep those ``by`` may see, decided from what is loaded (``access.can_view``: the roles in
+    the body, read once per user object; guardian is asked only for a funzionario's delegation). The ones
+    left out are "not found" to the caller, exactly like those that do not exist; the transaction that
+    locked them is rolled back by that refusal."""
+    rows = (
+        Objective.objects.select_for_update(of=("self",))  # not the plan and body every step reads
+        .select_related("plan__body")
+        .filter(pk__in=list(objective_ids))
+        .order_by("pk")
+    )
+    active = getattr(by, "is_active", False)
+    return {objective.pk: objective for objective in rows if active and access.can_view(by, objective)}
 
-    An objective the user may not see is "not found", exactly like one that does not exist.
-    """
-    # One statement: the visibility selector has no DISTINCT and no outer join, so its rows can be locked
-    # directly; ``of`` keeps the lock on the objective (not on its plan and body, which every step reads).
-    try:
-        return (
-            objectives_visible_to(by)
-            .select_for_update(of=("self",))
-            .select_related("plan__body")
-            .get(pk=objective_id)
-        )
-    except Objective.DoesNotExist:
-        raise Objective.DoesNotExist(errors.NOT_FOUND) from None
+
+def lock_objective(*, objective_id, by) -> Objective:
+    """One objective locked as ``lock_objectives`` does: Objective.DoesNotExist if ``by`` may not see it."""
+    objective = lock_objectives(objective_ids=[objective_id], by=by).get(int(objective_id))
+    if objective is None:
+        raise Objective.DoesNotExist(errors.NOT_FOUND)
+    return objective
 
 
 def check_fresh(

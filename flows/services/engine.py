@@ -2,12 +2,14 @@
 
 For a call (DESIGN.md, "How a change flows"):
 1. ``step.prepare``: slow work, before the transaction, on the objects as they are now;
-2. in one transaction, ``step.begin`` (the ids the call moves), then for each object in ascending id
-   order (two calls lock rows in the same order): the permission-filtered fetch and row lock, the stale
-   check, the state and permission check, the flow's transition with its conditions, the save with its
-   history row, the step record, what the step leaves behind, the audit entry and the notifications;
+2. in one transaction, ``step.begin`` (the ids the call moves), then the rows locked together in ascending
+   id order (two calls lock rows in the same order; ``Machine.lock_all``), and for each object in that
+   order: its visibility, the stale check, the state and permission check, the flow's transition with its
+   conditions, the save with its history row, the step record, what the step leaves behind, the audit
+   entry and the notifications;
 3. ``step.after_all`` once all moved (one act, one information, one PDF for all of them), and for a batch
-   its own audit entry.
+   its own audit entry; the call's audit entries are appended together at the end of the transaction
+   (audit.deferred), so the evidence chain's head is held only for that moment.
 The input was validated once, before: by the page's form, or by ``Step.validate`` for other callers.
 """
 
@@ -31,13 +33,14 @@ def run(call: Call) -> list:
     order they moved."""
     step = call.step
     step.prepare(call)
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         ids = sorted({int(i) for i in step.begin(call)})
+        locked = step.machine.lock_all(ids, call.by)
         for pk in ids:
             if call.is_batch:
-                _move_in_batch(call, pk)
+                _move_in_batch(call, pk, locked.get(pk))
             else:
-                call.moved.append(move(call, pk))
+                call.moved.append(move(call, pk, locked.get(pk)))
         step.after_all(call)
         if call.is_batch:
             _record_batch(call)
@@ -59,11 +62,11 @@ def batch_call(step: Step, *, by, input, ids, lock_versions=None) -> Call:
     )
 
 
-def _move_in_batch(call: Call, pk: int) -> None:
+def _move_in_batch(call: Call, pk: int, obj) -> None:
     """Move one object of a batch; a refusal names the objective that blocked the whole batch."""
     model = call.step.machine.model
     try:
-        call.moved.append(move(call, pk))
+        call.moved.append(move(call, pk, obj))
     except model.DoesNotExist as exc:
         machine = call.step.machine
         raise errors.BatchBlocked(
@@ -94,10 +97,12 @@ def check_may_apply(step: Step, obj, by, flow=None) -> None:
         raise errors.Forbidden(step.forbidden_message(obj, by))
 
 
-def move(call: Call, pk: int):
-    """Move one object inside the call's transaction."""
+def move(call: Call, pk: int, obj):
+    """Move one object inside the call's transaction: ``obj``, the row ``pk`` locked for the call, or None
+    when the person may not see it (or it does not exist)."""
     step, by = call.step, call.by
-    obj = step.machine.lock(pk, by)
+    if obj is None:
+        raise step.machine.model.DoesNotExist(step.machine.not_found)
     check_fresh(obj, call.lock_versions.get(pk), by=by, messages=step.machine.stale_messages)
     flow = step.machine.flow_class(obj, by=by, data=step.flow_data(call))
     check_may_apply(step, obj, by, flow)
@@ -114,8 +119,13 @@ def move(call: Call, pk: int):
     if obj.state != source:  # a signature that is not the last keeps the objective where it was
         obj.state_entered_at = now
     comment = step.comment(call)
-    save_with_history(obj, by=by, reason=step.label + (f": {comment}" if comment else ""))
     machine = step.machine
+    save_with_history(
+        obj,
+        by=by,
+        reason=step.label + (f": {comment}" if comment else ""),
+        **({"update_fields": machine.step_fields} if machine.step_fields else {}),
+    )
     record = machine.record_step(
         obj,
         transition=step.name,

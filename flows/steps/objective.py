@@ -25,7 +25,7 @@ from workflow.selectors import objectives_visible_to
 from .. import errors, forms
 from ..objective_flow import ObjectiveFlow
 from ..services import consultation, report_rows, signatures, transmission
-from ..services.common import check_fresh, lock_objective
+from ..services.common import check_fresh, lock_objective, lock_objectives
 from ..services.content import restore_content
 from ..services.engine import check_may_apply
 from . import Call, Machine, Step
@@ -431,6 +431,9 @@ OBJECTIVE = Machine(
         DiscardRevision,
     ],
     lock=lambda pk, by: lock_objective(objective_id=pk, by=by),
+    lock_many=lambda ids, by: lock_objectives(objective_ids=ids, by=by),
+    # the flow changes the state and the revision (ObjectiveFlow); the save, its lock version and editor
+    step_fields=("state", "state_entered_at", "revision", "lock_version", "updated_by", "updated_at"),
     body_id=lambda objective: objective.plan.body_id,
     record_step=_record_step,
     notify=_notify,

@@ -76,14 +76,15 @@ def _reporting(user, body: Body) -> Q:
     objectives = Objective.objects.filter(plan__body=body)
     condition = Q(objective__in=objectives_managed_by(user, objectives).values("pk"))
     if Role.FUNZIONARIO in access.roles_in(user, body):
-        held = {
-            perm: get_objects_for_user(
-                user, perm, klass=objectives, accept_global_perms=False, with_superuser=False
-            ).values("pk")
-            for perm in ("workflow.change_objective", "workflow.manage_objective")
-        }
-        condition |= Q(objective__in=held["workflow.change_objective"]) & ~Q(
-            objective__in=held["workflow.manage_objective"]
+        delegated = get_objects_for_user(
+            user,
+            "workflow.change_objective",
+            klass=objectives,
+            accept_global_perms=False,
+            with_superuser=False,
+        ).values("pk")
+        condition |= Q(objective__in=delegated) & ~Q(
+            objective__in=objectives_managed_by(user, objectives).values("pk")
         )
     return condition
 
