@@ -40,11 +40,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
+from django.db.models import BooleanField, Case, Q, Value, When
+from guardian.shortcuts import get_users_with_perms
 
-from workflow.access import READ_ALL_ROLES, SEGRETERIA_ROLES, segretari_of
+from workflow.access import READ_ALL_ROLES, SEGRETERIA_ROLES
 from workflow.models import UNION_VISIBLE_STATES, Membership, Objective, Role
-from workflow.selectors import delegates_of
 
 # Audiences: who "the responsible dirigente" or "the unions" are for one objective.
 RESPONSIBLE = "responsible"
@@ -187,74 +187,94 @@ def rule_for(event: str) -> Rule:
         raise ValueError(f"No notification rule for {event!r}") from None
 
 
-def _active(users):
-    return users.filter(is_active=True)
+# The audiences named by the roles their people hold in the objective's body.
+_ROLE_AUDIENCES = {SEGRETERIA: SEGRETERIA_ROLES, UNIONS: {Role.SINDACATO}, REVISORI: {Role.REVISORE}}
 
 
-def _in_roles(objective: Objective, roles) -> list:
-    users = get_user_model().objects.filter(
-        memberships__body_id=objective.plan.body_id, memberships__role__in=roles
+def _may_see(roles: set, objective: Objective) -> bool:
+    """Whether roles held in the objective's body let their holder be told of it (``addressees``)."""
+    return bool(
+        roles & READ_ALL_ROLES
+        or Role.FUNZIONARIO in roles
+        or (Role.SINDACATO in roles and objective.state in UNION_VISIBLE_STATES)
     )
-    return list(_active(users).distinct().order_by("pk"))
 
 
-def audience(name: str, objective: Objective, *, subject=None) -> list:
-    """The people an audience names for ``objective`` (duplicates and the actor are removed later)."""
-    if name == RESPONSIBLE:
-        return [objective.responsible] if objective.responsible_id else []
-    if name == DELEGATES:
-        return list(delegates_of(objective))
-    if name == SEGRETERIA:
-        return _in_roles(objective, SEGRETERIA_ROLES)
-    if name == UNIONS:
-        return _in_roles(objective, [Role.SINDACATO])
-    if name == SIGNERS:
-        responsible = [objective.responsible] if objective.responsible_id else []
-        return responsible + list(segretari_of(objective.plan.body_id).order_by("pk"))
-    if name == SUBJECT:
-        return [subject] if subject is not None else []
-    if name == REVISORI:
-        return _in_roles(objective, [Role.REVISORE])
-    raise ValueError(f"Unknown audience {name!r}")
+def addressees(event: str, objective: Objective, *, by, subject=None) -> tuple[list[int], set[int]]:
+    """Whom ``event`` tells about ``objective``: their ids, each once, audience by audience in the rule's
+    order and by id within one; and which of them are union representatives (they read no internal
+    comment). Never the actor, never an inactive account, and nobody who may not see the objective in its
+    body: a recipient must hold there a role that reads every objective, a funzionario's role (told of the
+    drafts delegated to them, also when the event has just taken the delegation or the draft away), or the
+    union representatives' role from the consultation onwards. So a dirigente removed from the body is no
+    longer told, nor is a person of another body made responsible by mistake.
 
+    One query, whatever the audiences: the roles in the objective's body of everyone they could name."""
+    names = rule_for(event).recipients
+    if not names:
+        return [], set()
+    body_id = objective.plan.body_id
+    named = {objective.responsible_id} if {RESPONSIBLE, SIGNERS} & set(names) else set()
+    if SUBJECT in names and subject is not None:
+        named.add(subject.pk)
+    roles = set().union(*(_ROLE_AUDIENCES.get(name, ()) for name in names))
+    if SIGNERS in names:
+        roles.add(Role.SEGRETARIO)
+    candidates = Q(user_id__in=[pk for pk in named if pk is not None])
+    if roles:
+        in_roles = Membership.objects.filter(body_id=body_id, role__in=roles)
+        candidates |= Q(user_id__in=in_roles.values("user_id"))
+    delegation = Value(False, output_field=BooleanField())
+    if DELEGATES in names:  # what only guardian knows: who holds the draft's delegation
+        holders = get_users_with_perms(
+            objective, only_with_perms_in=["change_objective"], with_superusers=False
+        ).values("pk")
+        candidates |= Q(user_id__in=holders)
+        delegation = Case(When(user_id__in=holders, then=True), default=False, output_field=BooleanField())
+    rows = (
+        Membership.objects.filter(candidates, body_id=body_id, user__is_active=True)
+        .annotate(delegated=delegation)
+        .values_list("user_id", "role", "delegated")
+    )
+    held: dict[int, set[str]] = {}
+    delegated: set[int] = set()
+    for user_id, role, is_delegated in rows:
+        held.setdefault(user_id, set()).add(role)
+        if is_delegated:
+            delegated.add(user_id)
 
-def recipients(event: str, objective: Objective, *, by, subject=None) -> list:
-    """Everyone ``event`` tells, each once, in a stable order; never the actor, never an inactive account."""
-    seen: dict[int, object] = {}
-    for name in rule_for(event).recipients:
-        for user in audience(name, objective, subject=subject):
-            if user.is_active and user.pk != getattr(by, "pk", None):
-                seen.setdefault(user.pk, user)
-    return list(seen.values())
+    def in_audience(name: str, user_id: int) -> bool:
+        if name == RESPONSIBLE:
+            return user_id == objective.responsible_id
+        if name == SIGNERS:
+            return user_id == objective.responsible_id or Role.SEGRETARIO in held[user_id]
+        if name == SUBJECT:
+            return subject is not None and user_id == subject.pk
+        if name == DELEGATES:
+            return user_id in delegated and Role.FUNZIONARIO in held[user_id]
+        return bool(held[user_id] & _ROLE_AUDIENCES[name])
+
+    actor = getattr(by, "pk", None)
+    # the responsible first (among the signers too, before the Segretario), then by id
+    order = sorted(held, key=lambda pk: (pk != objective.responsible_id, pk))
+    told: dict[int, None] = {}
+    for name in names:
+        for user_id in order:
+            if user_id != actor and in_audience(name, user_id) and _may_see(held[user_id], objective):
+                told.setdefault(user_id)
+    unions = {pk for pk in told if Role.SINDACATO in held[pk]} if UNIONS in names else set()
+    return list(told), unions
 
 
 def within_body(people: list, objective: Objective) -> list:
-    """Those of ``people`` who may see ``objective`` in its body, in the same order: the roles that read
-    every objective of the body; the union representatives from the consultation onwards; a funzionario
-    of the body (told of the drafts delegated to them, also when the event has just taken the delegation
-    or the draft away). Nobody of another body, nobody whose role in this one was revoked."""
+    """Those of ``people`` who may see ``objective`` in its body (as ``addressees`` decides), in the same
+    order."""
     roles: dict[int, set[str]] = {}
     for user_id, role in Membership.objects.filter(
         body_id=objective.plan.body_id, user__in=[u.pk for u in people]
     ).values_list("user_id", "role"):
         roles.setdefault(user_id, set()).add(role)
-
-    def may_see(user) -> bool:
-        held = roles.get(user.pk, set())
-        return bool(
-            held & READ_ALL_ROLES
-            or Role.FUNZIONARIO in held
-            or (Role.SINDACATO in held and objective.state in UNION_VISIBLE_STATES)
-        )
-
-    return [user for user in people if may_see(user)]
-
-
-def union_recipients(event: str, objective: Objective) -> set[int]:
-    """The ids of the union representatives ``event`` tells: they are not shown internal comments."""
-    if UNIONS not in rule_for(event).recipients:
-        return set()
-    return {u.pk for u in audience(UNIONS, objective)}
+    return [user for user in people if _may_see(roles.get(user.pk, set()), objective)]
 
 
 def _name(user) -> str:

@@ -31,25 +31,24 @@ def notify_transition(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify_transition must be called inside the transaction of the change")
     event = transition
-    # Checked here, where they are written: whatever the rules name, nobody outside the objective's body.
-    people = rules.within_body(rules.recipients(event, objective, by=by, subject=subject), objective)
+    # Checked where they are written: whatever the rules name, nobody outside the objective's body.
+    people, unions = rules.addressees(event, objective, by=by, subject=subject)
     created: list[Notification] = []
     if people:
         text = rules.message(event, objective, by=by, comment=comment, context=context)
         # The union representatives read no internal comment: their text is the one without it.
-        unions = rules.union_recipients(event, objective) if comment else set()
-        bare = rules.message(event, objective, by=by, context=context) if unions else text
+        bare = rules.message(event, objective, by=by, context=context) if unions and comment else text
         now = timezone.now()
         created = Notification.objects.bulk_create(
             Notification(
-                recipient=user,
+                recipient_id=user_id,
                 actor=by,
                 objective=objective,
                 transition=event,
-                message=bare if user.pk in unions else text,
+                message=bare if user_id in unions else text,
                 created=now,
             )
-            for user in people
+            for user_id in people
         )
     messages = [
         delivery.notification_message(
