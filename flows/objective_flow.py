@@ -44,7 +44,7 @@ def _segreteria_or_responsible(flow, user):
 
 
 def _pending_signer(flow, user):
-    return bool(signer_capacities(flow.objective, user) & missing_signatures(flow.objective))
+    return bool(signer_capacities(flow.objective, user) & flow.missing_signatures())
 
 
 # -- conditions: flow -> FsmState.CONDITION --------------------------------------------------------
@@ -139,7 +139,7 @@ def information_period_end(objective) -> dt.datetime:
 
 def _after_signature(flow, *args, **kwargs):
     """The signature stays open until the last required signer, this one included, has signed."""
-    still_missing = missing_signatures(flow.objective) - signer_capacities(flow.objective, flow.by)
+    still_missing = flow.missing_signatures() - signer_capacities(flow.objective, flow.by)
     return State.SIGNATURE if still_missing else State.DELIBERATION
 
 
@@ -152,6 +152,14 @@ class ObjectiveFlow:
         self.data = data or {}
         self.problems: list[str] = []
         self.step_data: dict = {}  # what the conditions found that the step record keeps
+        self._missing: set[str] | None = None
+
+    def missing_signatures(self) -> set[str]:
+        """The capacities whose signature the objective still misses, read once for the flow: the
+        permission and the target of a signature both ask, on a row the step holds locked."""
+        if self._missing is None:
+            self._missing = missing_signatures(self.objective)
+        return self._missing
 
     @state.setter()
     def _set_state(self, value):

@@ -54,8 +54,11 @@ def information_create(
         protocol_year=year,
         protocol_sequence=sequence,
     )
-    information.objectives.set(objectives)
-    information.recipients.set(reps)
+    # a new letter has no links yet: written directly, without the check for existing ones ``set`` makes
+    links = UnionInformation.objectives.through
+    links.objects.bulk_create(links(unioninformation=information, objective=o) for o in objectives)
+    readers = UnionInformation.recipients.through
+    readers.objects.bulk_create(readers(unioninformation=information, user=u) for u in reps)
     return information
 
 

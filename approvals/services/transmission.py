@@ -55,7 +55,8 @@ def transmission_create(
         created_by=by,
         created_at=at,
     )
-    transmission.objectives.set(objectives)
+    links = Transmission.objectives.through  # a new record: no link to check for first
+    links.objects.bulk_create(links(transmission=transmission, objective=o) for o in objectives)
     return transmission
 
 
