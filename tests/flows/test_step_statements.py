@@ -10,19 +10,23 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.factories import ObjectiveFactory
 from tests.support import VALID_INPUT, files_for, fresh
 from tests.support.walk import PATH
-from workflow.models import Objective
+from workflow.models import Objective, State
 
 CEILINGS = {
-    "submit": 16,
-    "approve": 26,
-    "close_consultation": 38,
-    "sign": 17,
-    "adopt": 16,
-    "transmit": 27,
-    "publish": 28,  # with the published file: the document's objectives, their signatures, the seal, the file
+    "submit": 12,
+    "approve": 16,
+    "close_consultation": 32,  # with the document to sign: the content read for its render, its records
+    "sign": 12,
+    "adopt": 13,
+    "transmit": 21,  # with the package: the plan's content as the schema writes it
+    "publish": 26,  # with the published file: the document's objectives, their signatures, the seal, the file
 }
+# What one more objective adds to a batch: its row saved and its history, its step record, whom to tell and
+# their notifications (the rows are locked together, the audit entries appended together).
+PER_OBJECTIVE_IN_BATCH = 5
 CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 
@@ -51,3 +55,22 @@ def test_each_step_kind_stays_within_its_statement_ceiling(draft, people):
     assert Objective.objects.get(pk=draft.pk).state == "published"
     over = {name: (n, CEILINGS[name]) for name, n in counts.items() if n > CEILINGS[name]}
     assert not over, f"statements over the ceiling (counted, ceiling): {over}"
+
+
+def _batch_statements(plan, people, n: int) -> int:
+    from flows.services.transitions import objectives_batch_transition
+
+    ids = [
+        ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], state=State.SUBMITTED).pk
+        for _ in range(n)
+    ]
+    by = get_user_model().objects.get(pk=people["segreteria"].pk)
+    with CaptureQueriesContext(connection) as captured:
+        moved = objectives_batch_transition(objective_ids=ids, name="approve", by=by, data={"comment": "Ok"})
+    assert {o.state for o in moved} == {State.UNION_CONSULTATION}
+    return _statements(captured)
+
+
+def test_a_batch_costs_a_fixed_number_of_statements_per_objective_beyond_its_own(plan, people):
+    few, many = _batch_statements(plan, people, 2), _batch_statements(plan, people, 8)
+    assert (many - few) / 6 <= PER_OBJECTIVE_IN_BATCH, (few, many)
