@@ -5,7 +5,8 @@
 #    the rest from the environment; `check --deploy` with no warning; migrate; collectstatic; demo data;
 # 2. two daphne processes (the channel layer on Redis joins them) behind nginx, which terminates TLS and
 #    sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) - deploy/nginx.conf.template;
-# 3. the browser walk of tests/production over https (pytest, JUnit report in $1);
+# 3. the browser walk of tests/production over https (pytest, JUnit report in $1), with two workers of the
+#    task queue (manage.py db_worker) sending the e-mails of its steps: every task succeeds, the mail leaves;
 # 4. backup and restore as README "In produzione" says: audit anchor, pg_dump, restore into a new
 #    database, verify_audit --anchor there.
 # Usage: bash ci/production.sh JUNIT_XML
@@ -61,6 +62,10 @@ for port in 8801 8802; do
   pids+=($!)
   upstreams+="server 127.0.0.1:$port; "
 done
+for w in 1 2; do   # the task queue's workers, as README "In produzione" runs them
+  python manage.py db_worker --no-reload --verbosity 0 >"$run/worker-$w.log" 2>&1 &
+  pids+=($!)
+done
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
   -keyout "$run/key.pem" -out "$run/cert.pem" 2>/dev/null
 mkdir -p "$run/body" "$run/proxy"
@@ -90,6 +95,28 @@ if [ "$rc" -ne 0 ]; then
   exit "$rc"
 fi
 if grep -h "Internal Server Error" "$run"/daphne-*.log; then echo "errori 500 nei log dei server" >&2; exit 1; fi
+
+echo "-- coda dei lavori: le e-mail del percorso, inviate dai worker"
+python - "$run/mail" <<'PY'
+import pathlib, sys, time
+
+import django
+
+django.setup()
+from django_tasks_db.models import DBTaskResult  # noqa: E402
+
+for _ in range(150):  # the workers take a task within a second
+    if not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists():
+        break
+    time.sleep(0.2)
+states = dict.fromkeys(("READY", "RUNNING", "FAILED", "SUCCESSFUL"), 0)
+for status in DBTaskResult.objects.values_list("status", flat=True):
+    states[status] += 1
+mails = list(pathlib.Path(sys.argv[1]).glob("*.log"))
+print(f"lavori: {states}; file di posta: {len(mails)}")
+if states["SUCCESSFUL"] == 0 or states["SUCCESSFUL"] != sum(states.values()) or not mails:
+    sys.exit("la coda non ha inviato le e-mail del percorso")
+PY
 
 echo "-- copia di sicurezza e ripristino"
 anchor=$(python manage.py audit_anchor)

@@ -2,8 +2,9 @@
 
 Everything here runs after commit (DESIGN.md, "How a change flows", step 6), so a rolled-back change
 tells nobody. One transaction gathers all its deliveries in one outbox (a batch of thirty objectives sends
-each person one e-mail, not thirty). Pushes carry ids and event types only; the page fetches the text and
-the objective over the normal permission-checked views.
+each person one e-mail, not thirty). The push goes at once; the e-mails are one task in the queue
+(notifications.tasks), so neither the page nor the step waits for the mail server. Pushes carry ids and
+event types only; the page fetches the text and the objective over the normal permission-checked views.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from .emails import send_immediate
+from . import tasks
 
 logger = logging.getLogger(__name__)
 
@@ -104,9 +105,9 @@ class Outbox:
             logger.exception("Notifications: push to the channel layer failed")
         if self.notification_ids and self.send_emails:
             try:
-                send_immediate(self.notification_ids)
-            except Exception:
-                logger.exception("Notifications: immediate e-mail failed")
+                tasks.email_notifications.enqueue(self.notification_ids)
+            except Exception:  # the change is committed and its notifications are in the inboxes
+                logger.exception("Notifications: the e-mails could not be queued")
 
 
 def enqueue(*, messages: list[tuple[str, dict]], notification_ids: list[int]) -> None:

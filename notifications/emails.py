@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -96,16 +97,21 @@ def _by_recipient(notifications) -> dict:
 
 
 def send_immediate(notification_ids: list[int]) -> list[int]:
-    """E-mail the given notifications now to the people who want them immediately."""
-    pending = list(
-        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True, read_at__isnull=True)
-        .exclude(recipient__email="")
-        .select_related("recipient")
-        .order_by("id")
-    )
-    modes = modes_of({n.recipient_id for n in pending})
-    wanted = [n for n in pending if modes[n.recipient_id] == EmailMode.IMMEDIATE]
-    return _send(_by_recipient(wanted), digest=False)
+    """E-mail the given notifications now to the people who want them immediately. The rows are claimed
+    for the time of the sending (locked, skipped by a second run of the same task on PostgreSQL; on SQLite
+    the write transaction serialises the runs) and marked e-mailed in the same transaction, so two runs
+    never send one notification twice."""
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=notification_ids, emailed_at__isnull=True, read_at__isnull=True)
+            .exclude(recipient__email="")
+            .select_related("recipient")
+            .order_by("id")
+        )
+        modes = modes_of({n.recipient_id for n in pending})
+        wanted = [n for n in pending if modes[n.recipient_id] == EmailMode.IMMEDIATE]
+        return _send(_by_recipient(wanted), digest=False)
 
 
 def send_digest() -> tuple[int, int]:

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "bootstrap_italia_template",
     "workflow",
     "approvals",
@@ -142,6 +144,11 @@ else:
 # E-mail: printed on the console unless an environment says otherwise (prod.py: SMTP). SITE_URL makes the
 # links in the e-mails absolute.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# The task queue (Django's tasks API, django-tasks for 5.2): work that must not hold a request, such as the
+# e-mails of a step, is a row in the database, written with the change; ``manage.py db_worker`` runs it
+# (scripts/run.sh starts one beside the demo server; README, "Produzione", says how many in production).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PIAO <noreply@localhost>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

@@ -566,8 +566,9 @@ BODY_LOOKUPS = (
     "information__body", "transmission__body", "relazione__plan__body", "adoption__relazione__plan__body",
     "document__body", "recipient__memberships__body", "user__memberships__body", "memberships__body",
 )
-# Models that belong to no body: the framework's tables and the installation's own.
-NO_BODY_APPS = ("auth", "contenttypes", "sessions", "admin", "axes", "guardian", "django_celery_results")
+# Models that belong to no body: the framework's tables and the installation's own (the task queue's rows
+# name the work to do by ids, e.g. of notifications; the rows they name are traced to their body).
+NO_BODY_APPS = ("auth", "contenttypes", "sessions", "admin", "axes", "guardian", "django_tasks_db")
 # Models whose rows a body reaches only through its other rows (their ids are collected from those), or
 # that belong to the whole installation.
 NO_BODY_MODELS = {
