@@ -21,9 +21,9 @@ What it prints:
 - SQL statements per step, overall and per step kind (one untimed pass; BEGIN/SAVEPOINT included, as the
   anchors count them; "data" leaves them out);
 - per round: steps/s, CPU ms per step, and wall ms per step kind;
-- unless --no-pdf: the same path with the real WeasyPrint render of the document to sign (the other
-  figures replace the render with a stub that returns a small ready-made PDF: the render is measured
-  apart, its cost is WeasyPrint's, see bench_pdf.py);
+- unless --no-pdf: the same path with the real WeasyPrint renders, the document to sign and the
+  publication's attestation page (the other figures replace both with a stub that returns a small
+  ready-made PDF: the renders are measured apart, their cost is WeasyPrint's, see bench_pdf.py);
 - unless --no-batch: the real plan (51 objectives of the Provincia di Cremona) moved by
   ``objectives_batch_transition`` for approve, adopt, transmit and publish (and the close_consultation
   and Segretario's sign batches on the way), ms, CPU ms and statements of each call.
@@ -122,6 +122,7 @@ make_database()
 
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
+import approvals.attestation  # noqa: E402
 import approvals.pdf  # noqa: E402
 from flows.services.interchange import plan_import  # noqa: E402
 from flows.services.memberships import membership_grant  # noqa: E402
@@ -176,6 +177,17 @@ def patch_render() -> list[str]:
 
 
 PATCHED = patch_render()
+
+# The publication renders the "Attestazione delle approvazioni" page with WeasyPrint too: the same switch.
+REAL_ATTESTATION = approvals.attestation.attestation_pdf
+
+
+def attestation_pdf(**kwargs) -> bytes:
+    return REAL_ATTESTATION(**kwargs) if PDF["real"] else ACT_PDF
+
+
+approvals.attestation.attestation_pdf = attestation_pdf
+PATCHED.append("approvals.attestation")
 
 
 # --------------------------------------------------------------------------- input of each step
