@@ -49,6 +49,20 @@ def objective_document(objective):
     return item.document if item else None
 
 
+def _documents_of(objectives) -> dict:
+    """``objective_document`` of each of ``objectives``, by objective id, in one query."""
+    if not objectives:
+        return {}
+    current = Q()
+    for o in objectives:
+        current |= Q(objective_id=o.pk, revision=o.revision)
+    found = {}
+    items = SignedDocumentObjective.objects.filter(current).select_related("document__current")
+    for item in items.order_by("-document__created_at", "-document_id"):
+        found.setdefault(item.objective_id, item.document)  # the latest first
+    return found
+
+
 def package_for(objectives: list[Objective]) -> Package:
     """The package of ``objectives`` (one body, one plan). Raises PackageError."""
     if not objectives:
@@ -56,7 +70,13 @@ def package_for(objectives: list[Objective]) -> Package:
     if len({o.plan_id for o in objectives}) != 1:
         raise PackageError(PACKAGE_MIXED)
     plan = objectives[0].plan
-    objectives = sorted(objectives, key=lambda o: o.code)
+    # their content read together, whatever their number (a batch packs a whole plan)
+    objectives = list(
+        Objective.objects.filter(pk__in=[o.pk for o in objectives])
+        .select_related("plan__body", "strategic_objective", "responsible")
+        .prefetch_related("phases", "indicators", "dup_links")
+        .order_by("code")
+    )
     document = plan_as_document(plan, objectives)
     for exported in document["objectives"]:
         exported["state"] = EXPORTED_STATE.value
@@ -65,8 +85,9 @@ def package_for(objectives: list[Objective]) -> Package:
         raise PackageError(PACKAGE_INVALID.format(problems="; ".join(problems[:5])), problems)
     codes = {o.code for o in objectives}
     pdfs: dict[int, tuple[bytes, set[str]]] = {}
+    frozen = _documents_of(objectives)
     for objective in objectives:
-        signed = objective_document(objective)
+        signed = frozen.get(objective.pk)
         if signed is not None:
             pdfs.setdefault(signed.pk, (bytes(signed.current.content), set()))[1].add(objective.code)
     return build_package(
