@@ -2,10 +2,18 @@
 
 from .steps import (
     act_create,
+    publication_prerender,
     publication_record,
     signature_record,
     signatures_void,
     step_record,
 )
 
-__all__ = ["act_create", "publication_record", "signature_record", "signatures_void", "step_record"]
+__all__ = [
+    "act_create",
+    "publication_prerender",
+    "publication_record",
+    "signature_record",
+    "signatures_void",
+    "step_record",
+]

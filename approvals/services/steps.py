@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -93,7 +95,12 @@ def _strategic_snapshot(objective) -> dict:
     return {"code": s.code, "title": s.title, "purposes": list(s.purposes)} if s else {}
 
 
-def publication_record(*, objective, step, published_on, url, documents=None) -> PublishedRevision:
+def publication_record(
+    *, objective, step, published_on, url, documents=None, prepared=None
+) -> PublishedRevision:
+    """What is published of ``objective``'s revision. ``documents`` shares the file made for a document
+    among the objectives of one call; ``prepared`` holds attestation pages rendered before the
+    transaction (``publication_prerender``), used when they print what would be printed now."""
     # The act and the receipt of the steps that led here, not the act with the latest date: an act adopting
     # revision 2 may bear an earlier date than the one that adopted revision 1.
     adopt = _last_step(objective, "adopt")
@@ -105,15 +112,12 @@ def publication_record(*, objective, step, published_on, url, documents=None) ->
         # sent through an intermediary: the receipt is the one its answer carried
         receipt = {"receipt_reference": last.receipt_reference, "receipt_date": last.receipt_date}
     # The PDF signed for this very revision (the last document frozen for it, with its signatures).
-    item = (
-        SignedDocumentObjective.objects.filter(objective=objective, revision=objective.revision)
-        .select_related("document", "document__original")
-        .order_by("-document__created_at", "-document_id")
-        .first()
-    )
+    item = _current_item(objective)
     published = None
     if item is not None:
-        published = _published_document(item.document, objective, by=step.by, documents=documents)
+        published = _published_document(
+            item.document, objective, by=step.by, documents=documents, prepared=prepared
+        )
         signatures = published.signatures.get((objective.pk, objective.revision), [])
     else:
         signatures = list(
@@ -150,12 +154,19 @@ class _Published:
 SEAL_REASON = "Sigillo elettronico dell'ente sul documento pubblicato"
 
 
-def _published_document(document, objective, *, by, documents: dict | None) -> _Published:
-    """The file published for ``document``: as signed when it carries digital signatures; otherwise the
-    frozen PDF with the "Attestazione delle approvazioni" as its last page, sealed with the body's seal
-    when one is configured. Made once per document in a publication of many objectives (``documents``)."""
-    if documents is not None and document.pk in documents:
-        return documents[document.pk]
+def _current_item(objective):
+    """The link to the PDF frozen for the objective's current revision: the last one, with its signatures."""
+    return (
+        SignedDocumentObjective.objects.filter(objective=objective, revision=objective.revision)
+        .select_related("document", "document__original")
+        .order_by("-document__created_at", "-document_id")
+        .first()
+    )
+
+
+def _document_signatures(document) -> tuple[list, dict, bool]:
+    """The document's objectives, their valid signatures by (objective id, revision), and whether any of
+    those is digital (then the file is published as signed)."""
     entries = list(document.items.select_related("objective").order_by("objective__code"))
     signed: dict[tuple[int, int], list] = {}
     rows = Signature.objects.filter(
@@ -165,21 +176,13 @@ def _published_document(document, objective, *, by, documents: dict | None) -> _
         signed.setdefault((signature.objective_id, signature.revision), []).append(signature)
     revisions = {(e.objective_id, e.revision) for e in entries}
     digital = any(s.method == SignatureMethod.PADES for key in revisions for s in signed.get(key, []))
-    if digital:
-        made = _Published(file=document.current, attested=False, sealed_by="", signatures=signed)
-    else:
-        made = _attested(document, objective, entries, signed, by=by)
-    if documents is not None:
-        documents[document.pk] = made
-    return made
+    return entries, signed, digital
 
 
-def _attested(document, objective, entries, signed, *, by) -> _Published:
-    plan = objective.plan
-    body = plan.body
-    now = timezone.now()
+def _attestation_of(document, plan, entries, signed, now) -> tuple[list[dict], BodySeal | None, str]:
+    """What the attestation page prints (its items), the body's seal in force, and the key of the page."""
     # an expired seal would make a signature no verifier accepts: the attestation goes out alone
-    body_seal = BodySeal.objects.filter(body=body, not_after__gt=now).first()
+    body_seal = BodySeal.objects.filter(body=plan.body, not_after__gt=now).first()
     items = [
         {
             "code": e.objective.code,
@@ -190,9 +193,66 @@ def _attested(document, objective, entries, signed, *, by) -> _Published:
         for e in entries
     ]
     sealed_by = body_seal.subject if body_seal else ""
-    page = attestation.attestation_pdf(
-        body=body, plan=plan, document=document, items=items, sealed_by=sealed_by, generated_at=now
-    )
+    printed = {"document": document.pk, "plan": plan.pk, "items": items, "sealed_by": sealed_by}
+    key = hashlib.sha256(json.dumps(printed, sort_keys=True, default=str).encode()).hexdigest()
+    return items, body_seal, key
+
+
+def publication_prerender(objectives) -> dict[str, bytes]:
+    """The attestation pages a publication of ``objectives`` will append, rendered before its transaction
+    (no lock is held while WeasyPrint works), keyed by what they print."""
+    pages: dict[str, bytes] = {}
+    seen = set()
+    now = timezone.now()
+    for objective in objectives:
+        item = _current_item(objective)
+        if item is None or item.document_id in seen:
+            continue
+        seen.add(item.document_id)
+        document = item.document
+        entries, signed, digital = _document_signatures(document)
+        if digital:
+            continue
+        plan = objective.plan
+        items, body_seal, key = _attestation_of(document, plan, entries, signed, now)
+        pages[key] = attestation.attestation_pdf(
+            body=plan.body,
+            plan=plan,
+            document=document,
+            items=items,
+            sealed_by=body_seal.subject if body_seal else "",
+            generated_at=now,
+        )
+    return pages
+
+
+def _published_document(document, objective, *, by, documents: dict | None, prepared=None) -> _Published:
+    """The file published for ``document``: as signed when it carries digital signatures; otherwise the
+    frozen PDF with the "Attestazione delle approvazioni" as its last page, sealed with the body's seal
+    when one is configured. Made once per document in a publication of many objectives (``documents``)."""
+    if documents is not None and document.pk in documents:
+        return documents[document.pk]
+    entries, signed, digital = _document_signatures(document)
+    if digital:
+        made = _Published(file=document.current, attested=False, sealed_by="", signatures=signed)
+    else:
+        made = _attested(document, objective, entries, signed, by=by, prepared=prepared)
+    if documents is not None:
+        documents[document.pk] = made
+    return made
+
+
+def _attested(document, objective, entries, signed, *, by, prepared=None) -> _Published:
+    plan = objective.plan
+    body = plan.body
+    now = timezone.now()
+    items, body_seal, key = _attestation_of(document, plan, entries, signed, now)
+    sealed_by = body_seal.subject if body_seal else ""
+    page = (prepared or {}).get(key)
+    if page is None:  # not rendered before the transaction, or what it prints changed since
+        page = attestation.attestation_pdf(
+            body=body, plan=plan, document=document, items=items, sealed_by=sealed_by, generated_at=now
+        )
     content = attestation.append_pages(bytes(document.original.content), page)
     if body_seal is not None:
         content = seal.seal_pdf(

@@ -359,6 +359,21 @@ class Publish(Step):
     Input = PublishInput
     in_batch = True
 
+    def prepare(self, call: Call) -> None:
+        # the attestation pages of the documents published without digital signatures (WeasyPrint, a
+        # quarter of a second each), rendered before the transaction on the records as they are now;
+        # inside it a page is used only if it prints what would be printed then. Only for a call that
+        # can go through: a refused one does not wait for a render first.
+        candidates = [
+            o
+            for o in objectives_visible_to(call.by)
+            .filter(pk__in=call.ids, state=State.PUBLICATION)
+            .select_related("plan__body")
+            if ObjectiveFlow(o, by=call.by).publish.has_perm(call.by)
+        ]
+        if len(candidates) == len(set(call.ids)):
+            call.prepared["attestations"] = approvals.publication_prerender(candidates)
+
     def record_data(self, call: Call, obj, flow) -> dict:
         return {"published_on": call.input.published_on.isoformat(), "url": call.input.url}
 
@@ -369,6 +384,7 @@ class Publish(Step):
             published_on=call.input.published_on,
             url=call.input.url,
             documents=call.shared.setdefault("published_documents", {}),  # one file per document
+            prepared=call.prepared.get("attestations"),
         )
         if obj.revision > 1:  # a revision published: its new phases and indicators join the open reports
             report_rows.rows_complete(obj, by=call.by)

@@ -68,3 +68,61 @@ def test_a_pdf_of_other_content_is_not_used(draft, people):
     assert document.content_hash == content_hash([fresh(objective)])
     assert document.content_hash not in prepared
     assert bytes(document.original.content) != prepared[next(iter(prepared))].content
+
+
+# -- the publication's attestation page ----------------------------------------------------------------
+@pytest.fixture
+def attestations(monkeypatch):
+    """Each render of an attestation page: was a transaction open when it ran?"""
+    from approvals import attestation
+
+    calls = []
+    real = attestation.attestation_pdf
+
+    def spy(**kwargs):
+        calls.append(connection.in_atomic_block)
+        return real(**kwargs)
+
+    monkeypatch.setattr(attestation, "attestation_pdf", spy)
+    return calls
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_attestation_page_is_rendered_before_the_publication_transaction(
+    role_groups, draft, people, attestations
+):
+    objective = walk_to(draft, State.PUBLICATION, people)
+    act(objective, "publish", people["segreteria"])
+    published = fresh(objective).published_revisions.get()
+    assert published.attestation and attestations == [False]  # once, outside any transaction
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_publication_renders_no_attestation(role_groups, draft, people, attestations):
+    objective = walk_to(draft, State.PUBLICATION, people)
+    with pytest.raises(errors.Forbidden):
+        act(objective, "publish", people["dirigente_satta"])
+    assert attestations == []
+
+
+@pytest.mark.django_db
+def test_an_attestation_page_is_used_only_while_it_prints_the_same_signatures(draft, people, attestations):
+    from approvals.services.steps import _attested, _current_item, _document_signatures, publication_prerender
+
+    objective = fresh(walk_to(draft, State.PUBLICATION, people))
+    prepared = publication_prerender([objective])
+    assert len(prepared) == 1 and len(attestations) == 1
+    document = _current_item(objective).document
+
+    def publish_file():
+        entries, signed, _digital = _document_signatures(document)
+        return _attested(document, objective, entries, signed, by=people["segreteria"], prepared=prepared)
+
+    publish_file()
+    assert len(attestations) == 1  # the page rendered before was used
+    # A signer's name changes after the render: the page printed before would name the old one.
+    segretario = people["segretario"]
+    segretario.last_name = "Cambiato"
+    segretario.save()
+    publish_file()
+    assert len(attestations) == 2  # rendered again, with the name as it is now
