@@ -16,9 +16,11 @@ def lock_objectives(*, objective_ids, by) -> dict[int, Objective]:
     the body, read once per user object; guardian is asked only for a funzionario's delegation). The ones
     left out are "not found" to the caller, exactly like those that do not exist; the transaction that
     locked them is rolled back by that refusal."""
+    # Read with it, not locked (``of``): its plan and body, which every step reads, its strategic objective
+    # and responsible, which a publication's snapshot keeps.
     rows = (
-        Objective.objects.select_for_update(of=("self",))  # not the plan and body every step reads
-        .select_related("plan__body")
+        Objective.objects.select_for_update(of=("self",))
+        .select_related("plan__body", "strategic_objective", "responsible")
         .filter(pk__in=list(objective_ids))
         .order_by("pk")
     )

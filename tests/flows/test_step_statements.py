@@ -21,8 +21,10 @@ CEILINGS = {
     "close_consultation": 32,  # with the document to sign: the content read for its render, its records
     "sign": 12,
     "adopt": 13,
-    "transmit": 21,  # with the package: the plan's content as the schema writes it
-    "publish": 26,  # with the published file: the document's objectives, their signatures, the seal, the file
+    "transmit": 20,  # with the package: the plan's content as the schema writes it
+    # with the published file: the document's objectives, their signatures, the seal, the file; and the
+    # same read once more before the transaction, where its attestation page is rendered
+    "publish": 29,
 }
 # What one more objective adds to a batch: its row saved and its history, its step record, whom to tell and
 # their notifications (the rows are locked together, the audit entries appended together).
