@@ -202,12 +202,13 @@ def _may_see(roles: set, objective: Objective) -> bool:
 
 def addressees(event: str, objective: Objective, *, by, subject=None) -> tuple[list[int], set[int]]:
     """Whom ``event`` tells about ``objective``: their ids, each once, audience by audience in the rule's
-    order and by id within one; and which of them are union representatives (they read no internal
-    comment). Never the actor, never an inactive account, and nobody who may not see the objective in its
-    body: a recipient must hold there a role that reads every objective, a funzionario's role (told of the
-    drafts delegated to them, also when the event has just taken the delegation or the draft away), or the
-    union representatives' role from the consultation onwards. So a dirigente removed from the body is no
-    longer told, nor is a person of another body made responsible by mistake.
+    order and within one the responsible first, then by id; and which of them are union representatives
+    (they read no internal comment). Never the actor, never an inactive account, and nobody who may not
+    see the objective in its body: a recipient must hold there a role that reads every objective, a
+    funzionario's role (told of the drafts delegated to them, also when the event has just taken the
+    delegation or the draft away), or the union representatives' role from the consultation onwards. So a
+    dirigente removed from the body is no longer told, nor is a person of another body made responsible
+    by mistake.
 
     One query, whatever the audiences: the roles in the objective's body of everyone they could name."""
     names = rule_for(event).recipients
