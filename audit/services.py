@@ -72,7 +72,9 @@ def deferred():
     """Queue the entries recorded inside the block and append them all when it ends without an error, in
     three statements whatever their number (the head read and locked, the entries, the head). Used by a
     step, so that its entries hold the chain's head only for the end of its transaction. Nested blocks
-    append with the outermost one; an error discards the queue (its transaction is rolled back)."""
+    append with the outermost one; an error leaving the block discards the queue (its transaction is
+    rolled back). An error caught inside the block does not: record there only what stands or falls with
+    the whole block (a savepoint rolled back while the block goes on would not take its entries along)."""
     if _deferred.get() is not None:
         yield
         return
