@@ -4,6 +4,7 @@ stays locked while WeasyPrint works; it is used only if the objectives still hol
 import pytest
 from django.db import connection
 
+from approvals import attestation
 from approvals.models import SignedDocument
 from approvals.pdf import content_hash
 from flows import errors
@@ -18,18 +19,23 @@ def role_groups(transactional_db):
     ensure_role_groups()  # a transactional test empties the tables the migrations filled
 
 
-@pytest.fixture
-def renders(monkeypatch):
-    """Each render: was a transaction open when it ran?"""
+def _spy(monkeypatch, module, name) -> list[bool]:
+    """Each call of ``module.name``: was a transaction open when it ran?"""
     calls = []
-    real = signatures.render_objectives_pdf
+    real = getattr(module, name)
 
     def spy(**kwargs):
         calls.append(connection.in_atomic_block)
         return real(**kwargs)
 
-    monkeypatch.setattr(signatures, "render_objectives_pdf", spy)
+    monkeypatch.setattr(module, name, spy)
     return calls
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Each render of the PDF to sign."""
+    return _spy(monkeypatch, signatures, "render_objectives_pdf")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -73,18 +79,8 @@ def test_a_pdf_of_other_content_is_not_used(draft, people):
 # -- the publication's attestation page ----------------------------------------------------------------
 @pytest.fixture
 def attestations(monkeypatch):
-    """Each render of an attestation page: was a transaction open when it ran?"""
-    from approvals import attestation
-
-    calls = []
-    real = attestation.attestation_pdf
-
-    def spy(**kwargs):
-        calls.append(connection.in_atomic_block)
-        return real(**kwargs)
-
-    monkeypatch.setattr(attestation, "attestation_pdf", spy)
-    return calls
+    """Each render of an attestation page."""
+    return _spy(monkeypatch, attestation, "attestation_pdf")
 
 
 @pytest.mark.django_db(transaction=True)
