@@ -218,9 +218,7 @@ def addressees(event: str, objective: Objective, *, by, subject=None) -> tuple[l
     named = {objective.responsible_id} if {RESPONSIBLE, SIGNERS} & set(names) else set()
     if SUBJECT in names and subject is not None:
         named.add(subject.pk)
-    roles = set().union(*(_ROLE_AUDIENCES.get(name, ()) for name in names))
-    if SIGNERS in names:
-        roles.add(Role.SEGRETARIO)
+    roles = _audience_roles(names)
     candidates = Q(user_id__in=[pk for pk in named if pk is not None])
     if roles:
         in_roles = Membership.objects.filter(body_id=body_id, role__in=roles)
@@ -243,6 +241,50 @@ def addressees(event: str, objective: Objective, *, by, subject=None) -> tuple[l
         held.setdefault(user_id, set()).add(role)
         if is_delegated:
             delegated.add(user_id)
+    return _told(names, objective, held, delegated=delegated, by=by, subject=subject)
+
+
+def addressees_of_many(
+    event: str, objectives: list[Objective], *, by
+) -> dict[int, tuple[list[int], set[int]]]:
+    """``addressees`` of one event for each of many objectives (a call that moved them together), in one
+    query whatever their number and bodies: {objective id: (ids, union representatives)}. An event whose
+    rule names the holders of a draft's delegation (only guardian knows them, objective by objective) is
+    read objective by objective."""
+    names = rule_for(event).recipients
+    if not names:
+        return {o.pk: ([], set()) for o in objectives}
+    if DELEGATES in names:
+        return {o.pk: addressees(event, o, by=by) for o in objectives}
+    bodies = {o.plan.body_id for o in objectives}
+    named = (
+        {o.responsible_id for o in objectives if o.responsible_id is not None}
+        if {RESPONSIBLE, SIGNERS} & set(names)
+        else set()
+    )
+    roles = _audience_roles(names)
+    candidates = Q(user_id__in=sorted(named))
+    if roles:
+        in_roles = Membership.objects.filter(body_id__in=sorted(bodies), role__in=roles)
+        candidates |= Q(user_id__in=in_roles.values("user_id"))
+    held_in: dict[int, dict[int, set[str]]] = {body_id: {} for body_id in bodies}
+    for body_id, user_id, role in Membership.objects.filter(
+        candidates, body_id__in=sorted(bodies), user__is_active=True
+    ).values_list("body_id", "user_id", "role"):
+        held_in[body_id].setdefault(user_id, set()).add(role)
+    return {o.pk: _told(names, o, held_in[o.plan.body_id], delegated=set(), by=by) for o in objectives}
+
+
+def _audience_roles(names) -> set[str]:
+    """The roles held in the body that put their holder in one of the audiences ``names``."""
+    roles = set().union(*(_ROLE_AUDIENCES.get(name, ()) for name in names))
+    if SIGNERS in names:
+        roles.add(Role.SEGRETARIO)
+    return roles
+
+
+def _told(names, objective, held: dict[int, set[str]], *, delegated: set[int], by, subject=None):
+    """``addressees`` decided from the roles ``held`` in the objective's body by the candidates."""
 
     def in_audience(name: str, user_id: int) -> bool:
         if name == RESPONSIBLE:

@@ -28,18 +28,47 @@ def notify_transition(
     ``subject`` is the person the event is about (the delegate of a delegation); ``context`` fills the
     rule's other placeholders (the period of a progress report). Must run inside the
     caller's transaction: the notifications land or vanish with the change."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("notify_transition must be called inside the transaction of the change")
-    event = transition
+    _require_transaction("notify_transition")
     # Checked where they are written: whatever the rules name, nobody outside the objective's body.
-    people, unions = rules.addressees(event, objective, by=by, subject=subject)
-    created: list[Notification] = []
-    if people:
+    told = rules.addressees(transition, objective, by=by, subject=subject)
+    return _write([(objective, transition, comment, told)], by=by, context=context)
+
+
+def notify_transitions(*, items: list[tuple[Objective, str, str]], by) -> list[Notification]:
+    """``notify_transition`` for many objectives moved by one call: ``items`` are (objective, event,
+    comment). Who is told is read once per event for all of them (rules.addressees_of_many), and all
+    the notifications are written in one statement."""
+    _require_transaction("notify_transitions")
+    by_event: dict[str, list[Objective]] = {}
+    for objective, event, _comment in items:
+        by_event.setdefault(event, []).append(objective)
+    told = {
+        (pk, event): people
+        for event, objectives in by_event.items()
+        for pk, people in rules.addressees_of_many(event, objectives, by=by).items()
+    }
+    return _write(
+        [(objective, event, comment, told[objective.pk, event]) for objective, event, comment in items], by=by
+    )
+
+
+def _require_transaction(name: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{name} must be called inside the transaction of the change")
+
+
+def _write(items, *, by, context=None) -> list[Notification]:
+    """Write the notifications of ``items`` (objective, event, comment, (people, union representatives))
+    in one statement; after commit push them, and an event to each objective's open pages."""
+    now = timezone.now()
+    pending: list[Notification] = []
+    for objective, event, comment, (people, unions) in items:
+        if not people:
+            continue
         text = rules.message(event, objective, by=by, comment=comment, context=context)
         # The union representatives read no internal comment: their text is the one without it.
         bare = rules.message(event, objective, by=by, context=context) if unions and comment else text
-        now = timezone.now()
-        created = Notification.objects.bulk_create(
+        pending.extend(
             Notification(
                 recipient_id=user_id,
                 actor=by,
@@ -50,14 +79,17 @@ def notify_transition(
             )
             for user_id in people
         )
+    created = Notification.objects.bulk_create(pending) if pending else []
     messages = [
         delivery.notification_message(
-            notification_id=n.pk, recipient_id=n.recipient_id, objective_id=objective.pk, event=event
+            notification_id=n.pk, recipient_id=n.recipient_id, objective_id=n.objective_id, event=n.transition
         )
         for n in created
     ]
-    messages.append(
-        delivery.objective_message(objective_id=objective.pk, event=event, actor_id=getattr(by, "pk", None))
+    actor_id = getattr(by, "pk", None)
+    messages.extend(
+        delivery.objective_message(objective_id=objective.pk, event=event, actor_id=actor_id)
+        for objective, event, _comment, _told in items
     )
     delivery.enqueue(messages=messages, notification_ids=[n.pk for n in created])
     return created
@@ -67,8 +99,7 @@ def notify_body(*, body_id: int, event: str, by, roles, message: str) -> list[No
     """Tell the active people holding one of ``roles`` in the body of an event that concerns no objective
     (a step of the Relazione sulla performance): inside the caller's transaction, pushed after commit and
     e-mailed as each person chose. The actor is never told of their own action."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("notify_body must be called inside the transaction of the change")
+    _require_transaction("notify_body")
     people = (
         get_user_model()
         .objects.filter(memberships__body_id=body_id, memberships__role__in=list(roles), is_active=True)

@@ -7,6 +7,7 @@ from .steps import (
     signature_record,
     signatures_void,
     step_record,
+    step_records,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "signature_record",
     "signatures_void",
     "step_record",
+    "step_records",
 ]

@@ -44,6 +44,27 @@ def step_record(
     )
 
 
+def step_records(items: list[tuple]) -> list[StepRecord]:
+    """The step records of many objectives moved together, in one statement: ``items`` are (objective,
+    the keyword arguments of ``step_record``), the records returned in the same order with their ids."""
+    return StepRecord.objects.bulk_create(
+        StepRecord(
+            objective=objective,
+            transition=kwargs["transition"],
+            source=kwargs["source"],
+            target=kwargs["target"],
+            by=kwargs["by"],
+            at=kwargs["at"],
+            revision=objective.revision,
+            comment=kwargs.get("comment", ""),
+            data=kwargs.get("data") or {},
+            batch=kwargs.get("batch"),
+            highlighted=kwargs.get("highlighted", False),
+        )
+        for objective, kwargs in items
+    )
+
+
 def signature_record(*, objective, signer, step, method=SignatureMethod.LOGIN, **pades) -> Signature:
     """``pades``: for a signature by upload, the document, the accepted file and the certificate_* fields."""
     return Signature.objects.create(

@@ -62,6 +62,28 @@ def save_with_history(instance, *, by, reason: str, **kwargs) -> None:
     instance.save(**kwargs)
 
 
+def save_many_with_history(objs: list, *, by, reasons: list[str], update_fields) -> None:
+    """What ``save_with_history`` does for each of ``objs`` (rows of one model, locked by the caller),
+    in two statements whatever their number: one UPDATE of ``update_fields`` for all of them, one INSERT
+    of all their history rows (each naming ``by`` and its own reason). The model's save rules are kept:
+    its lock version bumped (``bump_lock_version``), its ``auto_now`` fields set."""
+    model = type(objs[0])
+    fields = [model._meta.get_field(name) for name in update_fields]
+    now = timezone.now()
+    for obj, reason in zip(objs, reasons, strict=True):
+        obj._history_user = by
+        obj._change_reason = reason
+        if hasattr(obj, "updated_by_id"):
+            obj.updated_by = by
+        bump = getattr(obj, "bump_lock_version", None)
+        if bump is not None:
+            bump()
+        for field in fields:
+            field.pre_save(obj, False)  # the auto_now fields take the time of the save
+    model.objects.bulk_update(objs, list(update_fields))
+    model.history.bulk_history_create(objs, update=True, default_date=now)
+
+
 def delete_with_history(instance, *, by, reason: str) -> None:
     instance._history_user = by
     instance._change_reason = reason

@@ -16,6 +16,8 @@ The input was validated once, before: by the page's form, or by ``Step.validate`
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +27,7 @@ import audit.services as audit
 
 from .. import errors
 from ..steps import Call, Step
-from .common import check_fresh, save_with_history
+from .common import check_fresh
 
 
 def run(call: Call) -> list:
@@ -36,15 +38,25 @@ def run(call: Call) -> list:
     with transaction.atomic(), audit.deferred():
         ids = sorted({int(i) for i in step.begin(call)})
         locked = step.machine.lock_all(ids, call.by)
-        for pk in ids:
-            if call.is_batch:
-                _move_in_batch(call, pk, locked.get(pk))
-            else:
-                call.moved.append(move(call, pk, locked.get(pk)))
+        moves = [_decide(call, pk, locked.get(pk)) for pk in ids]
+        _write(call, moves)
         step.after_all(call)
         if call.is_batch:
             _record_batch(call)
     return call.moved
+
+
+@dataclass
+class Move:
+    """One object's move, decided and not yet written: the object as the transition left it, the state
+    it left, and what its step record keeps."""
+
+    obj: Any
+    source: str
+    at: Any
+    comment: str
+    data: dict
+    highlighted: bool
 
 
 def batch_call(step: Step, *, by, input, ids, lock_versions=None) -> Call:
@@ -62,11 +74,13 @@ def batch_call(step: Step, *, by, input, ids, lock_versions=None) -> Call:
     )
 
 
-def _move_in_batch(call: Call, pk: int, obj) -> None:
-    """Move one object of a batch; a refusal names the objective that blocked the whole batch."""
+def _decide(call: Call, pk: int, obj) -> Move:
+    """``move`` for one object of the call; in a batch a refusal names the objective that blocked it."""
+    if not call.is_batch:
+        return move(call, pk, obj)
     model = call.step.machine.model
     try:
-        call.moved.append(move(call, pk, obj))
+        return move(call, pk, obj)
     except model.DoesNotExist as exc:
         machine = call.step.machine
         raise errors.BatchBlocked(
@@ -97,9 +111,10 @@ def check_may_apply(step: Step, obj, by, flow=None) -> None:
         raise errors.Forbidden(step.forbidden_message(obj, by))
 
 
-def move(call: Call, pk: int, obj):
-    """Move one object inside the call's transaction: ``obj``, the row ``pk`` locked for the call, or None
-    when the person may not see it (or it does not exist)."""
+def move(call: Call, pk: int, obj) -> Move:
+    """Decide one object's move inside the call's transaction, writing nothing of it yet: ``obj`` is the
+    row ``pk`` locked for the call, or None when the person may not see it (or it does not exist). The
+    stale check, the state and the permission, then the flow's transition with its conditions."""
     step, by = call.step, call.by
     if obj is None:
         raise step.machine.model.DoesNotExist(step.machine.not_found)
@@ -114,48 +129,71 @@ def move(call: Call, pk: int, obj):
     except NoTransition as exc:  # pragma: no cover - check_may_apply already refused it
         raise errors.TransitionNotAvailable(str(exc)) from exc
     step.checked(call, obj, flow)
-
     now = timezone.now()
     if obj.state != source:  # a signature that is not the last keeps the objective where it was
         obj.state_entered_at = now
-    comment = step.comment(call)
-    machine = step.machine
-    save_with_history(
-        obj,
-        by=by,
-        reason=step.label + (f": {comment}" if comment else ""),
-        **({"update_fields": machine.step_fields} if machine.step_fields else {}),
-    )
-    record = machine.record_step(
-        obj,
-        transition=step.name,
+    return Move(
+        obj=obj,
         source=source,
-        target=obj.state,
-        by=by,
         at=now,
-        comment=comment,
+        comment=step.comment(call),
         data=step.record_data(call, obj, flow),
-        batch=call.batch,
         highlighted=step.highlighted(call, obj, flow),
     )
-    step.leave_behind(call, obj, record)
-    audit.record(
-        action=step.audit_action,
+
+
+def _write(call: Call, moves: list[Move]) -> None:
+    """Write what the call's moves decided, all objects together: the saves with their history rows, the
+    step records, what each step leaves behind, the audit entries (appended at the end of the
+    transaction) and the notifications. A machine that writes many objects at once (``save_moved``,
+    ``record_steps``, ``notify_moved``) does so in a few statements whatever their number."""
+    step, by, machine = call.step, call.by, call.step.machine
+    if not moves:
+        return
+    machine.save_moved(
+        [m.obj for m in moves],
         by=by,
-        obj=obj,
-        body_id=machine.body_id(obj),
-        data={
-            "code": obj.code,
-            "from": source,
-            "to": obj.state,
-            "revision": obj.revision,
-            "step": record.pk,
-            "comment": comment,
-            "batch": str(call.batch) if call.batch else None,
-        },
+        reasons=[step.label + (f": {m.comment}" if m.comment else "") for m in moves],
     )
-    machine.notify(obj, event=step.event(obj), by=by, comment=comment)
-    return obj
+    records = machine.record_steps(
+        [
+            (
+                m.obj,
+                {
+                    "transition": step.name,
+                    "source": m.source,
+                    "target": m.obj.state,
+                    "by": by,
+                    "at": m.at,
+                    "comment": m.comment,
+                    "data": m.data,
+                    "batch": call.batch,
+                    "highlighted": m.highlighted,
+                },
+            )
+            for m in moves
+        ]
+    )
+    for m, record in zip(moves, records, strict=True):
+        obj = m.obj
+        step.leave_behind(call, obj, record)
+        audit.record(
+            action=step.audit_action,
+            by=by,
+            obj=obj,
+            body_id=machine.body_id(obj),
+            data={
+                "code": obj.code,
+                "from": m.source,
+                "to": obj.state,
+                "revision": obj.revision,
+                "step": record.pk,
+                "comment": m.comment,
+                "batch": str(call.batch) if call.batch else None,
+            },
+        )
+        call.moved.append(obj)
+    machine.notify_moved([(m.obj, step.event(m.obj), m.comment) for m in moves], by=by)
 
 
 def _record_batch(call: Call) -> None:

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from django import forms
 
 from .. import errors
+from ..services.common import save_with_history
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,9 @@ class Machine:
         notify,
         lock_many=None,
         step_fields=None,
+        save_many=None,
+        record_many=None,
+        notify_many=None,
         audit_prefix: str = "transition",
         stale_messages: tuple[str, str] = (errors.STALE, errors.STALE_SELF),
         not_found: str = errors.NOT_FOUND,
@@ -182,6 +186,14 @@ class Machine:
         # the only fields a transition changes, saved alone (the history row still records the whole
         # object); without them the whole row is saved
         self.step_fields = step_fields
+        # (objs, *, by, reasons, fields): the objects a call moved saved together with their history rows
+        # (each with its reason); without it they are saved one by one
+        self.save_many = save_many
+        # ([(obj, record kwargs)]) -> their step records, in one statement; without it one by one
+        self.record_many = record_many
+        # ([(obj, event, comment)], *, by): the notifications of all the objects a call moved, read and
+        # written together; without it ``notify`` for each
+        self.notify_many = notify_many
         self.body_id = body_id  # obj -> the id of the body it belongs to (the audit entry's body)
         # (obj, *, transition, source, target, by, at, comment, data, batch, highlighted) -> the step record
         self.record_step = record_step
@@ -228,6 +240,30 @@ class Machine:
             except self.model.DoesNotExist:
                 break
         return locked
+
+    def save_moved(self, objs: list, *, by, reasons: list[str]) -> None:
+        """Save the objects a call moved, each with a history row naming ``by`` and its reason: only
+        ``step_fields`` when the machine declares them."""
+        fields = {"update_fields": self.step_fields} if self.step_fields else {}
+        if self.save_many is not None and len(objs) > 1:
+            self.save_many(objs, by=by, reasons=reasons, **fields)
+            return
+        for obj, reason in zip(objs, reasons, strict=True):
+            save_with_history(obj, by=by, reason=reason, **fields)
+
+    def record_steps(self, items: list[tuple]) -> list:
+        """The step records of the objects a call moved: ``items`` are (object, record kwargs)."""
+        if self.record_many is not None and len(items) > 1:
+            return self.record_many(items)
+        return [self.record_step(obj, **kwargs) for obj, kwargs in items]
+
+    def notify_moved(self, items: list[tuple], *, by) -> None:
+        """The notifications of the objects a call moved: ``items`` are (object, event, comment)."""
+        if self.notify_many is not None and len(items) > 1:
+            self.notify_many(items, by=by)
+            return
+        for obj, event, comment in items:
+            self.notify(obj, event=event, by=by, comment=comment)
 
     def step(self, name: str) -> Step:
         try:

@@ -18,14 +18,14 @@ from approvals.selectors import last_publication, missing_signatures, signer_cap
 from approvals.selectors import signatures as documents
 from approvals.services import signatures as document_records
 from notifications.rules import SIGN_COMPLETED
-from notifications.services import notify_transition
+from notifications.services import notify_transition, notify_transitions
 from workflow.models import Objective, SignatureMode, State, Transition
 from workflow.selectors import objectives_visible_to
 
 from .. import errors, forms
 from ..objective_flow import ObjectiveFlow
 from ..services import consultation, report_rows, signatures, transmission
-from ..services.common import check_fresh, lock_objective, lock_objectives
+from ..services.common import check_fresh, lock_objective, lock_objectives, save_many_with_history
 from ..services.content import restore_content
 from ..services.engine import check_may_apply
 from . import Call, Machine, Step
@@ -322,8 +322,8 @@ class Adopt(Step):
             "act_date": act.date.isoformat(),
         }
 
-    def leave_behind(self, call: Call, obj, step_record) -> None:
-        call.shared["act"].objectives.add(obj)
+    def after_all(self, call: Call) -> None:
+        call.shared["act"].objectives.add(*call.moved)  # the act's objectives, in one statement
 
 
 class Transmit(Step):
@@ -428,6 +428,10 @@ def _notify(objective, *, event, by, comment):
     notify_transition(objective=objective, transition=event, by=by, comment=comment)
 
 
+def _notify_many(items, *, by):
+    notify_transitions(items=items, by=by)
+
+
 OBJECTIVE = Machine(
     name="objective",
     flow_class=ObjectiveFlow,
@@ -450,7 +454,10 @@ OBJECTIVE = Machine(
     lock_many=lambda ids, by: lock_objectives(objective_ids=ids, by=by),
     # the flow changes the state and the revision (ObjectiveFlow); the save, its lock version and editor
     step_fields=("state", "state_entered_at", "revision", "lock_version", "updated_by", "updated_at"),
+    save_many=save_many_with_history,
     body_id=lambda objective: objective.plan.body_id,
     record_step=_record_step,
+    record_many=approvals.step_records,
     notify=_notify,
+    notify_many=_notify_many,
 )

@@ -222,3 +222,60 @@ def test_one_act_cannot_adopt_the_objectives_of_two_bodies(plan, other_body, peo
     )
     assert [snapshot(mine), snapshot(theirs)] == before
     assert not AdoptionAct.objects.exists()
+
+
+def test_a_batch_writes_for_each_objective_what_one_step_writes(objectives, people):
+    """Saved together, each objective still gets its own save: the lock version bumped, the editor and
+    the time, a history row naming the person and the reason, its step record, its notifications (the
+    union representatives without the internal comment)."""
+    from notifications.models import Notification
+    from notifications.rules import addressees
+
+    for o in objectives:
+        walk_to(o, State.SUBMITTED, people)
+    before = {o.pk: fresh(o) for o in objectives}
+    segreteria = people["segreteria"]
+
+    batch(objectives, "approve", segreteria)
+
+    for o in objectives:
+        now, was = fresh(o), before[o.pk]
+        assert now.lock_version == was.lock_version + 1
+        assert now.updated_by == segreteria and now.updated_at > was.updated_at
+        assert now.state_entered_at > was.state_entered_at
+        history = now.history.order_by("-history_id").first()
+        assert history.history_type == "~" and history.state == State.UNION_CONSULTATION
+        assert history.history_user == segreteria
+        assert history.history_change_reason == f"{transition_label('approve')}: {COMMENT}"
+        assert history.revision == now.revision and history.lock_version == now.lock_version
+        step = StepRecord.objects.get(objective=o, transition="approve")
+        assert (step.source, step.target, step.by) == (State.SUBMITTED, State.UNION_CONSULTATION, segreteria)
+        told, unions = addressees("approve", now, by=segreteria)
+        sent = Notification.objects.filter(objective=o, transition="approve").order_by("id")
+        assert [n.recipient_id for n in sent] == told
+        assert people["sindacato"].pk in unions
+        for n in sent:
+            assert (COMMENT in n.message) is (n.recipient_id not in unions)
+
+
+def test_who_is_told_is_the_same_read_together_as_one_by_one(plan, people, other_body):
+    """addressees_of_many decides, for objectives of two bodies read in one query, what addressees
+    decides for each: nobody of one body is told of the other's objective."""
+    from notifications.rules import addressees, addressees_of_many
+
+    crema = member("dirigente_crema", other_body, Role.DIRIGENTE)
+    member("segreteria_crema", other_body, Role.SEGRETERIA)
+    member("sindacato_crema", other_body, Role.SINDACATO)
+    mine = [
+        ObjectiveFactory(plan=plan, responsible=people[d], state=State.UNION_CONSULTATION)
+        for d in ("dirigente_satta", "dirigente_rossi")
+    ]
+    theirs = ObjectiveFactory(plan=PlanFactory(body=other_body), responsible=crema, state=State.SIGNATURE)
+    objectives = [*mine, theirs]
+    for event in ("approve", "sign_completed", "adopt", "return_to_drafting", "publish"):
+        together = addressees_of_many(event, objectives, by=people["segreteria"])
+        one_by_one = {o.pk: addressees(event, o, by=people["segreteria"]) for o in objectives}
+        assert together == one_by_one, event
+    told = addressees_of_many("approve", objectives, by=people["segreteria"])
+    assert people["sindacato"].pk in told[mine[0].pk][0]
+    assert crema.pk not in told[mine[0].pk][0] and people["sindacato"].pk not in told[theirs.pk][0]

@@ -283,11 +283,15 @@ class Objective(models.Model):
         return f"{self.code} – {self.title}"
 
     def save(self, *args, **kwargs):
-        # Every save bumps the lock version: a form carrying an older one is "changed meanwhile".
-        # flows/ saves only rows it has locked with select_for_update, so the increment cannot race.
+        self.bump_lock_version()
+        super().save(*args, **kwargs)
+
+    def bump_lock_version(self) -> None:
+        """Every save bumps the lock version (a form carrying an older one is "changed meanwhile"); a bulk
+        save calls this for each row. flows/ saves only rows it has locked with select_for_update, so the
+        increment cannot race."""
         if self.pk is not None and not self._state.adding:
             self.lock_version += 1
-        super().save(*args, **kwargs)
 
     @property
     def body(self):
