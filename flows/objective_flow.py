@@ -79,7 +79,9 @@ def _consultation_may_close(flow):
         return FsmState.CONDITION(False, errors.NO_CONFRONTO_REQUESTED)
     # Before the information period has passed (other unions may still ask for a confronto) closing needs
     # the written reason, with or without a confronto; a reason given when nothing is early is not kept.
-    until = information_period_end(flow.objective)
+    until = consultation_dates.objective_information_end(
+        flow.objective, information, body=flow.objective.plan.body
+    )
     early = timezone.now() <= until
     early_reason = (data.get("early_reason") or "").strip()
     flow.step_data["early_reason"] = early_reason if early else ""

@@ -129,7 +129,9 @@ def move(call: Call, pk: int, obj) -> Move:
     except NoTransition as exc:  # pragma: no cover - check_may_apply already refused it
         raise errors.TransitionNotAvailable(str(exc)) from exc
     step.checked(call, obj, flow)
-    now = timezone.now()
+    if call.at is None:
+        call.at = timezone.now()  # one time for all the objects of a call
+    now = call.at
     if obj.state != source:  # a signature that is not the last keeps the objective where it was
         obj.state_entered_at = now
     return Move(

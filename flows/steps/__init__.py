@@ -43,8 +43,9 @@ class Call:
     # True for a call on many objects chosen by the user (the batch page): a refusal names the objective
     # that blocked it, and the call leaves one ``batch_transition`` audit entry.
     is_batch: bool = False
-    # the objects moved, in the order they moved
+    # the objects moved, in the order they moved, and when (one time for all of them)
     moved: list = field(default_factory=list)
+    at: Any = None
     # what a step shares across the objects of the call (e.g. ``act``), and its slow work done before the
     # transaction (e.g. the PDFs to sign)
     shared: dict = field(default_factory=dict)

@@ -279,3 +279,21 @@ def test_who_is_told_is_the_same_read_together_as_one_by_one(plan, people, other
     told = addressees_of_many("approve", objectives, by=people["segreteria"])
     assert people["sindacato"].pk in told[mine[0].pk][0]
     assert crema.pk not in told[mine[0].pk][0] and people["sindacato"].pk not in told[theirs.pk][0]
+
+
+def test_a_batch_keeps_each_objectives_own_revision_and_lock_version(plan, people):
+    """Saved with one UPDATE per set of shared values: rows with other revisions and lock versions each
+    keep their own, the lock version one more than it was."""
+    objectives = [
+        ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], state=State.SUBMITTED, **extra)
+        for extra in ({}, {"revision": 2, "lock_version": 7}, {"revision": 3, "lock_version": 4})
+    ]
+    before = {o.pk: (fresh(o).revision, fresh(o).lock_version) for o in objectives}
+
+    moved = batch(objectives, "approve", people["segreteria"])
+
+    for o in moved:  # what the caller holds is what the database has
+        now = fresh(o)
+        assert (now.revision, now.lock_version) == (o.revision, o.lock_version)
+        assert (now.revision, now.lock_version) == (before[o.pk][0], before[o.pk][1] + 1)
+        assert now.history.order_by("-history_id").first().lock_version == now.lock_version
