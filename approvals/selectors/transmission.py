@@ -105,6 +105,17 @@ def latest_transmission(objective) -> Transmission | None:
     return objective.transmissions.order_by("-created_at", "-id").first()
 
 
+def latest_transmissions(objectives) -> dict[int, Transmission]:
+    """``latest_transmission`` of each of ``objectives`` that has one, read together."""
+    links = Transmission.objectives.through.objects.filter(objective_id__in=[o.pk for o in objectives])
+    found: dict[int, Transmission] = {}
+    for link in links.select_related("transmission").order_by(
+        "-transmission__created_at", "-transmission_id"
+    ):
+        found.setdefault(link.objective_id, link.transmission)
+    return found
+
+
 def http_delivery_pending(objective) -> Transmission | None:
     """The HTTP transmission of ``objective`` not delivered yet (publication waits for it), if any."""
     last = latest_transmission(objective)

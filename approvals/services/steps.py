@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from workflow.export import objective_as_dict
@@ -22,7 +23,7 @@ from ..models import (
     StoredFile,
 )
 from ..selectors.steps import signer_capacities
-from ..selectors.transmission import latest_transmission
+from ..selectors.transmission import latest_transmissions
 from .files import stored_file_create
 
 
@@ -106,11 +107,6 @@ def act_create(*, body_id, act_type, number, date, by, file_name="", file_conten
     )
 
 
-def _last_step(objective, transition) -> StepRecord | None:
-    steps = StepRecord.objects.filter(objective=objective, transition=transition)
-    return steps.order_by("-at", "-id").first()
-
-
 def _strategic_snapshot(objective) -> dict:
     s = objective.strategic_objective
     return {"code": s.code, "title": s.title, "purposes": list(s.purposes)} if s else {}
@@ -119,49 +115,82 @@ def _strategic_snapshot(objective) -> dict:
 def publication_record(
     *, objective, step, published_on, url, documents=None, prepared=None
 ) -> PublishedRevision:
-    """What is published of ``objective``'s revision. ``documents`` shares the file made for a document
-    among the objectives of one call; ``prepared`` holds attestation pages rendered before the
-    transaction (``publication_prerender``), used when they print what would be printed now."""
+    """What is published of ``objective``'s revision (``publication_records`` for one objective)."""
+    return publication_records(
+        [(objective, step)], published_on=published_on, url=url, documents=documents, prepared=prepared
+    )[0]
+
+
+def publication_records(
+    items: list[tuple], *, published_on, url, documents=None, prepared=None
+) -> list[PublishedRevision]:
+    """What is published of the revisions of the objectives of one call: ``items`` are (objective, its
+    publish step record). Their records are read together, whatever their number: the act and the receipt
+    of the steps that led there, their transmissions, the PDF signed for each revision, their content.
+    ``documents`` shares the file made for a document among the objectives of one call; ``prepared``
+    holds attestation pages rendered before the transaction (``publication_prerender``), used when they
+    print what would be printed now."""
+    objectives = [objective for objective, _step in items]
+    ids = [o.pk for o in objectives]
     # The act and the receipt of the steps that led here, not the act with the latest date: an act adopting
     # revision 2 may bear an earlier date than the one that adopted revision 1.
-    adopt = _last_step(objective, "adopt")
-    act = AdoptionAct.objects.filter(pk=adopt.data.get("act_id")).first() if adopt else None
-    transmit = _last_step(objective, "transmit")
-    receipt = transmit.data if transmit else {}
-    last = latest_transmission(objective)
-    if not receipt.get("receipt_reference") and last is not None and last.receipt_reference:
-        # sent through an intermediary: the receipt is the one its answer carried
-        receipt = {"receipt_reference": last.receipt_reference, "receipt_date": last.receipt_date}
-    # The PDF signed for this very revision (the last document frozen for it, with its signatures).
-    item = _current_item(objective)
-    published = None
-    if item is not None:
-        published = _published_document(
-            item.document, objective, by=step.by, documents=documents, prepared=prepared
+    last: dict[tuple[int, str], StepRecord] = {}
+    for record in StepRecord.objects.filter(
+        objective_id__in=ids, transition__in=["adopt", "transmit"]
+    ).order_by("-at", "-id"):
+        last.setdefault((record.objective_id, record.transition), record)
+    act_ids = {r.data.get("act_id") for (_pk, t), r in last.items() if t == "adopt"} - {None}
+    acts = AdoptionAct.objects.in_bulk(sorted(act_ids)) if act_ids else {}
+    transmissions = latest_transmissions(objectives)
+    frozen = _current_items(objectives)
+    unsigned = [o.pk for o in objectives if o.pk not in frozen]
+    loose: dict[tuple[int, int], list] = {}
+    if unsigned:
+        rows = Signature.objects.filter(objective_id__in=unsigned, voided_at__isnull=True).select_related(
+            "signer"
         )
-        signatures = published.signatures.get((objective.pk, objective.revision), [])
-    else:
-        signatures = list(
-            Signature.objects.filter(objective=objective, revision=objective.revision, voided_at__isnull=True)
-            .select_related("signer")
-            .order_by("signed_at", "id")
+        for signature in rows.order_by("signed_at", "id"):
+            loose.setdefault((signature.objective_id, signature.revision), []).append(signature)
+    prefetch_related_objects(objectives, "phases", "indicators", "dup_links")
+    documents = {} if documents is None else documents
+    records = []
+    for objective, step in items:
+        adopt, transmit = last.get((objective.pk, "adopt")), last.get((objective.pk, "transmit"))
+        act = acts.get(adopt.data.get("act_id")) if adopt else None
+        receipt = transmit.data if transmit else {}
+        sent = transmissions.get(objective.pk)
+        if not receipt.get("receipt_reference") and sent is not None and sent.receipt_reference:
+            # sent through an intermediary: the receipt is the one its answer carried
+            receipt = {"receipt_reference": sent.receipt_reference, "receipt_date": sent.receipt_date}
+        # The PDF signed for this very revision (the last document frozen for it, with its signatures).
+        item = frozen.get(objective.pk)
+        published = None
+        if item is not None:
+            published = _published_document(
+                item.document, objective, by=step.by, documents=documents, prepared=prepared
+            )
+            signatures = published.signatures.get((objective.pk, objective.revision), [])
+        else:
+            signatures = loose.get((objective.pk, objective.revision), [])
+        records.append(
+            PublishedRevision(
+                objective=objective,
+                revision=objective.revision,
+                content=objective_as_dict(objective),
+                adoption_act=act,
+                receipt_reference=receipt.get("receipt_reference", ""),
+                receipt_date=receipt.get("receipt_date"),
+                signed_pdf_id=published.file.pk if published else None,
+                signers=attestation.signer_rows(signatures),
+                attestation=bool(published and published.attested),
+                seal_subject=published.sealed_by if published else "",
+                strategic=_strategic_snapshot(objective),
+                published_on=published_on,
+                url=url,
+                step=step,
+            )
         )
-    return PublishedRevision.objects.create(
-        objective=objective,
-        revision=objective.revision,
-        content=objective_as_dict(objective),
-        adoption_act=act,
-        receipt_reference=receipt.get("receipt_reference", ""),
-        receipt_date=receipt.get("receipt_date"),
-        signed_pdf_id=published.file.pk if published else None,
-        signers=attestation.signer_rows(signatures),
-        attestation=bool(published and published.attested),
-        seal_subject=published.sealed_by if published else "",
-        strategic=_strategic_snapshot(objective),
-        published_on=published_on,
-        url=url,
-        step=step,
-    )
+    return PublishedRevision.objects.bulk_create(records)
 
 
 @dataclass
@@ -175,14 +204,17 @@ class _Published:
 SEAL_REASON = "Sigillo elettronico dell'ente sul documento pubblicato"
 
 
-def _current_item(objective):
-    """The link to the PDF frozen for the objective's current revision: the last one, with its signatures."""
-    return (
-        SignedDocumentObjective.objects.filter(objective=objective, revision=objective.revision)
-        .select_related("document", "document__original")
-        .order_by("-document__created_at", "-document_id")
-        .first()
-    )
+def _current_items(objectives) -> dict:
+    """The link to the PDF frozen for each objective's current revision (the last one, with its
+    signatures), for those of ``objectives`` that have one, read together: {objective id: link}."""
+    current = Q()
+    for o in objectives:
+        current |= Q(objective_id=o.pk, revision=o.revision)
+    found = {}
+    rows = SignedDocumentObjective.objects.filter(current).select_related("document", "document__original")
+    for item in rows.order_by("-document__created_at", "-document_id"):
+        found.setdefault(item.objective_id, item)  # the latest first
+    return found
 
 
 def _document_signatures(document) -> tuple[list, dict, bool]:
@@ -225,8 +257,9 @@ def publication_prerender(objectives) -> dict[str, bytes]:
     pages: dict[str, bytes] = {}
     seen = set()
     now = timezone.now()
+    frozen = _current_items(objectives)
     for objective in objectives:
-        item = _current_item(objective)
+        item = frozen.get(objective.pk)
         if item is None or item.document_id in seen:
             continue
         seen.add(item.document_id)

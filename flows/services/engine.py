@@ -195,6 +195,7 @@ def _write(call: Call, moves: list[Move]) -> None:
             },
         )
         call.moved.append(obj)
+        call.records.append(record)
     machine.notify_moved([(m.obj, step.event(m.obj), m.comment) for m in moves], by=by)
 
 

@@ -45,6 +45,7 @@ class Call:
     is_batch: bool = False
     # the objects moved, in the order they moved, and when (one time for all of them)
     moved: list = field(default_factory=list)
+    records: list = field(default_factory=list)  # their step records, in the same order
     at: Any = None
     # what a step shares across the objects of the call (e.g. ``act``), and its slow work done before the
     # transaction (e.g. the PDFs to sign)

@@ -377,17 +377,17 @@ class Publish(Step):
     def record_data(self, call: Call, obj, flow) -> dict:
         return {"published_on": call.input.published_on.isoformat(), "url": call.input.url}
 
-    def leave_behind(self, call: Call, obj, step_record) -> None:
-        approvals.publication_record(
-            objective=obj,
-            step=step_record,
+    def after_all(self, call: Call) -> None:
+        # what is published of each revision, read and written together (one file per document)
+        approvals.publication_records(
+            list(zip(call.moved, call.records, strict=True)),
             published_on=call.input.published_on,
             url=call.input.url,
-            documents=call.shared.setdefault("published_documents", {}),  # one file per document
             prepared=call.prepared.get("attestations"),
         )
-        if obj.revision > 1:  # a revision published: its new phases and indicators join the open reports
-            report_rows.rows_complete(obj, by=call.by)
+        for obj in call.moved:
+            if obj.revision > 1:  # a revision published: its new phases and indicators join the open reports
+                report_rows.rows_complete(obj, by=call.by)
 
 
 class Withdraw(Step):

@@ -103,12 +103,17 @@ def test_a_refused_publication_renders_no_attestation(role_groups, draft, people
 
 @pytest.mark.django_db
 def test_an_attestation_page_is_used_only_while_it_prints_the_same_signatures(draft, people, attestations):
-    from approvals.services.steps import _attested, _current_item, _document_signatures, publication_prerender
+    from approvals.services.steps import (
+        _attested,
+        _current_items,
+        _document_signatures,
+        publication_prerender,
+    )
 
     objective = fresh(walk_to(draft, State.PUBLICATION, people))
     prepared = publication_prerender([objective])
     assert len(prepared) == 1 and len(attestations) == 1
-    document = _current_item(objective).document
+    document = _current_items([objective])[objective.pk].document
 
     def publish_file():
         entries, signed, _digital = _document_signatures(document)

@@ -19,13 +19,13 @@ from workflow.models import Objective, State
 CEILINGS = {
     "submit": 12,
     "approve": 16,
-    "close_consultation": 32,  # with the document to sign: the content read for its render, its records
+    "close_consultation": 31,  # with the document to sign: the content read for its render, its records
     "sign": 12,
     "adopt": 13,
     "transmit": 20,  # with the package: the plan's content as the schema writes it
     # with the published file: the document's objectives, their signatures, the seal, the file; and the
     # same read once more before the transaction, where its attestation page is rendered
-    "publish": 29,
+    "publish": 28,
 }
 CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
@@ -57,13 +57,15 @@ def test_each_step_kind_stays_within_its_statement_ceiling(draft, people):
     assert not over, f"statements over the ceiling (counted, ceiling): {over}"
 
 
-# The batch steps whose statements do not grow with the number of objectives: the rows locked in one
-# statement, saved in one, their history rows, step records, audit entries and notifications written
-# together, what they share (the information to the unions, the act and its links) written once.
-CONSTANT_BATCHES = {
-    "approve": State.SUBMITTED,
-    "adopt": State.DELIBERATION,
-    "transmit": State.TRANSMISSION,
+# What one more objective adds to a batch: nothing for most steps (the rows locked in one statement,
+# saved in one, their history rows, step records, audit entries and notifications written together, what
+# they share, the information to the unions, the act and its links, the transmission, written once).
+# A publication asks, objective by objective, whether its transmission was delivered (its condition).
+BATCHES = {
+    "approve": (State.SUBMITTED, 0),
+    "adopt": (State.DELIBERATION, 0),
+    "transmit": (State.TRANSMISSION, 0),
+    "publish": (State.PUBLICATION, 1),
 }
 
 
@@ -71,7 +73,7 @@ def _batch_statements(plan, people, name: str, n: int) -> int:
     from flows.services.transitions import objectives_batch_transition
 
     ids = [
-        ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], state=CONSTANT_BATCHES[name]).pk
+        ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], state=BATCHES[name][0]).pk
         for _ in range(n)
     ]
     by = get_user_model().objects.get(pk=people["segreteria"].pk)
@@ -79,11 +81,11 @@ def _batch_statements(plan, people, name: str, n: int) -> int:
         moved = objectives_batch_transition(
             objective_ids=ids, name=name, by=by, data=VALID_INPUT[name], files=files_for(name)
         )
-    assert len(moved) == n and {o.state for o in moved} != {CONSTANT_BATCHES[name]}
+    assert len(moved) == n and {o.state for o in moved} != {BATCHES[name][0]}
     return _statements(captured)
 
 
-@pytest.mark.parametrize("name", sorted(CONSTANT_BATCHES))
+@pytest.mark.parametrize("name", sorted(BATCHES))
 def test_a_batch_is_one_operation_whatever_its_size(plan, people, name):
     few, many = _batch_statements(plan, people, name, 2), _batch_statements(plan, people, name, 8)
-    assert many == few, (few, many)
+    assert (many - few) / 6 <= BATCHES[name][1], (few, many)

@@ -1,7 +1,6 @@
 """Writing and delivering notifications: in the transaction of the change, pushed and e-mailed only after
 it commits, one outbox per transaction; marking read; the e-mail preference."""
 
-
 import pytest
 from django.core import mail
 from django.db import transaction
@@ -242,7 +241,6 @@ def test_without_emails_notifies_but_mails_nobody(draft, people, pushed, django_
     with django_capture_on_commit_callbacks(execute=True):
         act(draft, "approve", people["segreteria"])
     assert sorted(m.to[0] for m in mail.outbox) == ["dirigente_satta@example.org", "sindacato@example.org"]
-
 
 
 # --- nobody is told of an objective outside its body ---------------------------------------------------
