@@ -3,10 +3,13 @@
 For a call (DESIGN.md, "How a change flows"):
 1. ``step.prepare``: slow work, before the transaction, on the objects as they are now;
 2. in one transaction, ``step.begin`` (the ids the call moves), then the rows locked together in ascending
-   id order (two calls lock rows in the same order; ``Machine.lock_all``), and for each object in that
-   order: its visibility, the stale check, the state and permission check, the flow's transition with its
-   conditions, the save with its history row, the step record, what the step leaves behind, the audit
-   entry and the notifications;
+   id order (two calls lock rows in the same order; ``Machine.lock_all``); each object in that order is
+   decided (``move``: its visibility, the stale check, the state and permission check, the flow's
+   transition with its conditions), nothing of the object written yet (a step may create there what the
+   objects share, such as the act); once all are decided they are written together
+   (``_write``: the saves with their history rows, the step records, what the step leaves behind, the
+   audit entries and the notifications, each kind in a few statements whatever the number of objects
+   when the machine can write many at once);
 3. ``step.after_all`` once all moved (one act, one information, one PDF for all of them), and for a batch
    its own audit entry; the call's audit entries are appended together at the end of the transaction
    (audit.deferred), so the evidence chain's head is held only for that moment.
