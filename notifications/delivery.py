@@ -71,6 +71,26 @@ def objective_message(*, objective_id: int, event: str, actor_id) -> tuple:
     )
 
 
+def coalesced(messages: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """One "new notification" message per person, the last, in place of one per notification: the page
+    that receives it fetches everything after the last notification it has (live.js ``catchUp``), so a
+    batch that tells one person of fifty objectives pushes to them once. The other messages are kept, in
+    their order, each person's where their first was."""
+    last: dict[str, int] = {}
+    for i, (group, payload) in enumerate(messages):
+        if payload.get("type") == NOTIFICATION_NEW:
+            last[group] = i
+    kept: list[tuple[str, dict]] = []
+    placed: set[str] = set()
+    for group, payload in messages:
+        if payload.get("type") != NOTIFICATION_NEW:
+            kept.append((group, payload))
+        elif group not in placed:
+            placed.add(group)
+            kept.append(messages[last[group]])
+    return kept
+
+
 def _innermost_savepoint(connection):
     return connection.savepoint_ids[-1] if connection.savepoint_ids else None
 
@@ -100,7 +120,7 @@ class Outbox:
     def run(self) -> None:
         self.done = True
         try:
-            push(self.messages)
+            push(coalesced(self.messages))
         except Exception:  # the change is committed: a push that fails must not turn it into an error
             logger.exception("Notifications: push to the channel layer failed")
         if self.notification_ids and self.send_emails:

@@ -122,7 +122,7 @@ def test_a_batch_delivers_once_after_commit_and_mails_each_person_once(
             data=VALID_INPUT["approve"],
         )
     assert len(callbacks) == 1  # one outbox for the whole batch
-    assert len([g for g, _ in pushed if g == f"user.{satta.pk}"]) == 3
+    assert len([g for g, _ in pushed if g == f"user.{satta.pk}"]) == 1  # her page fetches all three
     assert sorted(g for g, _ in pushed if g.startswith("objective.")) == sorted(
         f"objective.{o.pk}" for o in objectives
     )
@@ -294,3 +294,32 @@ def test_a_reminder_about_an_objective_skips_a_person_outside_its_body(draft, ou
         is None
     )
     assert not Notification.objects.filter(recipient=outsiders["dirigente_crema"]).exists()
+
+
+def test_a_batch_pushes_one_new_notification_message_per_person(
+    plan, people, pushed, django_capture_on_commit_callbacks
+):
+    """Fifty objectives approved together tell each person of each one in the inbox, but push to each
+    person once (the last notification: the page fetches all those after the last it has), and still
+    tell each objective's open pages."""
+    from flows.services.transitions import objectives_batch_transition
+    from tests.factories import ObjectiveFactory
+
+    objectives = [
+        ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], state=State.SUBMITTED)
+        for _ in range(5)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        objectives_batch_transition(
+            objective_ids=[o.pk for o in objectives], name="approve", by=people["segreteria"], data={}
+        )
+    written = Notification.objects.filter(transition="approve").order_by("id")
+    recipients = {n.recipient_id for n in written}
+    assert len(written) == 5 * len(recipients) and len(recipients) >= 2
+    to_people = [(g, m) for g, m in pushed if m["type"] == "notification.new"]
+    assert sorted(g for g, _ in to_people) == sorted(f"user.{pk}" for pk in recipients)
+    for group, message in to_people:  # the last of each person's notifications
+        assert message["id"] == max(n.pk for n in written if f"user.{n.recipient_id}" == group)
+    assert sorted(m["objective"] for _, m in pushed if m["type"] == "objective.event") == sorted(
+        o.pk for o in objectives
+    )
