@@ -51,7 +51,7 @@ def layer(request, settings):
         if not os.environ.get("REDIS_URL"):
             pytest.skip("REDIS_URL is not set: the Redis layer runs where scripts/test.sh starts Redis")
         layers = copy.deepcopy(settings.CHANNEL_LAYERS)  # the project's own Redis configuration
-        assert layers["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+        assert layers["default"]["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
         # a prefix of its own: groups left by another test or run never mix with this one
         layers["default"]["CONFIG"]["prefix"] = f"piao-test-{uuid.uuid4().hex[:12]}"
         settings.CHANNEL_LAYERS = layers
