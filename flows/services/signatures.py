@@ -67,7 +67,9 @@ def documents_prerender(*, objective_ids, by, data=None) -> dict:
     closing can move now, so a call that will be refused does not wait for a render first."""
     candidates = [
         o
-        for o in objectives_visible_to(by).filter(pk__in=objective_ids, state=State.UNION_CONSULTATION)
+        for o in objectives_visible_to(by)
+        .filter(pk__in=objective_ids, state=State.UNION_CONSULTATION)
+        .select_related("plan__body")
         if ObjectiveFlow(o, by=by, data=data or {}).close_consultation.can_proceed()
         and ObjectiveFlow(o, by=by).close_consultation.has_perm(by)
     ]
