@@ -19,7 +19,7 @@ from workflow.models import Objective, State
 CEILINGS = {
     "submit": 12,
     "approve": 16,
-    "close_consultation": 31,  # with the document to sign: the content read for its render, its records
+    "close_consultation": 29,  # with the document to sign: the content read for its render, its records
     "sign": 12,
     "adopt": 13,
     "transmit": 20,  # with the package: the plan's content as the schema writes it
