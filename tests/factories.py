@@ -107,29 +107,12 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     def content(obj, create, extracted, **kwargs):
         if not create or extracted is False:
             return
-        Phase.objects.create(
-            objective=obj,
-            position=1,
-            description="Analisi",
-            weight=50,
-            start=dt.date(2023, 1, 1),
-            end=dt.date(2023, 3, 31),
-        )
-        Phase.objects.create(
-            objective=obj,
-            position=2,
-            description="Attuazione",
-            weight=50,
-            start=dt.date(2023, 4, 1),
-            end=dt.date(2023, 12, 31),
-        )
-        Indicator.objects.create(
-            objective=obj,
-            position=1,
-            description="Tempo medio di pagamento",
-            kind="RISULTATO",
-            expected="<30",
-        )
+        Phase.objects.create(objective=obj, position=1, description="Analisi", weight=50,
+                             start=dt.date(2023, 1, 1), end=dt.date(2023, 3, 31))
+        Phase.objects.create(objective=obj, position=2, description="Attuazione", weight=50,
+                             start=dt.date(2023, 4, 1), end=dt.date(2023, 12, 31))
+        Indicator.objects.create(objective=obj, position=1, description="Tempo medio di pagamento",
+                                 kind="RISULTATO", expected="<30")
 
     @factory.post_generation
     def grant(obj, create, extracted, **kwargs):

@@ -99,6 +99,7 @@ class Authority:
             cert_registry=SimpleCertificateStore.from_certs([self.asn1]),
         )
 
+
     def seal_pkcs12(
         self,
         organisation: str,
@@ -114,27 +115,17 @@ class Authority:
         usage = _key_usage(False)
         if not signing:  # a certificate for encryption only
             usage = x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=True,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
+                digital_signature=False, content_commitment=False, key_encipherment=True,
+                data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+                encipher_only=False, decipher_only=False,
             )
         cert = (
             x509.CertificateBuilder()
-            .subject_name(
-                x509.Name(
-                    [
-                        x509.NameAttribute(NameOID.COUNTRY_NAME, "IT"),
-                        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-                        x509.NameAttribute(NameOID.COMMON_NAME, f"Sigillo di {organisation}"),
-                    ]
-                )
-            )
+            .subject_name(x509.Name([
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "IT"),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+                x509.NameAttribute(NameOID.COMMON_NAME, f"Sigillo di {organisation}"),
+            ]))
             .issuer_name(self.certificate.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
@@ -145,10 +136,7 @@ class Authority:
             .sign(self.key, hashes.SHA256())
         )
         return pkcs12.serialize_key_and_certificates(
-            b"sigillo",
-            key,
-            cert,
-            [self.certificate],
+            b"sigillo", key, cert, [self.certificate],
             serialization.BestAvailableEncryption(password.encode())
             if password
             else serialization.NoEncryption(),

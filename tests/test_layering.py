@@ -172,14 +172,8 @@ def test_the_entry_modules_are_the_pages_addresses_admin_api_and_commands():
         "notifications/views.py",
         "workflow/management/commands/import_piao.py",
     } <= entries
-    for rest in (
-        "workflow/models.py",
-        "flows/services/transitions.py",
-        "notifications/rules.py",
-        "approvals/services/steps.py",
-        "workflow/management/demo_data.py",
-        "workflow/selectors.py",
-    ):
+    for rest in ("workflow/models.py", "flows/services/transitions.py", "notifications/rules.py",
+                 "approvals/services/steps.py", "workflow/management/demo_data.py", "workflow/selectors.py"):
         assert rest not in entries
 
 
@@ -197,18 +191,15 @@ def _project(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def test_an_import_against_the_directions_is_reported_with_its_file_and_line(tmp_path):
-    root = _project(
-        tmp_path,
-        {
-            "workflow/models.py": "import datetime\n\n\ndef f():\n    from flows.services import x\n",
-            "workflow/views/pages.py": "from flows.services import x\nfrom audit import services\n",
-            "audit/services.py": "from workflow.models import Objective\nfrom notifications import rules\n",
-            "approvals/management/commands/send.py": "import flows.services.transitions\n",
-            "approvals/management/helpers.py": "from ..services import steps\nimport audit.models\n",
-            "notifications/rules.py": "import typing\nif typing.TYPE_CHECKING:\n    import approvals\n",
-            "flows/services/x.py": "from approvals import models\nfrom audit import services\n",
-        },
-    )
+    root = _project(tmp_path, {
+        "workflow/models.py": "import datetime\n\n\ndef f():\n    from flows.services import x\n",
+        "workflow/views/pages.py": "from flows.services import x\nfrom audit import services\n",
+        "audit/services.py": "from workflow.models import Objective\nfrom notifications import rules\n",
+        "approvals/management/commands/send.py": "import flows.services.transitions\n",
+        "approvals/management/helpers.py": "from ..services import steps\nimport audit.models\n",
+        "notifications/rules.py": "import typing\nif typing.TYPE_CHECKING:\n    import approvals\n",
+        "flows/services/x.py": "from approvals import models\nfrom audit import services\n",
+    })
     assert forbidden_imports(root) == [
         "approvals/management/helpers.py:2: approvals imports audit.models",
         "audit/services.py:2: audit imports notifications.rules",
@@ -218,21 +209,16 @@ def test_an_import_against_the_directions_is_reported_with_its_file_and_line(tmp
 
 
 def test_a_cycle_through_a_function_level_or_relative_import_is_found(tmp_path):
-    root = _project(
-        tmp_path,
-        {
-            "flows/services/__init__.py": "",
-            "flows/services/a.py": "from . import b\n",
-            "flows/services/b.py": "def f():\n    from flows.services.a import g\n",
-            "flows/services/c.py": "from flows.services import a\n",
-        },
-    )
+    root = _project(tmp_path, {
+        "flows/services/__init__.py": "",
+        "flows/services/a.py": "from . import b\n",
+        "flows/services/b.py": "def f():\n    from flows.services.a import g\n",
+        "flows/services/c.py": "from flows.services import a\n",
+    })
     cycles = import_cycles(root, "flows")
-    assert [[str(imp) for imp in ties] for ties in cycles] == [
-        [
-            "flows/services/a.py:1: imports flows.services.b",
-            "flows/services/b.py:2: imports flows.services.a",
-        ]
-    ]
+    assert [[str(imp) for imp in ties] for ties in cycles] == [[
+        "flows/services/a.py:1: imports flows.services.b",
+        "flows/services/b.py:2: imports flows.services.a",
+    ]]
     (root / "flows/services/b.py").write_text("def f():\n    pass\n")
     assert import_cycles(root, "flows") == []

@@ -131,13 +131,8 @@ def test_a_typed_protocol_is_kept_and_leaves_the_numbering_alone(plan, people):
     typed, numbered = (ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]) for _ in range(2))
     for o in (typed, numbered):
         walk_to(o, State.SUBMITTED, people)
-    act(
-        typed,
-        "approve",
-        people["segreteria"],
-        protocol_number=" PG 2026/0001234 ",
-        protocol_date=dt.date(2026, 3, 2),
-    )
+    act(typed, "approve", people["segreteria"], protocol_number=" PG 2026/0001234 ",
+        protocol_date=dt.date(2026, 3, 2))
     act(numbered, "approve", people["segreteria"])
     information = current_information(typed)
     assert information.protocol_number == "PG 2026/0001234"

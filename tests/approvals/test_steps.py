@@ -34,14 +34,9 @@ def test_the_objectives_awaiting_a_signature_are_those_the_one_objective_checks_
     for user in people.values():
         assert set(awaiting_signature_of(user, Objective.objects.all())) == one_by_one(user), user.username
     assert set(awaiting_signature_of(satta, Objective.objects.all())) == {
-        nobody_signed,
-        segretario_signed,
-        signed_then_voided,
+        nobody_signed, segretario_signed, signed_then_voided
     }
     assert set(awaiting_signature_of(segretario, Objective.objects.all())) == {
-        nobody_signed,
-        satta_signed,
-        signed_then_voided,
-        of_rossi,
+        nobody_signed, satta_signed, signed_then_voided, of_rossi
     }
     assert awaiting_signature_of(people["segreteria"], Objective.objects.all()) == []

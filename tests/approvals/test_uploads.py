@@ -124,40 +124,21 @@ def test_the_files_built_here_are_valid_pdfs_without_what_they_add():
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (
-            build_pdf(catalog=b"/Names << /JavaScript 4 0 R >>", objects={4: b"<< /Names [] >>"}),
-            uploads.PDF_JAVASCRIPT,
-        ),
-        (
-            build_pdf(
-                page=b"/AA << /O << /S /JavaScript /JS 4 0 R >> >>", objects={4: stream(b"app.alert(1)")}
-            ),
-            uploads.PDF_JAVASCRIPT,
-        ),
+        (build_pdf(catalog=b"/Names << /JavaScript 4 0 R >>", objects={4: b"<< /Names [] >>"}),
+         uploads.PDF_JAVASCRIPT),
+        (build_pdf(page=b"/AA << /O << /S /JavaScript /JS 4 0 R >> >>", objects={4: stream(b"app.alert(1)")}),
+         uploads.PDF_JAVASCRIPT),
         (build_pdf(catalog=b"/OpenAction << /S /J#61vaScript /J#53 (x) >>"), uploads.PDF_JAVASCRIPT),
-        (
-            build_pdf(
-                page=b"/Annots [4 0 R]",
-                objects={4: b"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 10 10] /FS (a.txt) >>"},
-            ),
-            uploads.PDF_EMBEDDED_FILES,
-        ),
+        (build_pdf(page=b"/Annots [4 0 R]", objects={4: b"<< /Type /Annot /Subtype /FileAttachment "
+                                                         b"/Rect [0 0 10 10] /FS (a.txt) >>"}),
+         uploads.PDF_EMBEDDED_FILES),
         (build_pdf(page=b"/AA << /C << /S /Launch /Win << /F (calc.exe) >> >> >>"), uploads.PDF_LAUNCH),
         (b"%PDF-1.7\n" + bytes(range(256)) * 4, uploads.NOT_A_PDF),
-        (
-            build_pdf().replace(b"/Type /Pages /Kids [3 0 R] /Count 1", b"/Type /Pages /Kids [] /Count 0 "),
-            uploads.NOT_A_PDF,
-        ),
+        (build_pdf().replace(b"/Type /Pages /Kids [3 0 R] /Count 1", b"/Type /Pages /Kids [] /Count 0 "),
+         uploads.NOT_A_PDF),
     ],
-    ids=[
-        "names-tree",
-        "page-action",
-        "escaped-names",
-        "attachment-annotation",
-        "launch-on-close",
-        "binary",
-        "no-page",
-    ],
+    ids=["names-tree", "page-action", "escaped-names", "attachment-annotation", "launch-on-close", "binary",
+         "no-page"],
 )
 def test_hidden_forms_of_each_refusal_are_found(content, message):
     with pytest.raises(uploads.FileRefused) as exc:

@@ -67,8 +67,7 @@ def test_every_transition_appends_one_entry(draft, people, plan):
     before = AuditEntry.objects.count()
     act(other, "withdraw", people["segreteria"])
     assert list(AuditEntry.objects.filter(sequence__gt=before).values_list("action", flat=True)) == [
-        "transition.withdraw"
-    ]
+        "transition.withdraw"]
 
     ok, n, message = verify()
     assert ok, message
@@ -130,7 +129,8 @@ def test_a_deleted_entry_is_detected(draft, people):
     _raw("DELETE FROM audit_auditentry WHERE id = %s", [target.pk])
     ok, _, message = verify()
     assert not ok
-    assert message == (f"Voce mancante: attesa la sequenza {target.sequence}, trovata {target.sequence + 1}.")
+    assert message == (f"Voce mancante: attesa la sequenza {target.sequence}, "
+                       f"trovata {target.sequence + 1}.")
 
 
 def test_a_truncated_tail_is_detected_by_the_head(draft, people):

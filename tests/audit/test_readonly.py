@@ -196,7 +196,7 @@ OWN_ACCOUNT = {
     "notifications:profile": "the revisore's own notification preferences",
     "workflow:switch_body": "chooses the current body among the revisore's own, in the session",
     "ws/notifications/": "the notifications socket's address over HTTP (426 to any request); the socket "
-    "itself is tested in tests/notifications",
+                         "itself is tested in tests/notifications",
 }
 # Read pages whose view takes any method: a POST is answered as a GET would be (200, or 400 for a bad
 # filter), and still changes nothing.
@@ -236,11 +236,8 @@ def _revisore_posts(pattern, found) -> list[tuple[str, object]]:
     for _who, _page, form in found.forms.get(pattern.name, []):
         posts.setdefault(form.action, lambda form=form: _form_post(form))
     if not posts:
-        urls = (
-            [pattern.url(kw) for kw in found.kwargs.get(pattern.name, [])]
-            if pattern.slots
-            else ["/" + pattern.route]
-        )
+        urls = [pattern.url(kw) for kw in found.kwargs.get(pattern.name, [])] if pattern.slots else [
+            "/" + pattern.route]
         for url in urls:
             posts.setdefault(url, lambda: {"lock_version": "1"})
     return list(posts.items())[:POSTS_PER_PATTERN]
@@ -261,7 +258,8 @@ def test_every_pattern_of_the_resolver_refuses_the_revisore_a_post(settings):
     for who in (*CRAWLERS, "revisore"):
         clients[who] = Client(raise_request_exception=False)
         clients[who].force_login(world.people[who])
-    found = sweep.crawl({who: clients[who] for who in CRAWLERS}, patterns, deeper={"segreteria": 12})
+    found = sweep.crawl({who: clients[who] for who in CRAWLERS}, patterns,
+                        deeper={"segreteria": 12})
     revisore = clients["revisore"]
 
     failures, swept = [], 0
@@ -270,10 +268,8 @@ def test_every_pattern_of_the_resolver_refuses_the_revisore_a_post(settings):
             continue
         posts = _revisore_posts(pattern, found)
         if not posts:
-            failures.append(
-                f"{pattern.name}: no page of the body names an address of this pattern; make the "
-                f"crawl reach it or list it in OWN_ACCOUNT with the reason"
-            )
+            failures.append(f"{pattern.name}: no page of the body names an address of this pattern; make the "
+                            f"crawl reach it or list it in OWN_ACCOUNT with the reason")
             continue
         allowed = (200, 400, *REFUSED) if pattern.name in READS_ON_POST else REFUSED
         before = sweep.snapshot()

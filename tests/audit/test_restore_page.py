@@ -159,8 +159,8 @@ def test_the_preview_lists_only_what_a_restore_changes_never_the_responsible(cli
     assert 'data-field="responsible"' not in page and 'data-field="responsible_name"' not in page
     # left the current version, right the one to restore
     current = versions.objective_versions(objective.pk)[-1]
-    assert page.index(f'<th scope="col">Versione {current.number}</th>') < page.index(
-        f'<th scope="col">Versione {before.number}</th>'
+    assert page.index(f"<th scope=\"col\">Versione {current.number}</th>") < page.index(
+        f"<th scope=\"col\">Versione {before.number}</th>"
     )
 
 

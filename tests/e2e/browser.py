@@ -135,9 +135,8 @@ def confirm(details) -> None:
     details.get_by_role("button", name=re.compile(r"^Conferma")).click()
 
 
-def expect_objective(
-    page, *, state: str, message: str | None = None, timeline: list[str] | None = None
-) -> None:
+def expect_objective(page, *, state: str, message: str | None = None,
+                     timeline: list[str] | None = None) -> None:
     """The objective's page as it should read after a step: the state badge, the tracker's current step,
     the success message, the timeline's entries (all of them, in order, each matched by a substring), then
     axe."""

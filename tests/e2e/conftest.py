@@ -16,16 +16,8 @@ from tests.factories import ensure_role_groups
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
+CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 
 
 @pytest.fixture(scope="session")
@@ -35,12 +27,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {
-        **browser_context_args,
-        "locale": "it-IT",
-        "timezone_id": "Europe/Rome",
-        "viewport": {"width": 1366, "height": 900},
-    }
+    return {**browser_context_args, "locale": "it-IT", "timezone_id": "Europe/Rome",
+            "viewport": {"width": 1366, "height": 900}}
 
 
 @pytest.fixture

@@ -20,9 +20,8 @@ def expect_forbidden(page, message: str) -> None:
 
 def expect_not_found(page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Pagina non trovata")
-    expect(
-        page.get_by_text("La pagina richiesta non esiste oppure non hai i permessi per vederla.")
-    ).to_be_visible()
+    expect(page.get_by_text("La pagina richiesta non esiste oppure non hai i permessi per vederla.")) \
+        .to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -36,19 +36,14 @@ def test_batch_approval(live_server, page, draft, people, plan):
     page.get_by_label("Commento").fill("Approvati nella riunione di direzione")
     page.get_by_role("button", name="Applica agli obiettivi selezionati").click()
     expect(page.locator(".messages .alert-success")).to_contain_text(
-        "Approva e avvia la consultazione sindacale: fatto per 2 obiettivi"
-    )
+        "Approva e avvia la consultazione sindacale: fatto per 2 obiettivi")
     expect(page.get_by_role("checkbox")).to_have_count(1)
     expect(page.get_by_role("checkbox", name=left_alone.code)).not_to_be_checked()
     axe_check(page)
 
     goto(page, f"{live_server.url}/obiettivi/{other.pk}/")
-    expect_objective(
-        page,
-        state="In consultazione sindacale",
-        timeline=[
-            "Paolo Rossi: In redazione → Inviato alla Segreteria",
-            "Giulia Verdi: Inviato alla Segreteria → In consultazione sindacale",
-        ],
-    )
+    expect_objective(page, state="In consultazione sindacale", timeline=[
+        "Paolo Rossi: In redazione → Inviato alla Segreteria",
+        "Giulia Verdi: Inviato alla Segreteria → In consultazione sindacale",
+    ])
     expect(page.get_by_test_id("timeline")).to_contain_text("Approvati nella riunione di direzione")

@@ -45,8 +45,7 @@ def test_new_draft_through_the_create_page(live_server, page, plan, people):
     page.get_by_label("Codice").fill("2023_5601")
     page.get_by_role("button", name="Crea la bozza").click()
     expect(page.locator(".messages .alert-success")).to_have_text(
-        "Bozza 2023_5601 creata: completa fasi e indicatori."
-    )
+        "Bozza 2023_5601 creata: completa fasi e indicatori.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Modifica della bozza 2023_5601")
     axe_check(page)
     created = Objective.objects.get(plan=plan, code="2023_5601")

@@ -23,8 +23,7 @@ def test_rows_are_added_and_removed_on_the_page_and_saved_as_left(live_server, p
     expect(phases).to_have_count(4)
     expect(page.locator("#id_fasi-3-description")).to_be_focused()
     expect(page.locator("[data-formset=fasi] [data-formset-status]")).to_have_text(
-        "Riga 4 aggiunta: 4 righe in tutto."
-    )
+        "Riga 4 aggiunta: 4 righe in tutto.")
     add_phase.click()
     expect(phases).to_have_count(5)
 
@@ -33,8 +32,7 @@ def test_rows_are_added_and_removed_on_the_page_and_saved_as_left(live_server, p
     expect(phases).to_have_count(4)
     expect(add_phase).to_be_focused()
     expect(page.locator("[data-formset=fasi] [data-formset-status]")).to_have_text(
-        "Riga 3 rimossa: 4 righe in tutto."
-    )
+        "Riga 3 rimossa: 4 righe in tutto.")
     expect(page.locator("input[name=fasi-TOTAL_FORMS]")).to_have_value("4")
     expect(page.get_by_label("Descrizione (riga 4)")).to_have_attribute("name", "fasi-3-description")
     axe_check(page, what="the edit page with added rows")
@@ -56,12 +54,6 @@ def test_rows_are_added_and_removed_on_the_page_and_saved_as_left(live_server, p
     expect(page.locator(".messages .alert-success")).to_be_visible()
     saved = Objective.objects.get(pk=draft.pk)
     assert [(p.description, p.weight) for p in saved.phases.order_by("position")] == [
-        ("Analisi", 50),
-        ("Attuazione", 30),
-        ("Collaudo", 20),
-        ("Rendicontazione finale", 0),
-    ]
+        ("Analisi", 50), ("Attuazione", 30), ("Collaudo", 20), ("Rendicontazione finale", 0)]
     assert [i.description for i in saved.indicators.order_by("position")] == [
-        "Tempo medio di pagamento",
-        "Fatture pagate nei termini",
-    ]
+        "Tempo medio di pagamento", "Fatture pagate nei termini"]

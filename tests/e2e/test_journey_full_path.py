@@ -81,12 +81,8 @@ def test_draft_to_publication(live_server, page, draft):
     submit.get_by_label("Commento").fill("Pronto per la revisione")
     confirm(submit)
     timeline = ["Sabrina Satta: In redazione → Inviato alla Segreteria"]
-    expect_objective(
-        page,
-        state="Inviato alla Segreteria",
-        message=done("Invia alla Segreteria", "Inviato alla Segreteria"),
-        timeline=timeline,
-    )
+    expect_objective(page, state="Inviato alla Segreteria",
+                     message=done("Invia alla Segreteria", "Inviato alla Segreteria"), timeline=timeline)
     expect(page.get_by_test_id("timeline")).to_contain_text("Pronto per la revisione")
     expect(page.get_by_role("link", name="Modifica la bozza")).to_have_count(0)
 
@@ -104,32 +100,23 @@ def test_draft_to_publication(live_server, page, draft):
     approve = open_action(page, "approve")
     confirm(approve)
     timeline.append("Giulia Verdi: Inviato alla Segreteria → In consultazione sindacale")
-    expect_objective(
-        page,
-        state="In consultazione sindacale",
-        timeline=timeline,
-        message=done("Approva e avvia la consultazione sindacale", "In consultazione sindacale"),
-    )
+    expect_objective(page, state="In consultazione sindacale", timeline=timeline,
+                     message=done("Approva e avvia la consultazione sindacale", "In consultazione sindacale"))
     expect(page.get_by_text("Periodo di informazione sindacale fino al")).to_be_visible()
 
     # -- closing the consultation: refused before the 5 days without a reason, then with one ---------
     close = open_action(page, "close_consultation")
     confirm(close)
     expect(page.locator(".messages .alert-danger")).to_contain_text(
-        "per chiudere prima indica la motivazione"
-    )
+        "per chiudere prima indica la motivazione")
     expect_objective(page, state="In consultazione sindacale", timeline=timeline)
 
     close = open_action(page, "close_consultation")
     close.get_by_label("Motivazione della chiusura anticipata").fill("Scadenza di adozione imminente")
     confirm(close)
     timeline.append("Giulia Verdi: In consultazione sindacale → In firma")
-    expect_objective(
-        page,
-        state="In firma",
-        timeline=timeline,
-        message=done("Chiudi la consultazione e avvia la firma", "In firma"),
-    )
+    expect_objective(page, state="In firma", timeline=timeline,
+                     message=done("Chiudi la consultazione e avvia la firma", "In firma"))
     last = last_step(page)
     expect(last).to_contain_text("Chiusura anticipata: Scadenza di adozione imminente")
     expect(last).to_contain_text("Da verificare")
@@ -162,9 +149,8 @@ def test_draft_to_publication(live_server, page, draft):
     tick_confirmation(sign)
     confirm(sign)
     timeline.append("Massimo Placchi: In firma → In deliberazione")
-    expect_objective(
-        page, state="In deliberazione", timeline=timeline, message=done("Firma", "In deliberazione")
-    )
+    expect_objective(page, state="In deliberazione", timeline=timeline,
+                     message=done("Firma", "In deliberazione"))
 
     # -- the Segreteria adopts, transmits, publishes ---------------------------------------------------
     switch_user(page, live_server, "segreteria")
@@ -182,12 +168,8 @@ def test_draft_to_publication(live_server, page, draft):
     )
     confirm(adopt)
     timeline.append("Giulia Verdi: In deliberazione → In trasmissione a Funzione Pubblica")
-    expect_objective(
-        page,
-        state="In trasmissione a Funzione Pubblica",
-        timeline=timeline,
-        message=done("Registra l'atto di adozione", "In trasmissione a Funzione Pubblica"),
-    )
+    expect_objective(page, state="In trasmissione a Funzione Pubblica", timeline=timeline,
+                     message=done("Registra l'atto di adozione", "In trasmissione a Funzione Pubblica"))
     expect(last_step(page)).to_contain_text("Atto n. 12")
 
     transmit = open_action(page, "transmit")
@@ -195,27 +177,17 @@ def test_draft_to_publication(live_server, page, draft):
     transmit.get_by_label("Data della ricevuta").fill("2023-03-02")
     confirm(transmit)
     timeline.append("Giulia Verdi: In trasmissione a Funzione Pubblica → In pubblicazione")
-    expect_objective(
-        page,
-        state="In pubblicazione",
-        timeline=timeline,
-        message=done("Registra la trasmissione a Funzione Pubblica", "In pubblicazione"),
-    )
+    expect_objective(page, state="In pubblicazione", timeline=timeline,
+                     message=done("Registra la trasmissione a Funzione Pubblica", "In pubblicazione"))
     expect(last_step(page)).to_contain_text("Ricevuta DFP-2023-0001")
 
     publish = open_action(page, "publish")
     publish.get_by_label("Data di pubblicazione").fill("2023-03-03")
-    publish.get_by_label("Indirizzo in Amministrazione Trasparente").fill(
-        "https://trasparenza.example.org/piao/2023"
-    )
+    publish.get_by_label("Indirizzo in Amministrazione Trasparente").fill("https://trasparenza.example.org/piao/2023")
     confirm(publish)
     timeline.append("Giulia Verdi: In pubblicazione → Pubblicato")
-    expect_objective(
-        page,
-        state="Pubblicato",
-        timeline=timeline,
-        message=done("Pubblica in Amministrazione Trasparente", "Pubblicato"),
-    )
+    expect_objective(page, state="Pubblicato", timeline=timeline,
+                     message=done("Pubblica in Amministrazione Trasparente", "Pubblicato"))
     expect(page.get_by_role("heading", name="Revisioni pubblicate")).to_be_visible()
     expect(page.get_by_role("link", name="https://trasparenza.example.org/piao/2023").first).to_be_visible()
     done_steps = page.get_by_test_id("tracker").locator("li.done")

@@ -42,12 +42,8 @@ def test_returned_draft_shows_the_reason_to_the_dirigente(live_server, page, dra
     reason.fill(REASON)
     confirm(back)
     returned = [*submitted, "Giulia Verdi: Inviato alla Segreteria → In redazione"]
-    expect_objective(
-        page,
-        state="In redazione",
-        timeline=returned,
-        message="Restituisci al dirigente: fatto. Stato attuale: In redazione.",
-    )
+    expect_objective(page, state="In redazione", timeline=returned,
+                     message="Restituisci al dirigente: fatto. Stato attuale: In redazione.")
     expect(page.get_by_test_id("timeline").locator(":scope > li").last).to_contain_text(REASON)
 
     # The dirigente finds the draft among theirs again, with the reason and the editing open again.
@@ -77,13 +73,9 @@ def test_return_during_signature_voids_the_signature_given(live_server, page, dr
     back = open_action(page, "return_to_drafting")
     back.get_by_label("Motivazione").fill("Il peso va ricalcolato dopo la consultazione.")
     confirm(back)
-    expect_objective(
-        page, state="In redazione", message="Restituisci al dirigente: fatto. Stato attuale: In redazione."
-    )
-    signed = (
-        page.get_by_test_id("timeline")
-        .locator(":scope > li")
-        .filter(has_text="Sabrina Satta: In firma → In firma")
-    )
+    expect_objective(page, state="In redazione",
+                     message="Restituisci al dirigente: fatto. Stato attuale: In redazione.")
+    signed = page.get_by_test_id("timeline").locator(":scope > li").filter(
+        has_text="Sabrina Satta: In firma → In firma")
     expect(signed).to_contain_text("Firma annullata il")
     expect(page.get_by_text("Firme mancanti")).to_have_count(0)

@@ -54,13 +54,8 @@ def race(objective_id, name, users, *, lock_version):
     def press(i, user):
         try:
             barrier.wait(timeout=10)
-            outcomes[i] = objective_transition(
-                objective_id=objective_id,
-                name=name,
-                by=user,
-                lock_version=lock_version,
-                data=VALID_INPUT[name],
-            )
+            outcomes[i] = objective_transition(objective_id=objective_id, name=name, by=user,
+                                               lock_version=lock_version, data=VALID_INPUT[name])
         except Exception as exc:  # noqa: BLE001 - the outcome is inspected by the test
             outcomes[i] = exc
         finally:
@@ -125,11 +120,8 @@ def test_two_signers_at_once_both_count(draft, people, slow_save):
     winners, losers = _winners_and_losers(outcomes)
     assert losers == [], outcomes
     assert fresh(o).state == State.DELIBERATION
-    assert list(
-        StepRecord.objects.filter(objective=o, transition="sign")
-        .order_by("id")
-        .values_list("target", flat=True)
-    ) == [State.SIGNATURE, State.DELIBERATION]
+    assert list(StepRecord.objects.filter(objective=o, transition="sign").order_by("id").values_list(
+        "target", flat=True)) == [State.SIGNATURE, State.DELIBERATION]
 
 
 def test_same_report_check_at_once_one_wins(draft, people, slow_save):
@@ -146,9 +138,8 @@ def test_same_report_check_at_once_one_wins(draft, people, slow_save):
     period = monitoring.periods_create_default(plan=o.plan, by=people["segreteria"])[0]
     report = monitoring.reports_open(period=period, by=people["segreteria"])[0]
     values = {m.indicator_id: {"value": Decimal(80)} for m in report.measures.all()}
-    report = monitoring.report_save(
-        report_id=report.pk, by=people["dirigente_satta"], lock_version=report.lock_version, measures=values
-    )
+    report = monitoring.report_save(report_id=report.pk, by=people["dirigente_satta"],
+                                    lock_version=report.lock_version, measures=values)
     report = monitoring.report_transition(report_id=report.pk, name="submit", by=people["dirigente_satta"])
 
     barrier = threading.Barrier(2)
@@ -157,18 +148,15 @@ def test_same_report_check_at_once_one_wins(draft, people, slow_save):
     def press(i, user):
         try:
             barrier.wait(timeout=10)
-            outcomes[i] = monitoring.report_transition(
-                report_id=report.pk, name="check", by=user, lock_version=report.lock_version, data={}
-            )
+            outcomes[i] = monitoring.report_transition(report_id=report.pk, name="check", by=user,
+                                                       lock_version=report.lock_version, data={})
         except Exception as exc:  # noqa: BLE001 - the outcome is inspected by the test
             outcomes[i] = exc
         finally:
             connection.close()
 
-    threads = [
-        threading.Thread(target=press, args=(i, u))
-        for i, u in enumerate([people["segreteria"], people["segretario"]])
-    ]
+    threads = [threading.Thread(target=press, args=(i, u))
+               for i, u in enumerate([people["segreteria"], people["segretario"]])]
     for t in threads:
         t.start()
     for t in threads:

@@ -28,14 +28,9 @@ EDIT_REASON = "Modifica del contenuto: aggiornati i tempi"
 # -- objective_create ---------------------------------------------------------------------------------
 def test_segreteria_creates_a_draft_for_a_dirigente(plan, people):
     strategic = StrategicObjectiveFactory(plan=plan)
-    o = objective_create(
-        by=people["segreteria"],
-        plan=plan,
-        code=" 2023_6001 ",
-        title=" Nuovo obiettivo ",
-        responsible=people["dirigente_rossi"],
-        fields={"strategic_objective": strategic, "weight": Decimal("25")},
-    )
+    o = objective_create(by=people["segreteria"], plan=plan, code=" 2023_6001 ", title=" Nuovo obiettivo ",
+                         responsible=people["dirigente_rossi"], fields={"strategic_objective": strategic,
+                                                                        "weight": Decimal("25")})
     o = fresh(o)
     assert (o.code, o.title, o.state, o.weight) == ("2023_6001", "Nuovo obiettivo", State.DRAFTING, 25)
     assert o.responsible == people["dirigente_rossi"]
@@ -46,28 +41,16 @@ def test_segreteria_creates_a_draft_for_a_dirigente(plan, people):
     assert not access.is_responsible(people["dirigente_satta"], o)
     history = last_history(o)
     assert (history.history_user, history.history_change_reason, history.history_type) == (
-        people["segreteria"],
-        "Creazione",
-        "+",
-    )
+        people["segreteria"], "Creazione", "+")
     entry = AuditEntry.objects.filter(action="objective.create").get()
-    assert entry.payload["data"] == {
-        "code": "2023_6001",
-        "title": "Nuovo obiettivo",
-        "responsible": "dirigente_rossi",
-    }
+    assert entry.payload["data"] == {"code": "2023_6001", "title": "Nuovo obiettivo",
+                                     "responsible": "dirigente_rossi"}
 
 
 def test_dirigente_creates_a_draft_of_their_own(plan, people):
     # whoever a dirigente names, the draft is theirs
-    o = objective_create(
-        by=people["dirigente_satta"],
-        plan=plan,
-        code="2023_6002",
-        title="Mio obiettivo",
-        responsible=people["dirigente_rossi"],
-        note="dal PEG",
-    )
+    o = objective_create(by=people["dirigente_satta"], plan=plan, code="2023_6002", title="Mio obiettivo",
+                         responsible=people["dirigente_rossi"], note="dal PEG")
     o = fresh(o)
     assert o.responsible == people["dirigente_satta"]
     assert o.responsibility_center == "SETTORE RISORSE ECONOMICHE E FINANZIARIE"
@@ -78,9 +61,8 @@ def test_dirigente_creates_a_draft_of_their_own(plan, people):
 @pytest.mark.parametrize("who", ["funzionario_bianchi", "revisore", "sindacato", "amministratore"])
 def test_other_roles_cannot_create(plan, people, who):
     with pytest.raises(errors.Forbidden) as exc:
-        objective_create(
-            by=people[who], plan=plan, code="2023_6003", title="X", responsible=people["dirigente_satta"]
-        )
+        objective_create(by=people[who], plan=plan, code="2023_6003", title="X",
+                         responsible=people["dirigente_satta"])
     assert exc.value.message == errors.CREATE_FORBIDDEN
     assert not Objective.objects.exists()
 
@@ -88,9 +70,8 @@ def test_other_roles_cannot_create(plan, people, who):
 def test_segreteria_of_another_body_cannot_create_here(plan, people, other_body):
     stranger = member("segreteria_crema", other_body, Role.SEGRETERIA)
     with pytest.raises(errors.Forbidden):
-        objective_create(
-            by=stranger, plan=plan, code="2023_6004", title="X", responsible=people["dirigente_satta"]
-        )
+        objective_create(by=stranger, plan=plan, code="2023_6004", title="X",
+                         responsible=people["dirigente_satta"])
     assert not Objective.objects.exists()
 
 
@@ -99,60 +80,35 @@ def test_responsible_must_be_a_dirigente_of_the_body(plan, people, other_body, r
     people["dirigente_crema"] = member("dirigente_crema", other_body, Role.DIRIGENTE)
     audit_before = AuditEntry.objects.count()
     with pytest.raises(errors.InvalidInput) as exc:
-        objective_create(
-            by=people["segreteria"],
-            plan=plan,
-            code="2023_6005",
-            title="X",
-            responsible=people[responsible] if responsible else None,
-        )
+        objective_create(by=people["segreteria"], plan=plan, code="2023_6005", title="X",
+                         responsible=people[responsible] if responsible else None)
     assert exc.value.message == errors.RESPONSIBLE_NOT_DIRIGENTE
     assert not Objective.objects.exists()
     assert AuditEntry.objects.count() == audit_before
 
 
 def test_duplicate_code_is_refused_with_a_message(plan, people):
-    objective_create(
-        by=people["segreteria"],
-        plan=plan,
-        code="2023_6006",
-        title="Primo",
-        responsible=people["dirigente_satta"],
-    )
+    objective_create(by=people["segreteria"], plan=plan, code="2023_6006", title="Primo",
+                     responsible=people["dirigente_satta"])
     audit_before = AuditEntry.objects.count()
     with pytest.raises(errors.InvalidInput) as exc:
-        objective_create(
-            by=people["segreteria"],
-            plan=plan,
-            code="2023_6006",
-            title="Secondo",
-            responsible=people["dirigente_rossi"],
-        )
+        objective_create(by=people["segreteria"], plan=plan, code="2023_6006", title="Secondo",
+                         responsible=people["dirigente_rossi"])
     assert exc.value.message == errors.DUPLICATE_CODE.format(code="2023_6006")
     assert list(Objective.objects.values_list("title", flat=True)) == ["Primo"]
     assert AuditEntry.objects.count() == audit_before
     # the same code in another year's plan is fine
     next_plan = PlanFactory(body=plan.body, year=2024, triennium="2024-2026")
-    objective_create(
-        by=people["segreteria"],
-        plan=next_plan,
-        code="2023_6006",
-        title="Altro anno",
-        responsible=people["dirigente_rossi"],
-    )
+    objective_create(by=people["segreteria"], plan=next_plan, code="2023_6006", title="Altro anno",
+                     responsible=people["dirigente_rossi"])
 
 
 def test_strategic_objective_must_belong_to_the_plan(plan, people):
     other_plan = PlanFactory(body=plan.body, year=2024, triennium="2024-2026")
     with pytest.raises(errors.InvalidInput):
-        objective_create(
-            by=people["segreteria"],
-            plan=plan,
-            code="2023_6007",
-            title="X",
-            responsible=people["dirigente_satta"],
-            fields={"strategic_objective": StrategicObjectiveFactory(plan=other_plan)},
-        )
+        objective_create(by=people["segreteria"], plan=plan, code="2023_6007", title="X",
+                         responsible=people["dirigente_satta"],
+                         fields={"strategic_objective": StrategicObjectiveFactory(plan=other_plan)})
     assert not Objective.objects.exists()
 
 
@@ -164,11 +120,8 @@ def _update(o, by, **kwargs):
 
 
 def _row_history(model, **filters):
-    return list(
-        model.history.filter(**filters)
-        .order_by("history_id")
-        .values_list("history_type", "history_user__username", "history_change_reason")
-    )
+    return list(model.history.filter(**filters).order_by("history_id").values_list(
+        "history_type", "history_user__username", "history_change_reason"))
 
 
 def test_update_fields_phases_and_indicators_with_history(draft, people):
@@ -178,51 +131,26 @@ def test_update_fields_phases_and_indicators_with_history(draft, people):
     before = snapshot(draft)
     phase_rows_before = Phase.history.count()
 
-    _update(
-        draft,
-        satta,
-        fields={"title": "Pagamenti più rapidi", "purpose": "Ridurre i tempi"},
-        phases=[
-            {
-                "id": analisi.pk,
-                "description": "Analisi",
-                "weight": 50,
-                "start": dt.date(2023, 1, 1),
-                "end": dt.date(2023, 3, 31),
-            },  # unchanged
-            {"id": attuazione.pk, "delete": True},
-            {
-                "id": None,
-                "description": "Attuazione e verifica",
-                "weight": 50,
-                "start": dt.date(2023, 4, 1),
-                "end": dt.date(2023, 12, 31),
-                "notes": None,
-            },
-        ],
-        indicators=[
-            {
-                "id": indicator.pk,
-                "description": indicator.description,
-                "kind": "RISULTATO",
-                "expected": "<25",
-            },
-            {
-                "id": None,
-                "description": "Fatture pagate entro 30 giorni",
-                "kind": "EFFICIENZA",
-                "expected": ">90%",
-            },
-        ],
-    )
+    _update(draft, satta, fields={"title": "Pagamenti più rapidi", "purpose": "Ridurre i tempi"},
+            phases=[
+                {"id": analisi.pk, "description": "Analisi", "weight": 50, "start": dt.date(2023, 1, 1),
+                 "end": dt.date(2023, 3, 31)},  # unchanged
+                {"id": attuazione.pk, "delete": True},
+                {"id": None, "description": "Attuazione e verifica", "weight": 50,
+                 "start": dt.date(2023, 4, 1), "end": dt.date(2023, 12, 31), "notes": None},
+            ],
+            indicators=[
+                {"id": indicator.pk, "description": indicator.description, "kind": "RISULTATO",
+                 "expected": "<25"},
+                {"id": None, "description": "Fatture pagate entro 30 giorni", "kind": "EFFICIENZA",
+                 "expected": ">90%"},
+            ])
 
     o = fresh(draft)
     assert (o.title, o.purpose) == ("Pagamenti più rapidi", "Ridurre i tempi")
     assert o.lock_version == before["lock_version"] + 1
     assert list(o.phases.values_list("description", "position")) == [
-        ("Analisi", 1),
-        ("Attuazione e verifica", 2),
-    ]
+        ("Analisi", 1), ("Attuazione e verifica", 2)]
     assert list(o.indicators.values_list("expected", flat=True)) == ["<25", ">90%"]
     assert o.phases.get(position=2).notes == ""
 
@@ -261,13 +189,8 @@ def test_stale_update_is_refused_and_nothing_written(draft, people):
     before = snapshot(draft)
     phase_rows = Phase.history.count()
     with pytest.raises(errors.StaleObjective) as exc:
-        _update(
-            draft,
-            people["dirigente_satta"],
-            lock_version=before["lock_version"] - 1,
-            fields={"title": "Sovrascritto"},
-            phases=[{"id": None, "description": "Nuova"}],
-        )
+        _update(draft, people["dirigente_satta"], lock_version=before["lock_version"] - 1,
+                fields={"title": "Sovrascritto"}, phases=[{"id": None, "description": "Nuova"}])
     assert "ricarica la pagina" in exc.value.message.lower()
     assert snapshot(draft) == before
     assert Phase.history.count() == phase_rows
@@ -317,16 +240,10 @@ def test_a_phase_of_another_objective_is_refused_and_nothing_written(draft, plan
     phase_rows = Phase.history.count()
 
     with pytest.raises(errors.InvalidInput):
-        _update(
-            draft,
-            people["dirigente_satta"],
-            fields={"title": "Cambiato"},
-            phases=[
-                {"id": own.pk, "description": "Cambiata"},
-                {"id": None, "description": "Nuova"},
-                {"id": foreign.pk, "description": "Rubata"},
-            ],
-        )
+        _update(draft, people["dirigente_satta"], fields={"title": "Cambiato"},
+                phases=[{"id": own.pk, "description": "Cambiata"},
+                        {"id": None, "description": "Nuova"},
+                        {"id": foreign.pk, "description": "Rubata"}])
 
     assert snapshot(draft) == before and snapshot(other) == other_before
     assert Phase.history.count() == phase_rows
@@ -345,9 +262,8 @@ def test_deleting_a_phase_of_another_objective_is_refused(draft, plan, people):
 
 # -- delegation -------------------------------------------------------------------------------------------
 def _delegate_to_bianchi(o, people):
-    return objective_delegate(
-        objective_id=o.pk, by=people["dirigente_satta"], delegate=people["funzionario_bianchi"]
-    )
+    return objective_delegate(objective_id=o.pk, by=people["dirigente_satta"],
+                              delegate=people["funzionario_bianchi"])
 
 
 def test_delegation_grant_and_revoke_drive_visibility(draft, people):
@@ -423,21 +339,16 @@ def test_delegating_twice_or_revoking_nothing_is_invalid(draft, people):
 def test_only_the_responsible_revokes(draft, people):
     _delegate_to_bianchi(draft, people)
     with pytest.raises(errors.Forbidden):
-        objective_revoke_delegation(
-            objective_id=draft.pk, by=people["dirigente_rossi"], delegate=people["funzionario_bianchi"]
-        )
+        objective_revoke_delegation(objective_id=draft.pk, by=people["dirigente_rossi"],
+                                    delegate=people["funzionario_bianchi"])
     assert objectives_visible_to(people["funzionario_bianchi"]).filter(pk=draft.pk).exists()
 
 
 # -- responsible --------------------------------------------------------------------------------------------
 def test_segreteria_moves_a_draft_to_another_dirigente(draft, people):
     satta, rossi = people["dirigente_satta"], people["dirigente_rossi"]
-    objective_assign_responsible(
-        objective_id=draft.pk,
-        by=people["segreteria"],
-        responsible=rossi,
-        lock_version=fresh(draft).lock_version,
-    )
+    objective_assign_responsible(objective_id=draft.pk, by=people["segreteria"], responsible=rossi,
+                                 lock_version=fresh(draft).lock_version)
     o = fresh(draft)
     assert o.responsible == rossi and o.responsible_name == "ROSSI PAOLO"
     assert access.is_responsible(rossi, o) and not access.is_responsible(satta, o)
@@ -449,12 +360,9 @@ def test_segreteria_moves_a_draft_to_another_dirigente(draft, people):
 def test_only_segreteria_moves_the_responsibility(draft, people):
     before = snapshot(draft)
     with pytest.raises(errors.Forbidden):
-        objective_assign_responsible(
-            objective_id=draft.pk,
-            by=people["dirigente_satta"],
-            responsible=people["dirigente_rossi"],
-            lock_version=before["lock_version"],
-        )
+        objective_assign_responsible(objective_id=draft.pk, by=people["dirigente_satta"],
+                                     responsible=people["dirigente_rossi"],
+                                     lock_version=before["lock_version"])
     assert snapshot(draft) == before
 
 
@@ -484,31 +392,15 @@ def test_rows_sync_brings_a_deleted_row_back_with_its_id_only_when_asked(draft, 
 
     indicator = draft.indicators.get()
     pk, values = indicator.pk, {"description": indicator.description, "kind": "RISULTATO", "expected": "<30"}
-    rows_sync(
-        objective=draft,
-        model=Indicator,
-        rows=[{"id": pk, "delete": True}],
-        by=people["segreteria"],
-        reason="prova",
-    )
+    rows_sync(objective=draft, model=Indicator, rows=[{"id": pk, "delete": True}], by=people["segreteria"],
+              reason="prova")
     assert not draft.indicators.exists()
     with pytest.raises(errors.InvalidInput, match=ROW_NOT_OURS):
-        rows_sync(
-            objective=draft,
-            model=Indicator,
-            rows=[{"id": pk, **values}],
-            by=people["segreteria"],
-            reason="prova",
-        )
+        rows_sync(objective=draft, model=Indicator, rows=[{"id": pk, **values}], by=people["segreteria"],
+                  reason="prova")
     assert not draft.indicators.exists()
-    rows_sync(
-        objective=draft,
-        model=Indicator,
-        rows=[{"id": pk, "position": 7, **values}],
-        by=people["segreteria"],
-        reason="ripristino",
-        revive=True,
-    )
+    rows_sync(objective=draft, model=Indicator, rows=[{"id": pk, "position": 7, **values}],
+              by=people["segreteria"], reason="ripristino", revive=True)
     back = draft.indicators.get()
     assert (back.pk, back.position, back.expected) == (pk, 7, "<30")
     assert back.history.first().history_change_reason == "ripristino"

@@ -1,6 +1,7 @@
 """Writing and delivering notifications: in the transaction of the change, pushed and e-mailed only after
 it commits, one outbox per transaction; marking read; the e-mail preference."""
 
+
 import pytest
 from django.core import mail
 from django.db import transaction
@@ -243,6 +244,7 @@ def test_without_emails_notifies_but_mails_nobody(draft, people, pushed, django_
     assert sorted(m.to[0] for m in mail.outbox) == ["dirigente_satta@example.org", "sindacato@example.org"]
 
 
+
 # --- nobody is told of an objective outside its body ---------------------------------------------------
 
 
@@ -299,8 +301,8 @@ def test_a_reminder_about_an_objective_skips_a_person_outside_its_body(draft, ou
 def test_a_batch_pushes_one_new_notification_message_per_person(
     plan, people, pushed, django_capture_on_commit_callbacks
 ):
-    """Fifty objectives approved together tell each person of each one in the inbox, but push to each
-    person once (the last notification: the page fetches all those after the last it has), and still
+    """Objectives approved together tell each person of each one in the inbox, but push to each person
+    once (the last notification: the page fetches all those after the last it has), and still
     tell each objective's open pages."""
     from flows.services.transitions import objectives_batch_transition
     from tests.factories import ObjectiveFactory

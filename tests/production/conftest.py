@@ -9,16 +9,8 @@ import time
 
 import pytest
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
+CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -36,13 +28,8 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     # The certificate of the walk is self-signed: the proxy's TLS is real, its trust is not the point here.
-    return {
-        **browser_context_args,
-        "locale": "it-IT",
-        "timezone_id": "Europe/Rome",
-        "viewport": {"width": 1280, "height": 900},
-        "ignore_https_errors": True,
-    }
+    return {**browser_context_args, "locale": "it-IT", "timezone_id": "Europe/Rome",
+            "viewport": {"width": 1280, "height": 900}, "ignore_https_errors": True}
 
 
 @pytest.fixture(scope="session")

@@ -55,16 +55,10 @@ def edit_post(objective, **overrides) -> dict:
     """The POST of the edit page as a browser sends it, unchanged unless ``overrides`` say otherwise."""
     o = fresh(objective)
     data = {
-        "lock_version": o.lock_version,
-        "title": o.title,
+        "lock_version": o.lock_version, "title": o.title,
         "strategic_objective": _value(o.strategic_objective_id),
-        "weight": _value(o.weight),
-        "kind": o.kind,
-        "purpose": o.purpose,
-        "motivation": o.motivation,
-        "baseline_and_target": o.baseline_and_target,
-        "beneficiaries": o.beneficiaries,
-        "actions": o.actions,
+        "weight": _value(o.weight), "kind": o.kind, "purpose": o.purpose, "motivation": o.motivation,
+        "baseline_and_target": o.baseline_and_target, "beneficiaries": o.beneficiaries, "actions": o.actions,
         "note": "",
     }
     if o.transversal:
@@ -75,14 +69,8 @@ def edit_post(objective, **overrides) -> dict:
         "indicatori": (list(o.indicators.all()), tuple(f.name for f in INDICATOR.in_form)),
     }
     for prefix, (items, fields) in rows.items():
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": str(len(items) + 1),
-                f"{prefix}-INITIAL_FORMS": str(len(items)),
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
+        data.update({f"{prefix}-TOTAL_FORMS": str(len(items) + 1), f"{prefix}-INITIAL_FORMS": str(len(items)),
+                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
         for i, item in enumerate(items):
             data[f"{prefix}-{i}-id"] = str(item.pk)
             data[f"{prefix}-{i}-objective"] = str(o.pk)
@@ -90,7 +78,7 @@ def edit_post(objective, **overrides) -> dict:
                 data[f"{prefix}-{i}-{f}"] = _value(getattr(item, f))
         # The blank extra row, as rendered: empty but for the model's defaults (an indicator's kind).
         data[f"{prefix}-{len(items)}-objective"] = str(o.pk)
-        model = Phase if prefix == "fasi" else Indicator
+        model = (Phase if prefix == "fasi" else Indicator)
         for f in fields:
             data[f"{prefix}-{len(items)}-{f}"] = _value(model._meta.get_field(f).get_default())
     data.update({k: _value(v) for k, v in overrides.items()})
@@ -109,4 +97,4 @@ def block(page: str, testid: str) -> str:
     tag = m.group(1)
     end = page.find(f"</{tag}>", m.end())
     assert end != -1
-    return page[m.start() : end]
+    return page[m.start():end]

@@ -25,22 +25,12 @@ VALID_INPUT = {
     Transition.RETURN_TO_DRAFTING: {"comment": COMMENT},
     Transition.CLOSE_CONSULTATION: {"early_reason": "Scadenza di adozione imminente", "comment": COMMENT},
     Transition.SIGN: {"confirm": True, "comment": COMMENT},
-    Transition.ADOPT: {
-        "act_type": "decreto_presidente",
-        "act_number": "12",
-        "act_date": dt.date(2023, 3, 1),
-        "comment": COMMENT,
-    },
-    Transition.TRANSMIT: {
-        "receipt_reference": "DFP-2023-0001",
-        "receipt_date": dt.date(2023, 3, 2),
-        "comment": COMMENT,
-    },
-    Transition.PUBLISH: {
-        "published_on": dt.date(2023, 3, 3),
-        "url": "https://trasparenza.example.org/piao/2023",
-        "comment": COMMENT,
-    },
+    Transition.ADOPT: {"act_type": "decreto_presidente", "act_number": "12", "act_date": dt.date(2023, 3, 1),
+                       "comment": COMMENT},
+    Transition.TRANSMIT: {"receipt_reference": "DFP-2023-0001", "receipt_date": dt.date(2023, 3, 2),
+                          "comment": COMMENT},
+    Transition.PUBLISH: {"published_on": dt.date(2023, 3, 3), "url": "https://trasparenza.example.org/piao/2023",
+                         "comment": COMMENT},
     Transition.WITHDRAW: {"comment": COMMENT},
     Transition.REVISE: {"comment": COMMENT},
     Transition.DISCARD_REVISION: {"comment": COMMENT},
@@ -111,14 +101,8 @@ def act(objective, name, by, *, data=None, lock_version="current", files=None, *
     if lock_version == "current":
         lock_version = fresh(objective).lock_version
     payload = VALID_INPUT[name] if data is None else data
-    return objective_transition(
-        objective_id=objective.pk,
-        name=name,
-        by=by,
-        lock_version=lock_version,
-        data={**payload, **extra},
-        files=files_for(name) if files is None else files,
-    )
+    return objective_transition(objective_id=objective.pk, name=name, by=by, lock_version=lock_version,
+                                data={**payload, **extra}, files=files_for(name) if files is None else files)
 
 
 def walk_to(objective, state, people, *, revision_in_progress=False) -> Objective:
@@ -158,11 +142,8 @@ def snapshot(objective) -> dict:
         "title": o.title,
         "steps": StepRecord.objects.filter(objective=o).count(),
         "history": Objective.history.filter(id=o.pk).count(),
-        "phases": list(
-            Phase.objects.filter(objective=o)
-            .order_by("pk")
-            .values_list("pk", "description", "start", "end", "weight")
-        ),
+        "phases": list(Phase.objects.filter(objective=o).order_by("pk").values_list(
+            "pk", "description", "start", "end", "weight")),
         "phase_history": Phase.history.filter(objective_id=o.pk).count(),
         "signatures": list(Signature.objects.filter(objective=o).values_list("pk", "voided_at")),
         "acts": AdoptionAct.objects.count(),

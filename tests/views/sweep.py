@@ -169,79 +169,51 @@ def build_body(*, tag: str, number: int, name: str, ipa_code: str, rich: bool = 
     people = {}
     for key, role in ROLES:
         center = f"SETTORE {tag} {key.upper()}" if role == Role.DIRIGENTE else ""
-        people[key] = member(
-            f"{key}_{tag.lower()}",
-            body,
-            role,
-            first_name=f"Nome{tag}",
-            last_name=f"Cognome{tag}{key.title()}",
-            center=center,
-        )
+        people[key] = member(f"{key}_{tag.lower()}", body, role, first_name=f"Nome{tag}",
+                             last_name=f"Cognome{tag}{key.title()}", center=center)
     world = World(body=body, people=people, tag=tag)
     world.private += [name, *(f"Cognome{tag}{key.title()}" for key, _ in ROLES)]
     plan = PlanFactory(body=body, year=2023)
-    strategic = StrategicObjectiveFactory(
-        plan=plan, code=f"2023_OS{number}", title=f"Strategico {tag} riservato"
-    )
+    strategic = StrategicObjectiveFactory(plan=plan, code=f"2023_OS{number}",
+                                          title=f"Strategico {tag} riservato")
     world.plans.append(plan)
     if not rich:
         return world
     # An earlier plan (the pages open on the latest one, 2023, where the objectives are).
     earlier = plan_create(by=people["segreteria"], body=body, year=2022, triennium="2022-2024")
-    strategic_objective_create(
-        by=people["segreteria"],
-        plan=earlier,
-        code=f"2022_OS{number}",
-        title=f"Strategico {tag} 2022",
-        purposes=[f"Finalità {tag} 2022"],
-    )
+    strategic_objective_create(by=people["segreteria"], plan=earlier, code=f"2022_OS{number}",
+                               title=f"Strategico {tag} 2022", purposes=[f"Finalità {tag} 2022"])
     world.plans.append(earlier)
     walkers = {**people, "segreteria": people["segreteria"], "segretario": people["segretario"]}
 
     def objective(label: str):
-        o = ObjectiveFactory(
-            plan=plan,
-            strategic_objective=strategic,
-            responsible=people["dirigente"],
-            code=f"2023_{tag}{len(world.objectives) + 1:02d}",
-            title=f"Obiettivo {tag} {label}",
-            purpose=f"Finalità {tag} {label}",
-            responsibility_center=f"SETTORE {tag} DIRIGENTE",
-        )
+        o = ObjectiveFactory(plan=plan, strategic_objective=strategic, responsible=people["dirigente"],
+                             code=f"2023_{tag}{len(world.objectives) + 1:02d}",
+                             title=f"Obiettivo {tag} {label}", purpose=f"Finalità {tag} {label}",
+                             responsibility_center=f"SETTORE {tag} DIRIGENTE")
         world.objectives[label] = o
         return o
 
     draft = objective("bozza")
     objective_delegate(objective_id=draft.pk, by=people["dirigente"], delegate=people["funzionario"])
-    for label, state in (
-        ("inviato", State.SUBMITTED),
-        ("firma", State.SIGNATURE),
-        ("deliberazione", State.DELIBERATION),
-        ("trasmissione", State.TRANSMISSION),
-    ):
+    for label, state in (("inviato", State.SUBMITTED), ("firma", State.SIGNATURE),
+                         ("deliberazione", State.DELIBERATION), ("trasmissione", State.TRANSMISSION)):
         walk_to(objective(label), state, walkers)
     signing = world.objectives["firma"]
     act(signing, "sign", people["dirigente"])  # the document's current version differs from the original
 
     consulted = walk_to(objective("consultazione"), State.UNION_CONSULTATION, walkers)
     information = consulted.union_informations.get()
-    consultation_svc.confronto_request(
-        information_id=information.pk, text=f"Confronto {tag} richiesto", by=people["sindacato"]
-    )
+    consultation_svc.confronto_request(information_id=information.pk, text=f"Confronto {tag} richiesto",
+                                       by=people["sindacato"])
     consultation_svc.meeting_record(
-        information_id=information.pk,
-        held_on=timezone.now(),
-        participants=f"Partecipanti {tag}",
+        information_id=information.pk, held_on=timezone.now(), participants=f"Partecipanti {tag}",
         minutes=f"Verbale {tag} riservato",
-        attachment=pdf_upload("verbale.pdf", small_pdf(f"Verbale {tag}")),
-        by=people["segreteria"],
-    )
-    question = consultation_svc.observation_post(
-        objective_id=consulted.pk, text=f"Osservazione {tag}", by=people["sindacato"]
-    )
-    consultation_svc.observation_post(
-        objective_id=consulted.pk, text=f"Risposta {tag}", by=people["dirigente"], reply_to_id=question.pk
-    )
+        attachment=pdf_upload("verbale.pdf", small_pdf(f"Verbale {tag}")), by=people["segreteria"])
+    question = consultation_svc.observation_post(objective_id=consulted.pk, text=f"Osservazione {tag}",
+                                                 by=people["sindacato"])
+    consultation_svc.observation_post(objective_id=consulted.pk, text=f"Risposta {tag}",
+                                      by=people["dirigente"], reply_to_id=question.pk)
 
     # A transmission over HTTP that the intermediary refused: the retry and the receipt by hand.
     http = walk_to(objective("pubblicazione"), State.TRANSMISSION, walkers)
@@ -251,8 +223,7 @@ def build_body(*, tag: str, number: int, name: str, ipa_code: str, rich: bool = 
         settings.TRANSMISSION_SEND_ON_COMMIT = False
     act(http, "transmit", people["segreteria"], data={})
     Transmission.objects.filter(objectives=http).update(
-        status=TransmissionStatus.FAILED, attempts=1, last_error=f"Errore {tag}"
-    )
+        status=TransmissionStatus.FAILED, attempts=1, last_error=f"Errore {tag}")
     body.transmitter, body.transmitter_url = TransmitterMode.MANUAL, ""
     body.save()
 
@@ -263,35 +234,22 @@ def build_body(*, tag: str, number: int, name: str, ipa_code: str, rich: bool = 
     # Its progress report of the first monitoring period, open, with an evidence file.
     periods = monitoring_svc.periods_create_default(plan=plan, by=people["segreteria"])
     monitoring_svc.reports_open(period=periods[0], by=people["segreteria"])
-    monitoring_svc.evidence_add(
-        report_id=manual.progress_reports.get().pk,
-        by=people["dirigente"],
-        lock_version=None,
-        name="evidenza.pdf",
-        content=small_pdf(f"Evidenza {tag}"),
-    )
+    monitoring_svc.evidence_add(report_id=manual.progress_reports.get().pk, by=people["dirigente"],
+                                lock_version=None, name="evidenza.pdf", content=small_pdf(f"Evidenza {tag}"))
     # The final period: the published objective's report filled in and validated, and the Relazione 2023
     # published; the 2022 plan's Relazione started, in drafting (its forms are offered).
     _relazione_published(plan, periods[1], manual, people, tag)
     started = relazione_svc.relazione_start(plan=earlier, by=people["segreteria"])
-    relazione_svc.relazione_texts_save(
-        relazione_id=started.pk,
-        by=people["segreteria"],
-        presentation=f"Relazione {tag} in redazione",
-        context="",
-        lock_version=None,
-    )
+    relazione_svc.relazione_texts_save(relazione_id=started.pk, by=people["segreteria"],
+                                       presentation=f"Relazione {tag} in redazione", context="",
+                                       lock_version=None)
     # A second consultation whose information has no request for confronto yet (its form is offered).
     walk_to(objective("consultazione aperta"), State.UNION_CONSULTATION, walkers)
     revised = walk_to(objective("in revisione"), State.PUBLISHED, walkers)
     act(revised, "revise", people["segreteria"])
-    objective_update(
-        objective_id=revised.pk,
-        by=people["dirigente"],
-        lock_version=fresh(revised).lock_version,
-        fields={"title": f"Revisione {tag} inedita"},
-        note="Nuovo titolo",
-    )
+    objective_update(objective_id=revised.pk, by=people["dirigente"],
+                     lock_version=fresh(revised).lock_version, fields={"title": f"Revisione {tag} inedita"},
+                     note="Nuovo titolo")
     withdrawn = objective("ritirato")
     act(withdrawn, "withdraw", people["segreteria"])
 
@@ -299,17 +257,9 @@ def build_body(*, tag: str, number: int, name: str, ipa_code: str, rich: bool = 
     for label, o in world.objectives.items():
         if label not in published:
             world.unpublished += [o.title, o.purpose]
-    world.unpublished += [
-        f"Revisione {tag} inedita",
-        f"Osservazione {tag}",
-        f"Risposta {tag}",
-        f"Verbale {tag} riservato",
-        f"Confronto {tag} richiesto",
-        f"Errore {tag}",
-        f"Strategico {tag} 2022",
-        f"Evidenza {tag}",
-        f"Relazione {tag} in redazione",
-    ]
+    world.unpublished += [f"Revisione {tag} inedita", f"Osservazione {tag}", f"Risposta {tag}",
+                          f"Verbale {tag} riservato", f"Confronto {tag} richiesto", f"Errore {tag}",
+                          f"Strategico {tag} 2022", f"Evidenza {tag}", f"Relazione {tag} in redazione"]
     world.private += [o.title for o in world.objectives.values()]
     world.private += world.unpublished
     return world
@@ -323,33 +273,25 @@ def _relazione_published(plan, final, objective, people, tag: str) -> None:
     monitoring_svc.reports_open(period=final, by=people["segreteria"])
     report = objective.progress_reports.get(period=final)
     monitoring_svc.report_save(
-        report_id=report.pk,
-        by=people["dirigente"],
-        lock_version=None,
-        explanation="",
+        report_id=report.pk, by=people["dirigente"], lock_version=None, explanation="",
         phases={p.phase_id: {"percent": 100, "status": "done"} for p in report.phase_progress.all()},
-        measures={
-            m.indicator_id: {"text_value": f"Fatto {tag}", "source": "Uffici"} for m in report.measures.all()
-        },
+        measures={m.indicator_id: {"text_value": f"Fatto {tag}", "source": "Uffici"}
+                  for m in report.measures.all()},
     )
     for name, who in (("submit", "dirigente"), ("check", "segreteria"), ("validate", "revisore")):
         monitoring_svc.report_transition(report_id=report.pk, name=name, by=people[who], data={})
     relazione = relazione_svc.relazione_start(plan=plan, by=people["segreteria"])
     document = {"document": pdf_upload("validazione.pdf", small_pdf(f"Validazione {tag}"))}
     steps = (
-        (
-            "adopt",
-            "segreteria",
-            {"act_type": "delibera_giunta", "act_number": "1", "act_date": dt.date(2024, 6, 1)},
-            {"act_file": pdf_upload("atto.pdf", small_pdf(f"Atto {tag}"))},
-        ),
+        ("adopt", "segreteria", {"act_type": "delibera_giunta", "act_number": "1",
+                                 "act_date": dt.date(2024, 6, 1)},
+         {"act_file": pdf_upload("atto.pdf", small_pdf(f"Atto {tag}"))}),
         ("validate", "revisore", {"outcome": "validata"}, document),
         ("publish", "segreteria", {"confirm": True}, {}),
     )
     for name, who, data, files in steps:
-        relazione_svc.relazione_transition(
-            relazione_id=relazione.pk, name=name, by=people[who], data=data, files=files
-        )
+        relazione_svc.relazione_transition(relazione_id=relazione.pk, name=name, by=people[who], data=data,
+                                           files=files)
 
 
 # -- every row of the database ---------------------------------------------------------------------------
@@ -368,10 +310,8 @@ def snapshot() -> dict[str, dict]:
                 continue
             pk = model._meta.pk.column
             cols = [f.column for f in model._meta.concrete_fields]
-            cursor.execute(
-                f"SELECT {', '.join(connection.ops.quote_name(c) for c in cols)} "  # noqa: S608
-                f"FROM {connection.ops.quote_name(table)}"
-            )
+            cursor.execute(f'SELECT {", ".join(connection.ops.quote_name(c) for c in cols)} '  # noqa: S608
+                           f"FROM {connection.ops.quote_name(table)}")
             rows = {}
             idx = cols.index(pk)
             for row in cursor.fetchall():
@@ -423,6 +363,7 @@ class Form:
             out[name].append(value if value is not None else ("on" if kind == "checkbox" else ""))
         return {k: v if len(v) > 1 else v[0] for k, v in out.items()}
 
+
     def queries(self, limit: int = 12) -> list[str]:
         """The query strings of a GET form: as the page fills it, then with each option of each list."""
         from urllib.parse import urlencode
@@ -450,12 +391,8 @@ class _PageParser(HTMLParser):
             if a.get(attr):
                 self.links.append(a[attr])
         if tag == "form":
-            self._form = Form(
-                action=a.get("action") or "",
-                method=(a.get("method") or "get").lower(),
-                fields=[],
-                multipart="multipart" in (a.get("enctype") or ""),
-            )
+            self._form = Form(action=a.get("action") or "", method=(a.get("method") or "get").lower(),
+                              fields=[], multipart="multipart" in (a.get("enctype") or ""))
             self.forms.append(self._form)
         elif self._form is not None and "name" in a:
             if tag == "input":
@@ -625,19 +562,9 @@ def _pdf_text(content: bytes) -> str:
 
 # How a row of each kind is traced to its body, tried in order (the first lookup a model has wins).
 BODY_LOOKUPS = (
-    "body",
-    "body_id",
-    "plan__body",
-    "objective__plan__body",
-    "report__objective__plan__body",
-    "information__body",
-    "transmission__body",
-    "relazione__plan__body",
-    "adoption__relazione__plan__body",
-    "document__body",
-    "recipient__memberships__body",
-    "user__memberships__body",
-    "memberships__body",
+    "body", "body_id", "plan__body", "objective__plan__body", "report__objective__plan__body",
+    "information__body", "transmission__body", "relazione__plan__body", "adoption__relazione__plan__body",
+    "document__body", "recipient__memberships__body", "user__memberships__body", "memberships__body",
 )
 # Models that belong to no body: the framework's tables and the installation's own (the task queue's rows
 # name the work to do by ids, e.g. of notifications; the rows they name are traced to their body).

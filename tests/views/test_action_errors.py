@@ -28,12 +28,8 @@ def test_a_refused_adoption_is_summarised_at_the_top_with_a_link_to_the_field(cl
     )
     assert response.status_code == 400
     page = response.content.decode()
-    summary = re.search(
-        r'<div class="alert alert-danger" role="alert" tabindex="-1" data-error-summary'
-        r".*?</div>",
-        page,
-        re.S,
-    )
+    summary = re.search(r'<div class="alert alert-danger" role="alert" tabindex="-1" data-error-summary'
+                        r".*?</div>", page, re.S)
     assert summary, "no error summary"
     link = '<a href="#id_adopt-act_number">Numero dell&#x27;atto: Questo campo è obbligatorio.</a>'
     assert link in summary[0]

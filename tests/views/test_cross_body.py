@@ -38,7 +38,7 @@ OWN_PER_PATTERN = 12  # tier 1 takes up to this many of a pattern's URLs (and fi
 # must not show), but a 2xx on one of B's codes in their slots is no success across bodies.
 NOT_BODY_SCOPED = {
     "password_reset_confirm": "uidb64 and token name a person's reset link: an unknown one gets the "
-    "'link not valid' page (200)",
+                              "'link not valid' page (200)",
 }
 
 
@@ -102,20 +102,16 @@ def test_no_body_reaches_another_body(settings, capsys):
     b_only_ints, b_only_strs = b_values.ints - a_values.ints, b_values.strs - a_values.strs
     assert not b_values.untraced, f"rows of these models are not traced to a body: {b_values.untraced}"
 
-    found = sweep.crawl(
-        {k: logged_in(u) for k, u in b.people.items()}, patterns, deeper={"segreteria": 12, "dirigente": 12}
-    )
+    found = sweep.crawl({k: logged_in(u) for k, u in b.people.items()}, patterns,
+                        deeper={"segreteria": 12, "dirigente": 12})
     built = time.monotonic() - started
 
     clients = {key: logged_in(user) for key, user in a.people.items()}
     clients[ANONYMOUS] = Client(raise_request_exception=False)
     login = resolve_url(django_settings.LOGIN_URL)
 
-    failures: list[str] = [
-        f"{url} as {who} of B: GET -> {status}"
-        for (who, url), status in found.visited.items()
-        if status >= 500
-    ]
+    failures: list[str] = [f"{url} as {who} of B: GET -> {status}"
+                           for (who, url), status in found.visited.items() if status >= 500]
     statuses: Counter = Counter()
     counted = Counter()  # (tier, pattern) -> requests
     by_route = {p.route: p for p in patterns}
@@ -135,22 +131,15 @@ def test_no_body_reaches_another_body(settings, capsys):
             own += sorted(u for u in found.urls.get(pattern.name, ()) if urlsplit(u).query)[:OWN_PER_PATTERN]
             # Tier 2: every slot filled with every id, code and year of B that fits it; each URL as one
             # identity of A in turn (every identity with CROSS_BODY_FULL=1).
-            swept = [
-                u
-                for u in (pattern.url(kw) for kw in swept_arguments(pattern, crawled, b_values))
-                if u not in own
-            ]
+            swept = [u for u in (pattern.url(kw) for kw in swept_arguments(pattern, crawled, b_values))
+                     if u not in own]
             work = [(1, url, who) for url in own for who in identities]
-            work += [
-                (2, url, who)
-                for i, url in enumerate(swept)
-                for who in (identities if full else [identities[i % len(identities)]])
-            ]
+            work += [(2, url, who) for i, url in enumerate(swept)
+                     for who in (identities if full else [identities[i % len(identities)]])]
             for tier, url, who in work:
                 kwargs = sweep.resolve_path(urlsplit(url).path, by_route)[1]
                 targets_b = pattern.name not in NOT_BODY_SCOPED and any(
-                    v in b_only_ints if isinstance(v, int) else v in b_only_strs for v in kwargs.values()
-                )
+                    v in b_only_ints if isinstance(v, int) else v in b_only_strs for v in kwargs.values())
                 for method in ("get", "post"):
                     if (pattern.name, method) in not_allowed:
                         skipped += 1
@@ -166,23 +155,17 @@ def test_no_body_reaches_another_body(settings, capsys):
                         # the view takes no such method, whoever asks and whatever the URL names (Django's
                         # require_GET/require_POST answer before the view reads anything): asked once
                         not_allowed.add((pattern.name, method))
-                    problem = judge(
-                        response, pattern=pattern, targets_b=targets_b, markers=markers, login=login
-                    )
+                    problem = judge(response, pattern=pattern, targets_b=targets_b, markers=markers,
+                                    login=login)
                     if problem:
                         failures.append(f"{method.upper()} {url} as {who} of A: {problem}")
             after = sweep.snapshot()
             b_rows = b_rows | sweep.body_row_keys(b.body)
-            touched = {
-                (table, pk)
-                for table, diff in sweep.changes(before, after).items()
-                for pk in diff["added"] + diff["removed"] + diff["changed"]
-            }
+            touched = {(table, pk) for table, diff in sweep.changes(before, after).items()
+                       for pk in diff["added"] + diff["removed"] + diff["changed"]}
             if touched & b_rows:
-                failures.append(
-                    f"{pattern.name}: rows of body B changed by requests from body A: "
-                    f"{sorted(touched & b_rows, key=str)}"
-                )
+                failures.append(f"{pattern.name}: rows of body B changed by requests from body A: "
+                                f"{sorted(touched & b_rows, key=str)}")
             before = after
     finally:
         logging.disable(logging.NOTSET)
@@ -205,10 +188,8 @@ def test_no_body_reaches_another_body(settings, capsys):
     )
     print(summary)
     for p in patterns:
-        print(
-            f"  {p.name}: {counted[(1, p.name)]} + {counted[(2, p.name)]} requests; "
-            f"B's own people got a 2xx as {sorted(found.hits.get(p.name, ()))}"
-        )
+        print(f"  {p.name}: {counted[(1, p.name)]} + {counted[(2, p.name)]} requests; "
+              f"B's own people got a 2xx as {sorted(found.hits.get(p.name, ()))}")
     assert not failures, summary + "\n" + "\n".join(failures[:200]) + f"\n({len(failures)} failures)"
 
 

@@ -53,14 +53,14 @@ def test_a_dirigente_sees_on_arrival_the_drafts_sent_back_and_why(client, draft,
     assert page.count('data-testid="restituita"') == 1
     assert RETURN_REASON in page
     # the draft sent back comes first in the list of drafts
-    drafts = page[page.index("Le mie bozze") :]
+    drafts = page[page.index("Le mie bozze"):]
     assert drafts.index(draft.code) < drafts.index(untouched.code)
 
     page = client.get(reverse("workflow:objective_detail", args=[draft.pk])).content.decode()
     alert = page.index('data-testid="motivo-restituzione"')
     assert alert < page.index('id="dati"')
-    assert RETURN_REASON in page[alert : page.index('id="dati"')]
-    assert "Giulia Verdi" in page[alert : page.index('id="dati"')]
+    assert RETURN_REASON in page[alert:page.index('id="dati"')]
+    assert "Giulia Verdi" in page[alert:page.index('id="dati"')]
     page = client.get(reverse("workflow:objective_detail", args=[untouched.pk])).content.decode()
     assert 'data-testid="motivo-restituzione"' not in page
 

@@ -31,54 +31,14 @@ EXAMPLES_PER_FORM = 8
 
 # Values no form should take for granted.
 HOSTILE = [
-    "",
-    " ",
-    "x" * 100_000,
-    "\x00",
-    "a\x00b",
-    "\x1b[31m\x07\r\n\t",
-    "\u202e\ufeff\u200b",
-    "\ud7ff\uffff",
-    "😀" * 500,
-    "<script>alert(1)</script>",
-    "' OR 1=1 --",
-    "../../../etc/passwd",
-    "%PDF-1.4",
-    "0",
-    "-1",
-    "-0",
-    "1e308",
-    "NaN",
-    "Infinity",
-    "99999999999999999999999999",
-    "-9223372036854775809",
-    "9223372036854775808",
-    "1.5",
-    "1,5",
-    "0x10",
-    "0001-01-01",
-    "9999-12-31",
-    "2023-02-30",
-    "0000-00-00",
-    "2023-13-01",
-    "31/12/2023",
-    "30/02/2023",
-    "0001-01-01T00:00",
-    "9999-12-31T23:59",
-    "2023-02-30T10:00",
-    "2023-01-01T25:61",
-    "1999-12-31",
-    "2101-01-01",
-    "true",
-    "[]",
-    "{}",
-    "null",
-    "１２３",
-    "http://169.254.169.254/",
-    "javascript:alert(1)",
-    "/\\evil.example",
-    "//evil.example/",
-    "https://evil.example/",
+    "", " ", "x" * 100_000, "\x00", "a\x00b", "\x1b[31m\x07\r\n\t", "\u202e\ufeff\u200b", "\ud7ff\uffff",
+    "😀" * 500, "<script>alert(1)</script>", "' OR 1=1 --", "../../../etc/passwd", "%PDF-1.4",
+    "0", "-1", "-0", "1e308", "NaN", "Infinity", "99999999999999999999999999", "-9223372036854775809",
+    "9223372036854775808", "1.5", "1,5", "0x10",
+    "0001-01-01", "9999-12-31", "2023-02-30", "0000-00-00", "2023-13-01", "31/12/2023", "30/02/2023",
+    "0001-01-01T00:00", "9999-12-31T23:59", "2023-02-30T10:00", "2023-01-01T25:61", "1999-12-31",
+    "2101-01-01", "true", "[]", "{}", "null", "１２３", "http://169.254.169.254/", "javascript:alert(1)",
+    "/\\evil.example", "//evil.example/", "https://evil.example/",
 ]
 
 text_values = st.one_of(
@@ -96,11 +56,8 @@ HOSTILE_FILES = [
     ("atto.pdf", bytes(range(256)) * 64, "application/pdf"),
     ("atto.exe", small_pdf(), "application/x-msdownload"),
     ('atto"; filename="x.html', small_pdf(), "application/pdf"),
-    (
-        "atto.pdf",
-        b"%PDF-1.7\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF",
-        "application/pdf",
-    ),
+    ("atto.pdf", b"%PDF-1.7\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF",
+     "application/pdf"),
 ]
 file_values = st.sampled_from(HOSTILE_FILES).map(lambda f: SimpleUploadedFile(f[0], f[1], content_type=f[2]))
 
@@ -125,11 +82,8 @@ def hostile_post(draw, fields: list):
         if choice == "missing":
             continue
         if kind == "file":
-            data[name] = (
-                draw(file_values)
-                if choice != "keep"
-                else SimpleUploadedFile("documento.pdf", small_pdf("fuzz"), content_type="application/pdf")
-            )
+            data[name] = draw(file_values) if choice != "keep" else SimpleUploadedFile(
+                "documento.pdf", small_pdf("fuzz"), content_type="application/pdf")
             continue
         kept = (options[0] if options else "") if kind == "select" else (value or "")
         if choice == "keep":
@@ -138,14 +92,8 @@ def hostile_post(draw, fields: list):
             data[name] = [kept, draw(text_values)]
         else:
             data[name] = draw(text_values)
-    for extra in draw(
-        st.lists(
-            st.sampled_from(
-                ["id", "pk", "body", "ente", "state", "lock_version", "csrfmiddlewaretoken", "is_superuser"]
-            ),
-            max_size=2,
-        )
-    ):
+    for extra in draw(st.lists(st.sampled_from(["id", "pk", "body", "ente", "state", "lock_version",
+                                                "csrfmiddlewaretoken", "is_superuser"]), max_size=2)):
         data.setdefault(extra, draw(text_values))
     return data
 
@@ -167,9 +115,8 @@ def refused(response) -> bool:
 def test_hostile_input_never_breaks_a_form(settings):
     settings.TRANSMISSION_SEND_ON_COMMIT = False
     started = time.monotonic()
-    world = sweep.build_body(
-        tag="FUZ", number=1, name="Comune di Fuzzolo", ipa_code="c_fuzz", settings=settings
-    )
+    world = sweep.build_body(tag="FUZ", number=1, name="Comune di Fuzzolo", ipa_code="c_fuzz",
+                             settings=settings)
     patterns = sweep.project_patterns()
     clients = {}
     for key, user in world.people.items():
@@ -213,20 +160,14 @@ def test_hostile_input_never_breaks_a_form(settings):
     failures: list[str] = []
     state = {"before": sweep.snapshot()}
 
-    failures += [
-        f"{url} as {who}: GET -> {status}" for (who, url), status in found.visited.items() if status >= 500
-    ]
+    failures += [f"{url} as {who}: GET -> {status}" for (who, url), status in found.visited.items()
+                 if status >= 500]
 
     def fuzz(name, who, url, fields):
         client = clients[who]
 
-        @hypothesis_settings(
-            max_examples=EXAMPLES_PER_FORM,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
+        @hypothesis_settings(max_examples=EXAMPLES_PER_FORM, deadline=None, derandomize=True, database=None,
+                             suppress_health_check=list(HealthCheck))
         @given(data=hostile_post(fields))
         def post(data):
             response = client.post(url, data)
@@ -235,18 +176,15 @@ def test_hostile_input_never_breaks_a_form(settings):
             if response.status_code >= 500:
                 exc = getattr(response, "exc_info", None)
                 head = f"{exc[0].__name__}: {exc[1]}"[:300] if exc else ""
-                failures.append(
-                    f"{name} as {who}: POST {url} -> {response.status_code} {head} with {_short(data)}"
-                )
+                failures.append(f"{name} as {who}: POST {url} -> {response.status_code} {head} with "
+                                f"{_short(data)}")
             elif refused(response):
                 changed = sweep.changes(state["before"], after)
                 allowed = RECORDED_ON_REFUSAL.get(name, (set(), ""))[0]
                 changed = {table: diff for table, diff in changed.items() if table not in allowed}
                 if changed:
-                    failures.append(
-                        f"{name} as {who}: refused POST {url} ({response.status_code}) changed "
-                        f"rows {changed} with {_short(data)}"
-                    )
+                    failures.append(f"{name} as {who}: refused POST {url} ({response.status_code}) changed "
+                                    f"rows {changed} with {_short(data)}")
             state["before"] = after
 
         post()
@@ -276,3 +214,5 @@ def _short(data: dict) -> str:
         return v if len(str(v)) < 60 else f"{str(v)[:40]!r}… ({len(str(v))} chars)"
 
     return repr({k: cut(v) for k, v in data.items()})
+
+

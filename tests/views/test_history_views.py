@@ -15,12 +15,8 @@ from workflow.models import Objective, State
 
 pytestmark = pytest.mark.django_db
 
-NAMES = {
-    "dirigente_satta": "Sabrina Satta",
-    "segreteria": "Giulia Verdi",
-    "segretario": "Massimo Placchi",
-    "funzionario_bianchi": "Anna Bianchi",
-}
+NAMES = {"dirigente_satta": "Sabrina Satta", "segreteria": "Giulia Verdi", "segretario": "Massimo Placchi",
+         "funzionario_bianchi": "Anna Bianchi"}
 
 # The whole life of one objective, done through the pages: (what, who, input). "edit" is the edit page.
 STORY = [
@@ -29,11 +25,8 @@ STORY = [
     ("edit", "funzionario_bianchi", {"note": "Aggiunto l'indicatore di efficienza"}),
     ("submit", "dirigente_satta", {"comment": "Indicatore aggiunto"}),
     ("approve", "segreteria", {"comment": "Coerente con il DUP"}),
-    (
-        "close_consultation",
-        "segretario",
-        {"early_reason": "Scadenza di adozione imminente", "comment": "Nessuna osservazione dai sindacati"},
-    ),
+    ("close_consultation", "segretario", {"early_reason": "Scadenza di adozione imminente",
+                                          "comment": "Nessuna osservazione dai sindacati"}),
     ("sign", "dirigente_satta", {"comment": "Approvo i contenuti"}),
     ("sign", "segretario", {"comment": ""}),
     ("adopt", "segreteria", {"comment": "Decreto n. 12"}),
@@ -51,18 +44,11 @@ def _history(objective):
 def _do(client, objective, what, who, data, people):
     client.force_login(people[who])
     if what == "edit":
-        return client.post(
-            edit_url(objective),
-            edit_post(
-                objective,
-                **{
-                    **data,
-                    "indicatori-1-description": "Pratiche evase per addetto",
-                    "indicatori-1-kind": "EFFICIENZA",
-                    "indicatori-1-expected": ">= 120",
-                },
-            ),
-        )
+        return client.post(edit_url(objective), edit_post(objective, **{
+            **data,
+            "indicatori-1-description": "Pratiche evase per addetto", "indicatori-1-kind": "EFFICIENZA",
+            "indicatori-1-expected": ">= 120",
+        }))
     return client.post(transition_url(objective, what), transition_post(objective, what, **data))
 
 
@@ -76,9 +62,8 @@ def _reason(what, data):
 @pytest.fixture
 def lived(client, draft, people):
     """``draft`` taken through STORY by the people in it, each through the page."""
-    objective_delegate(
-        objective_id=draft.pk, by=people["dirigente_satta"], delegate=people["funzionario_bianchi"]
-    )
+    objective_delegate(objective_id=draft.pk, by=people["dirigente_satta"],
+                       delegate=people["funzionario_bianchi"])
     records = []
     for what, who, data in STORY:
         before = len(_history(draft))
@@ -99,28 +84,18 @@ def test_every_edit_and_transition_through_the_pages_adds_history_with_who_and_w
 
 def test_an_edit_through_the_page_records_its_rows_with_the_person_and_the_reason(client, draft, people):
     client.force_login(people["dirigente_satta"])
-    response = client.post(
-        edit_url(draft),
-        edit_post(
-            draft,
-            title="Tempi di pagamento entro 30 giorni",
-            note="Titolo più preciso",
-            **{"fasi-0-description": "Analisi dei flussi"},
-        ),
-    )
+    response = client.post(edit_url(draft), edit_post(draft, title="Tempi di pagamento entro 30 giorni",
+                                                      note="Titolo più preciso",
+                                                      **{"fasi-0-description": "Analisi dei flussi"}))
     assert response.status_code == 302
     last = _history(draft)[-1]
     assert (last.history_user, last.history_change_reason, last.title) == (
-        people["dirigente_satta"],
-        "Modifica del contenuto: Titolo più preciso",
-        "Tempi di pagamento entro 30 giorni",
-    )
+        people["dirigente_satta"], "Modifica del contenuto: Titolo più preciso",
+        "Tempi di pagamento entro 30 giorni")
     phase = draft.phases.get(description="Analisi dei flussi")
     phase_last = phase.history.order_by("-history_id").first()
     assert (phase_last.history_user, phase_last.history_change_reason) == (
-        people["dirigente_satta"],
-        "Modifica del contenuto: Titolo più preciso",
-    )
+        people["dirigente_satta"], "Modifica del contenuto: Titolo più preciso")
     storico = block(text(client.get(detail_url(draft))), "storico")
     assert "Sabrina Satta" in storico and "Modifica del contenuto: Titolo più preciso" in storico
 

@@ -19,7 +19,9 @@ OWN = {
 
 
 def footer_links(page: str) -> dict[str, str]:
-    return dict((key, url) for url, key in re.findall(r'<a href="([^"]*)" data-testid="piede-(\w+)">', page))
+    return dict(
+        (key, url) for url, key in re.findall(r'<a href="([^"]*)" data-testid="piede-(\w+)">', page)
+    )
 
 
 @pytest.fixture

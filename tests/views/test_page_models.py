@@ -82,20 +82,10 @@ def grow(objective, people, *, by: int):
     satta = people["dirigente_satta"]
     start = objective.phases.count() + 1
     for position in range(start, start + by):
-        Phase.objects.create(
-            objective=objective,
-            position=position,
-            description=f"Fase {position}",
-            start=dt.date(2023, 5, 1),
-            end=dt.date(2023, 6, 30),
-        )
-        Indicator.objects.create(
-            objective=objective,
-            position=position,
-            description=f"Indicatore {position}",
-            kind="RISULTATO",
-            expected="100%",
-        )
+        Phase.objects.create(objective=objective, position=position, description=f"Fase {position}",
+                             start=dt.date(2023, 5, 1), end=dt.date(2023, 6, 30))
+        Indicator.objects.create(objective=objective, position=position, description=f"Indicatore {position}",
+                                 kind="RISULTATO", expected="100%")
         funzionario = member(f"funzionario_{position}", objective.plan.body, Role.FUNZIONARIO)
         objective_delegate(objective_id=objective.pk, by=satta, delegate=funzionario)
         act(objective, "submit", satta)
@@ -103,7 +93,9 @@ def grow(objective, people, *, by: int):
 
 
 @pytest.mark.parametrize("who", ["dirigente_satta", "funzionario_bianchi", "segreteria", "revisore"])
-def test_the_objective_page_reads_the_same_queries_however_much_the_draft_holds(client, draft, people, who):
+def test_the_objective_page_reads_the_same_queries_however_much_the_draft_holds(
+    client, draft, people, who
+):
     url = reverse("workflow:objective_detail", args=[draft.pk])
     satta, bianchi = people["dirigente_satta"], people["funzionario_bianchi"]
     objective_delegate(objective_id=draft.pk, by=satta, delegate=bianchi)

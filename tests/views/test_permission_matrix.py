@@ -54,45 +54,34 @@ DRAFT, SUBM, CONS, SIGN = State.DRAFTING, State.SUBMITTED, State.UNION_CONSULTAT
 DELIB, TRANSM, PUBLIC, PUBD = State.DELIBERATION, State.TRANSMISSION, State.PUBLICATION, State.PUBLISHED
 REV2 = REVISION_IN_PROGRESS  # drafting revision 2 of a published objective
 
-ACTORS = (
-    "dir_own",
-    "dir_other",
-    "fun_own",
-    "fun_other",
-    "segreteria",
-    "segretario",
-    "revisore",
-    "sindacato",
-    "amministratore",
-    "segr_altro",
-    "anonimo",
-)
+ACTORS = ("dir_own", "dir_other", "fun_own", "fun_other", "segreteria", "segretario", "revisore",
+          "sindacato", "amministratore", "segr_altro", "anonimo")
 
 #                                     dir  dir  fun  fun  segre segre revi sinda ammi segr anon
 #   action                from        own  oth  own  oth  teria tario sore cato  nis  altr imo
 MATRIX = [
-    ("view", DRAFT, A, A, A, H, A, A, A, H, H, H, L),
-    ("view", CONS, A, A, H, H, A, A, A, A, H, H, L),
-    ("edit_get", DRAFT, A, D, A, H, D, D, D, H, H, H, L),
-    ("edit_post", DRAFT, A, D, A, H, D, D, D, H, H, H, L),
-    ("edit_get", SUBM, D, D, H, H, D, D, D, H, H, H, L),
-    ("submit", DRAFT, A, D, D, H, D, D, D, H, H, H, L),
-    ("approve", SUBM, D, D, H, H, A, A, D, H, H, H, L),
-    ("return_to_drafting", SUBM, D, D, H, H, A, A, D, H, H, H, L),
-    ("return_to_drafting", SIGN, D, D, H, H, A, A, D, D, H, H, L),
-    ("close_consultation", CONS, D, D, H, H, A, A, D, D, H, H, L),
-    ("sign", SIGN, A, D, H, H, D, A, D, D, H, H, L),
-    ("adopt", DELIB, D, D, H, H, A, A, D, D, H, H, L),
-    ("transmit", TRANSM, D, D, H, H, A, A, D, D, H, H, L),
-    ("publish", PUBLIC, D, D, H, H, A, A, D, D, H, H, L),
-    ("withdraw", SUBM, D, D, H, H, A, A, D, H, H, H, L),
-    ("withdraw", CONS, D, D, H, H, A, A, D, D, H, H, L),
-    ("revise", PUBD, A, D, H, H, A, A, D, D, H, H, L),
-    ("discard_revision", REV2, A, D, D, H, A, A, D, H, H, H, L),
-    ("delegate", DRAFT, A, D, D, H, D, D, D, H, H, H, L),
-    ("responsible", DRAFT, D, D, D, H, A, A, D, H, H, H, L),
-    ("responsible", SUBM, D, D, H, H, D, D, D, H, H, H, L),
-    ("batch", SUBM, D, D, D, D, A, A, D, D, D, A, L),
+    ("view",               DRAFT,     A,   A,   A,   H,   A,    A,    A,   H,    H,   H,   L),
+    ("view",               CONS,      A,   A,   H,   H,   A,    A,    A,   A,    H,   H,   L),
+    ("edit_get",           DRAFT,     A,   D,   A,   H,   D,    D,    D,   H,    H,   H,   L),
+    ("edit_post",          DRAFT,     A,   D,   A,   H,   D,    D,    D,   H,    H,   H,   L),
+    ("edit_get",           SUBM,      D,   D,   H,   H,   D,    D,    D,   H,    H,   H,   L),
+    ("submit",             DRAFT,     A,   D,   D,   H,   D,    D,    D,   H,    H,   H,   L),
+    ("approve",            SUBM,      D,   D,   H,   H,   A,    A,    D,   H,    H,   H,   L),
+    ("return_to_drafting", SUBM,      D,   D,   H,   H,   A,    A,    D,   H,    H,   H,   L),
+    ("return_to_drafting", SIGN,      D,   D,   H,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("close_consultation", CONS,      D,   D,   H,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("sign",               SIGN,      A,   D,   H,   H,   D,    A,    D,   D,    H,   H,   L),
+    ("adopt",              DELIB,     D,   D,   H,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("transmit",           TRANSM,    D,   D,   H,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("publish",            PUBLIC,    D,   D,   H,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("withdraw",           SUBM,      D,   D,   H,   H,   A,    A,    D,   H,    H,   H,   L),
+    ("withdraw",           CONS,      D,   D,   H,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("revise",             PUBD,      A,   D,   H,   H,   A,    A,    D,   D,    H,   H,   L),
+    ("discard_revision",   REV2,      A,   D,   D,   H,   A,    A,    D,   H,    H,   H,   L),
+    ("delegate",           DRAFT,     A,   D,   D,   H,   D,    D,    D,   H,    H,   H,   L),
+    ("responsible",        DRAFT,     D,   D,   D,   H,   A,    A,    D,   H,    H,   H,   L),
+    ("responsible",        SUBM,      D,   D,   H,   H,   D,    D,    D,   H,    H,   H,   L),
+    ("batch",              SUBM,      D,   D,   D,   D,   A,    A,    D,   D,    D,   A,   L),
 ]
 
 CASES = [
@@ -118,14 +107,10 @@ def _user(actor, people, segreteria_crema):
         return None
     if actor == "segr_altro":
         return segreteria_crema
-    return people[
-        {
-            "dir_own": "dirigente_satta",
-            "dir_other": "dirigente_rossi",
-            "fun_own": "funzionario_bianchi",
-            "fun_other": "funzionario_bianchi",
-        }.get(actor, actor)
-    ]
+    return people[{
+        "dir_own": "dirigente_satta", "dir_other": "dirigente_rossi",
+        "fun_own": "funzionario_bianchi", "fun_other": "funzionario_bianchi",
+    }.get(actor, actor)]
 
 
 def _request(client, action, objective, ferri, rossi):
@@ -136,32 +121,25 @@ def _request(client, action, objective, ferri, rossi):
     if action == "edit_post":
         return client.post(edit_url(objective), edit_post(objective, title="Titolo riscritto"))
     if action == "delegate":
-        return client.post(
-            reverse("workflow:objective_delegation", args=[objective.pk, "concedi"]), {"delegate": ferri.pk}
-        )
+        return client.post(reverse("workflow:objective_delegation", args=[objective.pk, "concedi"]),
+                           {"delegate": ferri.pk})
     if action == "responsible":
-        return client.post(
-            reverse("workflow:objective_responsible", args=[objective.pk]),
-            {"responsible": rossi.pk, "lock_version": fresh(objective).lock_version},
-        )
+        return client.post(reverse("workflow:objective_responsible", args=[objective.pk]),
+                           {"responsible": rossi.pk, "lock_version": fresh(objective).lock_version})
     if action == "batch":
         return client.get(reverse("workflow:batch") + "?stato=submitted")
-    return client.post(
-        transition_url(objective, action),
-        {"lock_version": fresh(objective).lock_version, **form_data(action)},
-    )
+    return client.post(transition_url(objective, action),
+                       {"lock_version": fresh(objective).lock_version, **form_data(action)})
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("action", "state", "actor", "expected"), CASES)
-def test_permission_matrix(
-    client, plan, people, segreteria_crema, funzionario_ferri, action, state, actor, expected
-):
+def test_permission_matrix(client, plan, people, segreteria_crema, funzionario_ferri, action, state, actor,
+                           expected):
     objective = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"])
     if actor == "fun_own":
-        objective_delegate(
-            objective_id=objective.pk, by=people["dirigente_satta"], delegate=people["funzionario_bianchi"]
-        )
+        objective_delegate(objective_id=objective.pk, by=people["dirigente_satta"],
+                           delegate=people["funzionario_bianchi"])
     objective = walk_to(objective, state, people)
     user = _user(actor, people, segreteria_crema)
     if user is not None:
@@ -264,7 +242,7 @@ ELSEWHERE = {
     "notifications:mark_read": "a person's own inbox: tests/notifications/test_views.py",
     "notifications:profile": "a person's own preferences: tests/notifications/test_views.py",
     "ws/notifications/": "the notifications socket's address over HTTP, 426 to any request: "
-    "tests/notifications/test_views.py",
+                         "tests/notifications/test_views.py",
     "workflow:dashboard": "reads, and answers a POST as a GET: tests/views/test_dashboard.py",
     "workflow:objective_list": "reads, and answers a POST as a GET: tests/views/test_pages_smoke.py",
     "workflow:guide": "reads, and answers a POST as a GET: tests/views/test_guide.py",
@@ -273,7 +251,7 @@ ELSEWHERE = {
     "audit:diff": "reads, and answers a POST as a GET: tests/audit/test_versions.py",
     "audit:plan_as_of": "reads, and answers a POST as a GET: tests/audit/test_as_of.py",
     "workflow:objective_create": "creates an objective, so there is none to act on yet: who may, in "
-    "tests/flows/test_content.py",
+                                 "tests/flows/test_content.py",
     "workflow:plan_create": "acts on a plan: tests/views/test_plans.py",
     "workflow:plan_detail": "adds a strategic objective to a plan: tests/views/test_plans.py",
     "workflow:plan_deadline": "acts on a plan: tests/approvals/test_deadlines.py",
@@ -287,12 +265,12 @@ ELSEWHERE = {
     "approvals:post_observation": "the union consultation: tests/approvals/test_consultation_views.py",
     "approvals:body_settings": "the body's settings: tests/approvals/test_body_settings.py",
     "approvals:transmission_page": "reads, and answers a POST as a GET: "
-    "tests/approvals/test_transmission_views.py",
+                                   "tests/approvals/test_transmission_views.py",
     "approvals:transmission_retry": "a transmission: tests/approvals/test_transmission_views.py",
     "approvals:transmission_receipt_record": "a transmission: tests/approvals/test_transmission_views.py",
     "workflow:monitoring_periods": "a plan's monitoring periods: tests/views/test_monitoring_board.py",
     "workflow:monitoring_board": "the batch check of a period's reports: "
-    "tests/views/test_monitoring_board.py",
+                                 "tests/views/test_monitoring_board.py",
     "workflow:measurement_system": "the body's measurement rules: tests/views/test_monitoring_board.py",
     "workflow:report_edit": "a progress report's values: tests/views/test_report_pages.py",
     "workflow:report_step": "a progress report's steps: tests/views/test_report_pages.py",
@@ -303,9 +281,9 @@ ELSEWHERE = {
     "workflow:relazione_deadline": "the Relazione's deadline: tests/flows/test_relazione.py",
     "workflow:relazione_new_version": "a new version of the Relazione: tests/flows/test_relazione.py",
     "workflow:relazione_step": "the Relazione's steps, who may and may not: tests/flows/test_relazione.py, "
-    "tests/approvals/test_relazione_public.py",
+                               "tests/approvals/test_relazione_public.py",
     "trasparenza:verify_relazione": "anyone checks a file, nothing is written: "
-    "tests/approvals/test_relazione_public.py",
+                                    "tests/approvals/test_relazione_public.py",
 }
 
 

@@ -33,12 +33,8 @@ def test_the_consultation_page_counts_one_objective(client, draft, people):
 def test_a_batch_of_one_says_one_objective_and_the_change_log_too(client, draft, people):
     walk_to(draft, State.SUBMITTED, people)
     client.force_login(people["segreteria"])
-    post = {
-        "stato": State.SUBMITTED,
-        "azione": "approve",
-        "obiettivi": [str(draft.pk)],
-        f"v_{draft.pk}": str(fresh(draft).lock_version),
-    }
+    post = {"stato": State.SUBMITTED, "azione": "approve", "obiettivi": [str(draft.pk)],
+            f"v_{draft.pk}": str(fresh(draft).lock_version)}
     page = text(client.post(reverse("workflow:batch"), post, follow=True))
     assert StepRecord.objects.filter(objective=draft, transition="approve").count() == 1
     assert f"fatto per 1 obiettivo ({draft.code})" in page

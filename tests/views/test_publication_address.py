@@ -28,10 +28,9 @@ def test_publication_proposes_the_objectives_public_page_on_this_site(client, dr
 def test_the_internal_page_links_the_public_page_once_published(client, draft, people, settings):
     settings.SITE_URL = "https://piao.example.org"
     client.force_login(people["dirigente_satta"])
-    assert (
-        'data-testid="pagina-pubblica"'
-        not in client.get(reverse("workflow:objective_detail", args=[draft.pk])).content.decode()
-    )
+    assert 'data-testid="pagina-pubblica"' not in client.get(
+        reverse("workflow:objective_detail", args=[draft.pk])
+    ).content.decode()
     walk_to(draft, State.PUBLISHED, people)
     page = html.unescape(client.get(reverse("workflow:objective_detail", args=[draft.pk])).content.decode())
     public = reverse("trasparenza:objective", args=["p_cr", draft.plan.year, draft.code])

@@ -62,16 +62,11 @@ def _campo(page: str, name: str) -> str:
 
 # -- transitions: stale, repeated, incomplete, unknown, invalid -------------------------------------
 
-
 def test_stale_lock_version_on_a_transition_is_refused_with_who_changed_it(client, draft, people, satta):
     seen = transition_post(draft, "submit")  # the page as Satta loaded it
     objective_delegate(objective_id=draft.pk, by=satta, delegate=people["funzionario_bianchi"])
-    objective_update(
-        objective_id=draft.pk,
-        by=people["funzionario_bianchi"],
-        lock_version=seen["lock_version"],
-        fields={"purpose": "Pagare in 30 giorni."},
-    )
+    objective_update(objective_id=draft.pk, by=people["funzionario_bianchi"],
+                     lock_version=seen["lock_version"], fields={"purpose": "Pagare in 30 giorni."})
     before = snapshot(draft)
 
     response = client.post(transition_url(draft, "submit"), seen)
@@ -123,9 +118,8 @@ def test_missing_or_garbage_lock_version_changes_nothing(client, draft, satta, l
 @pytest.mark.parametrize("lock_version", ["0", "-1", "99999999999999999999999999"])
 def test_a_lock_version_that_was_never_shown_is_stale(client, draft, satta, lock_version):
     before = snapshot(draft)
-    response = client.post(
-        transition_url(draft, "submit"), transition_post(draft, "submit", lock_version=lock_version)
-    )
+    response = client.post(transition_url(draft, "submit"),
+                           transition_post(draft, "submit", lock_version=lock_version))
     assert response.status_code == 302
     assert snapshot(draft) == before
     assert STALE_END in text(client.get(response.url))
@@ -134,20 +128,15 @@ def test_a_lock_version_that_was_never_shown_is_stale(client, draft, satta, lock
 @pytest.mark.parametrize("name", ["approva", "state", "_set_state", "__init__", "SUBMIT", "submit "])
 def test_unknown_transition_name_is_404(client, draft, satta, name):
     before = snapshot(draft)
-    response = client.post(
-        reverse("workflow:objective_transition", args=[draft.pk, name]), transition_post(draft, "submit")
-    )
+    response = client.post(reverse("workflow:objective_transition", args=[draft.pk, name]),
+                           transition_post(draft, "submit"))
     assert response.status_code == 404
     assert snapshot(draft) == before
 
 
 def test_unknown_objective_is_404_and_get_on_an_action_is_405(client, draft, satta):
-    assert (
-        client.post(
-            reverse("workflow:objective_transition", args=[987654, "submit"]), {"lock_version": 1}
-        ).status_code
-        == 404
-    )
+    assert client.post(reverse("workflow:objective_transition", args=[987654, "submit"]),
+                       {"lock_version": 1}).status_code == 404
     before = snapshot(draft)
     assert client.get(transition_url(draft, "submit")).status_code == 405
     assert snapshot(draft) == before
@@ -159,16 +148,13 @@ def test_transition_not_available_in_this_state_says_so(client, draft, segreteri
     assert response.status_code == 302
     assert snapshot(draft) == before
     page = text(client.get(response.url))
-    assert (
-        errors.NOT_AVAILABLE.format(action="Approva e avvia la consultazione sindacale", state="In redazione")
-        in page
-    )
+    assert errors.NOT_AVAILABLE.format(action="Approva e avvia la consultazione sindacale",
+                                       state="In redazione") in page
 
 
 @pytest.mark.parametrize("reason", [None, "", "   "])
 def test_return_to_drafting_without_a_reason_is_400_with_the_error_next_to_the_field(
-    client, draft, people, segreteria, reason
-):
+        client, draft, people, segreteria, reason):
     walk_to(draft, State.SUBMITTED, people)
     data = transition_post(draft, "return_to_drafting")
     if reason is None:
@@ -193,9 +179,8 @@ def test_return_to_drafting_without_a_reason_is_400_with_the_error_next_to_the_f
 def test_a_future_act_date_is_400_with_the_error_next_to_the_date(client, draft, people, segreteria):
     walk_to(draft, State.DELIBERATION, people)
     before = snapshot(draft)
-    response = client.post(
-        transition_url(draft, "adopt"), transition_post(draft, "adopt", act_date="2099-12-31")
-    )
+    response = client.post(transition_url(draft, "adopt"),
+                           transition_post(draft, "adopt", act_date="2099-12-31"))
     assert response.status_code == 400
     assert snapshot(draft) == before
     field = _campo(block(text(response), "azione-adopt"), "act_date")
@@ -206,9 +191,8 @@ def test_invalid_input_from_someone_not_allowed_is_403_not_400(client, draft, pe
     walk_to(draft, State.SUBMITTED, people)
     client.force_login(people["revisore"])
     before = snapshot(draft)
-    response = client.post(
-        transition_url(draft, "return_to_drafting"), transition_post(draft, "return_to_drafting", comment="")
-    )
+    response = client.post(transition_url(draft, "return_to_drafting"),
+                           transition_post(draft, "return_to_drafting", comment=""))
     assert response.status_code == 403
     assert "Non hai i permessi" in text(response)
     assert snapshot(draft) == before
@@ -216,12 +200,10 @@ def test_invalid_input_from_someone_not_allowed_is_403_not_400(client, draft, pe
 
 # -- the edit form ------------------------------------------------------------------------------------
 
-
 def test_phase_start_after_end_is_400_next_to_the_field_and_nothing_saved(client, draft, satta):
     before = snapshot(draft)
-    data = edit_post(
-        draft, title="Titolo nuovo", **{"fasi-0-start": "2023-05-01", "fasi-0-end": "2023-04-01"}
-    )
+    data = edit_post(draft, title="Titolo nuovo", **{"fasi-0-start": "2023-05-01",
+                                                      "fasi-0-end": "2023-04-01"})
 
     response = client.post(edit_url(draft), data)
 
@@ -235,22 +217,15 @@ def test_phase_start_after_end_is_400_next_to_the_field_and_nothing_saved(client
 
 def test_an_edit_can_add_a_row_and_delete_another(client, draft, satta):
     analisi, attuazione = draft.phases.all()
-    data = edit_post(
-        draft,
-        **{
-            "fasi-1-DELETE": "on",
-            "fasi-2-description": "Verifica",
-            "fasi-2-weight": "50",
-            "fasi-2-start": "2023-04-01",
-            "fasi-2-end": "2023-06-30",
-        },
-    )
+    data = edit_post(draft, **{
+        "fasi-1-DELETE": "on",
+        "fasi-2-description": "Verifica", "fasi-2-weight": "50", "fasi-2-start": "2023-04-01",
+        "fasi-2-end": "2023-06-30",
+    })
     response = client.post(edit_url(draft), data)
     assert response.status_code == 302
     assert list(draft.phases.values_list("pk", "description")) == [
-        (analisi.pk, "Analisi"),
-        (draft.phases.get(description="Verifica").pk, "Verifica"),
-    ]
+        (analisi.pk, "Analisi"), (draft.phases.get(description="Verifica").pk, "Verifica")]
     assert not Phase.objects.filter(pk=attuazione.pk).exists()
 
 
@@ -263,21 +238,16 @@ def test_weight_out_of_range_is_400_next_to_the_field(client, draft, satta):
 
 
 @pytest.mark.parametrize("field", ["fasi-0-id", "indicatori-0-id"])
-def test_a_row_of_another_objective_cannot_be_edited_through_this_form(
-    client, plan, draft, people, satta, field
-):
+def test_a_row_of_another_objective_cannot_be_edited_through_this_form(client, plan, draft, people, satta,
+                                                                       field):
     other = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"])  # even one Satta may edit
     stolen = (other.phases if field.startswith("fasi") else other.indicators).first()
     mine, theirs = snapshot(draft), snapshot(other)
     other_indicators = list(other.indicators.values_list("pk", "description"))
     prefix = field.split("-")[0]
 
-    response = client.post(
-        edit_url(draft),
-        edit_post(
-            draft, **{field: stolen.pk, f"{prefix}-0-description": "Riga sottratta a un altro obiettivo"}
-        ),
-    )
+    response = client.post(edit_url(draft), edit_post(
+        draft, **{field: stolen.pk, f"{prefix}-0-description": "Riga sottratta a un altro obiettivo"}))
 
     assert response.status_code == 400
     assert snapshot(other) == theirs
@@ -288,29 +258,19 @@ def test_a_row_of_another_objective_cannot_be_edited_through_this_form(
     assert "non appartiene a questo obiettivo" in text(response)
 
 
-@pytest.mark.parametrize(
-    "tamper",
-    [
-        {"fasi-0-id": "987654"},
-        {"fasi-0-id": "abc"},
-        {"fasi-0-objective": "OTHER"},
-        {"fasi-TOTAL_FORMS": "abc"},
-        {"fasi-INITIAL_FORMS": "5"},
-        {"strategic_objective": "OTHER_PLAN"},
-    ],
-)
-def test_other_tampered_edit_posts_are_refused_without_a_500(
-    client, plan, draft, other_body, people, satta, tamper
-):
+@pytest.mark.parametrize("tamper", [
+    {"fasi-0-id": "987654"}, {"fasi-0-id": "abc"}, {"fasi-0-objective": "OTHER"},
+    {"fasi-TOTAL_FORMS": "abc"}, {"fasi-INITIAL_FORMS": "5"}, {"strategic_objective": "OTHER_PLAN"},
+])
+def test_other_tampered_edit_posts_are_refused_without_a_500(client, plan, draft, other_body, people, satta,
+                                                             tamper):
     other = ObjectiveFactory(plan=plan, responsible=people["dirigente_rossi"])
     foreign_strategic = StrategicObjectiveFactory(plan=PlanFactory(body=other_body))
     values = {"OTHER": other.pk, "OTHER_PLAN": foreign_strategic.pk}
     mine, theirs = snapshot(draft), snapshot(other)
 
-    response = client.post(
-        edit_url(draft),
-        edit_post(draft, title="Titolo nuovo", **{k: values.get(v, v) for k, v in tamper.items()}),
-    )
+    response = client.post(edit_url(draft), edit_post(draft, title="Titolo nuovo",
+                                                      **{k: values.get(v, v) for k, v in tamper.items()}))
 
     assert response.status_code == 400
     assert snapshot(draft) == mine
@@ -320,12 +280,8 @@ def test_other_tampered_edit_posts_are_refused_without_a_500(
 
 def test_editing_with_a_stale_lock_version_is_409_with_the_message(client, draft, people, satta):
     seen = edit_post(draft, title="La mia versione")
-    objective_update(
-        objective_id=draft.pk,
-        by=people["dirigente_satta"],
-        lock_version=seen["lock_version"],
-        fields={"title": "La versione dell'altra scheda"},
-    )
+    objective_update(objective_id=draft.pk, by=people["dirigente_satta"], lock_version=seen["lock_version"],
+                     fields={"title": "La versione dell'altra scheda"})
     before = snapshot(draft)
 
     response = client.post(edit_url(draft), seen)
@@ -339,7 +295,6 @@ def test_editing_with_a_stale_lock_version_is_409_with_the_message(client, draft
 
 # -- the current body ---------------------------------------------------------------------------------
 
-
 def test_switching_to_a_body_without_a_role_changes_nothing(client, body, other_body, satta):
     client.get(reverse("workflow:dashboard"))
     session_before = client.session.get(SESSION_KEY)
@@ -352,8 +307,7 @@ def test_switching_to_a_body_without_a_role_changes_nothing(client, body, other_
 
 
 def test_a_person_in_two_bodies_sees_the_second_bodys_objectives_only_after_switching(
-    client, plan, other_body, other_plan, people
-):
+        client, plan, other_body, other_plan, people):
     revisore = people["revisore"]
     member("revisore", other_body, Role.REVISORE)
     dirigente_crema = member("dirigente_crema", other_body, Role.DIRIGENTE)
@@ -374,14 +328,9 @@ def test_a_person_in_two_bodies_sees_the_second_bodys_objectives_only_after_swit
 
 # -- the batch page -----------------------------------------------------------------------------------
 
-
 def _batch_post(objectives, *, name="approve", stale=(), **data):
-    post = {
-        "stato": State.SUBMITTED,
-        "azione": name,
-        "obiettivi": [str(o.pk) for o in objectives],
-        "comment": "Approvati in blocco",
-    }
+    post = {"stato": State.SUBMITTED, "azione": name, "obiettivi": [str(o.pk) for o in objectives],
+            "comment": "Approvati in blocco"}
     for o in objectives:
         post[f"v_{o.pk}"] = str(fresh(o).lock_version - (1 if o in stale else 0))
     post.update(data)
@@ -397,8 +346,7 @@ def submitted_three(plan, people):
 
 
 def test_batch_blocked_by_one_objective_is_409_names_it_and_changes_nothing(
-    client, submitted_three, people, segreteria
-):
+        client, submitted_three, people, segreteria):
     a, b, c = submitted_three
     page_as_seen = _batch_post(submitted_three)
     # Meanwhile the Segretario returns b to its dirigente, who submits it again.
@@ -428,9 +376,8 @@ def test_batch_blocked_by_a_condition_names_the_objective_and_the_reason(client,
     objectives = [fresh_one, revised]
     before = [snapshot(o) for o in objectives]
 
-    response = client.post(
-        reverse("workflow:batch"), _batch_post(objectives, name="withdraw", comment="Piano superato")
-    )
+    response = client.post(reverse("workflow:batch"),
+                           _batch_post(objectives, name="withdraw", comment="Piano superato"))
 
     assert response.status_code == 409
     assert [snapshot(o) for o in objectives] == before
@@ -457,19 +404,15 @@ def test_batch_without_a_selection_says_so_and_changes_nothing(client, submitted
     assert [snapshot(o) for o in submitted_three] == before
 
 
-@pytest.mark.parametrize(
-    ("garbage", "outcome"),
-    [
-        ({"obiettivi": ["abc", "-1", ""]}, 400),  # no usable selection
-        ({"azione": "submit"}, 400),  # not an action of the batch page
-        ({"azione": "publish"}, 400),  # not an action from the chosen state
-        ({"azione": "'; DROP TABLE"}, 400),
-        ({"stato": "nonexistent"}, "moved"),  # the page's default state, whose action was the one chosen
-    ],
-)
-def test_batch_with_garbage_never_crashes_nor_applies_another_action(
-    client, submitted_three, segreteria, garbage, outcome
-):
+@pytest.mark.parametrize(("garbage", "outcome"), [
+    ({"obiettivi": ["abc", "-1", ""]}, 400),   # no usable selection
+    ({"azione": "submit"}, 400),               # not an action of the batch page
+    ({"azione": "publish"}, 400),              # not an action from the chosen state
+    ({"azione": "'; DROP TABLE"}, 400),
+    ({"stato": "nonexistent"}, "moved"),       # the page's default state, whose action was the one chosen
+])
+def test_batch_with_garbage_never_crashes_nor_applies_another_action(client, submitted_three, segreteria,
+                                                                       garbage, outcome):
     before = [snapshot(o) for o in submitted_three]
     post = {**_batch_post(submitted_three), **garbage}
     response = client.post(reverse("workflow:batch"), post)
@@ -492,38 +435,21 @@ def test_batch_cannot_reach_an_objective_of_another_body(client, submitted_three
 
 # -- the list: filters and pagination ------------------------------------------------------------------
 
-
 @pytest.fixture
 def listing(plan, people):
     os1 = StrategicObjectiveFactory(plan=plan, code="2023_OS01", title="Struttura organizzativa")
     os2 = StrategicObjectiveFactory(plan=plan, code="2023_OS02", title="Infrastrutture e viabilità")
     satta, rossi = people["dirigente_satta"], people["dirigente_rossi"]
     made = {
-        "pagamenti": ObjectiveFactory(
-            plan=plan,
-            responsible=satta,
-            code="2023_L01",
-            strategic_objective=os1,
-            title="Riduzione dei tempi di pagamento",
-            responsibility_center="SETTORE RISORSE ECONOMICHE E FINANZIARIE",
-        ),
-        "strade": ObjectiveFactory(
-            plan=plan,
-            responsible=rossi,
-            code="2023_L02",
-            strategic_objective=os2,
-            title="Manutenzione delle strade provinciali",
-            responsibility_center="SETTORE INFRASTRUTTURE",
-        ),
-        "archivio": ObjectiveFactory(
-            plan=plan,
-            responsible=rossi,
-            code="2023_L03",
-            strategic_objective=os2,
-            title="Digitalizzazione dell'archivio",
-            purpose="Archivio digitale",
-            responsibility_center="SETTORE INFRASTRUTTURE",
-        ),
+        "pagamenti": ObjectiveFactory(plan=plan, responsible=satta, code="2023_L01", strategic_objective=os1,
+                                      title="Riduzione dei tempi di pagamento",
+                                      responsibility_center="SETTORE RISORSE ECONOMICHE E FINANZIARIE"),
+        "strade": ObjectiveFactory(plan=plan, responsible=rossi, code="2023_L02", strategic_objective=os2,
+                                   title="Manutenzione delle strade provinciali",
+                                   responsibility_center="SETTORE INFRASTRUTTURE"),
+        "archivio": ObjectiveFactory(plan=plan, responsible=rossi, code="2023_L03", strategic_objective=os2,
+                                     title="Digitalizzazione dell'archivio", purpose="Archivio digitale",
+                                     responsibility_center="SETTORE INFRASTRUTTURE"),
     }
     walk_to(made["strade"], State.SUBMITTED, people)
     return made, os1, os2
@@ -533,33 +459,26 @@ def _codes(response) -> list[str]:
     return [o.code for o in response.context["page"].object_list]
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ({}, ["pagamenti", "strade", "archivio"]),
-        ({"state": "submitted"}, ["strade"]),
-        ({"state": "drafting"}, ["pagamenti", "archivio"]),
-        ({"q": "strade"}, ["strade"]),
-        ({"q": "2023_L03"}, ["archivio"]),
-        ({"q": "digitale"}, ["archivio"]),  # the purpose is searched too
-        ({"q": "nessun riscontro"}, []),
-        ({"strategic": "OS1"}, ["pagamenti"]),
-        ({"strategic": "OS2"}, ["strade", "archivio"]),
-        ({"center": "SETTORE INFRASTRUTTURE"}, ["strade", "archivio"]),
-        ({"responsible": "satta"}, ["pagamenti"]),
-        ({"responsible": "rossi", "state": "drafting"}, ["archivio"]),
-        ({"state": "nonexistent"}, ["pagamenti", "strade", "archivio"]),  # an invalid filter is ignored
-        ({"strategic": "abc", "responsible": "987654"}, ["pagamenti", "strade", "archivio"]),
-    ],
-)
+@pytest.mark.parametrize(("query", "expected"), [
+    ({}, ["pagamenti", "strade", "archivio"]),
+    ({"state": "submitted"}, ["strade"]),
+    ({"state": "drafting"}, ["pagamenti", "archivio"]),
+    ({"q": "strade"}, ["strade"]),
+    ({"q": "2023_L03"}, ["archivio"]),
+    ({"q": "digitale"}, ["archivio"]),  # the purpose is searched too
+    ({"q": "nessun riscontro"}, []),
+    ({"strategic": "OS1"}, ["pagamenti"]),
+    ({"strategic": "OS2"}, ["strade", "archivio"]),
+    ({"center": "SETTORE INFRASTRUTTURE"}, ["strade", "archivio"]),
+    ({"responsible": "satta"}, ["pagamenti"]),
+    ({"responsible": "rossi", "state": "drafting"}, ["archivio"]),
+    ({"state": "nonexistent"}, ["pagamenti", "strade", "archivio"]),  # an invalid filter is ignored
+    ({"strategic": "abc", "responsible": "987654"}, ["pagamenti", "strade", "archivio"]),
+])
 def test_list_filters(client, people, listing, query, expected):
     made, os1, os2 = listing
-    values = {
-        "OS1": os1.pk,
-        "OS2": os2.pk,
-        "satta": people["dirigente_satta"].pk,
-        "rossi": people["dirigente_rossi"].pk,
-    }
+    values = {"OS1": os1.pk, "OS2": os2.pk, "satta": people["dirigente_satta"].pk,
+              "rossi": people["dirigente_rossi"].pk}
     client.force_login(people["segreteria"])
     response = client.get(reverse("workflow:objective_list"), {k: values.get(v, v) for k, v in query.items()})
     assert response.status_code == 200
@@ -620,18 +539,14 @@ def test_a_phase_date_outside_the_plan_years_is_400_next_to_the_field(client, dr
     assert cell and DATE_OUT_OF_RANGE in cell.group(0)
 
 
-@pytest.mark.parametrize(
-    ("name", "state", "field"),
-    [
-        ("adopt", State.DELIBERATION, "act_date"),
-        ("transmit", State.TRANSMISSION, "receipt_date"),
-        ("publish", State.PUBLICATION, "published_on"),
-    ],
-)
+@pytest.mark.parametrize(("name", "state", "field"), [
+    ("adopt", State.DELIBERATION, "act_date"),
+    ("transmit", State.TRANSMISSION, "receipt_date"),
+    ("publish", State.PUBLICATION, "published_on"),
+])
 @pytest.mark.parametrize("value", ["0001-01-01", "1999-12-31"])
-def test_a_step_date_outside_the_plan_years_is_400_next_to_the_field(
-    client, draft, people, segreteria, name, state, field, value
-):
+def test_a_step_date_outside_the_plan_years_is_400_next_to_the_field(client, draft, people, segreteria,
+                                                                      name, state, field, value):
     walk_to(draft, state, people)
     before = snapshot(draft)
     response = client.post(transition_url(draft, name), transition_post(draft, name, **{field: value}))
@@ -689,30 +604,16 @@ def test_change_log_cursors_that_are_not_usable_numbers_are_ignored(client, peop
 
 def test_a_json_import_nested_too_deep_is_refused_with_a_message(client, plan, segreteria):
     deep = b'{"year": 2023, "objectives": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
-    response = client.post(
-        reverse("workflow:plan_import"),
-        {
-            "file": SimpleUploadedFile("piano.json", deep, content_type="application/json"),
-            "year": "2023",
-        },
-    )
+    response = client.post(reverse("workflow:plan_import"), {
+        "file": SimpleUploadedFile("piano.json", deep, content_type="application/json"), "year": "2023",
+    })
     assert response.status_code == 400
     assert JSON_TOO_DEEP in _campo(text(response), "file")
     assert not any(key.startswith("import:") for key in client.session.keys())
 
 
-@pytest.mark.parametrize(
-    "target",
-    [
-        "2023-02-30",
-        "dashboard",
-        "logout",
-        "https://evil.example/",
-        "//evil.example/",
-        "javascript:alert(1)",
-        "/\\evil.example",
-    ],
-)
+@pytest.mark.parametrize("target", ["2023-02-30", "dashboard", "logout", "https://evil.example/",
+                                    "//evil.example/", "javascript:alert(1)", "/\\evil.example"])
 def test_marking_notifications_read_with_an_odd_next_goes_back_to_the_inbox(client, people, target):
     client.force_login(people["segreteria"])
     response = client.post(reverse("notifications:mark_all_read"), {"next": target})
@@ -735,21 +636,10 @@ def nobody(client, db):
     return user
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "approvals:body_settings",
-        "workflow:dashboard",
-        "workflow:objective_list",
-        "audit:change_log",
-        "workflow:plan_import",
-        "approvals:transmission_page",
-        "approvals:consultation_home",
-        "workflow:batch",
-        "workflow:plan_create",
-        "workflow:objective_create",
-    ],
-)
+@pytest.mark.parametrize("name", ["approvals:body_settings", "workflow:dashboard", "workflow:objective_list",
+                                  "audit:change_log", "workflow:plan_import", "approvals:transmission_page",
+                                  "approvals:consultation_home", "workflow:batch", "workflow:plan_create",
+                                  "workflow:objective_create"])
 def test_a_user_without_a_body_gets_a_clear_page_not_a_500(client, nobody, name):
     response = client.get(reverse(name))
     assert response.status_code in (200, 404)
@@ -758,9 +648,8 @@ def test_a_user_without_a_body_gets_a_clear_page_not_a_500(client, nobody, name)
     assert post.status_code in (200, 404, 405)
 
 
-def test_batch_ids_that_look_like_digits_but_are_not_numbers_change_nothing(
-    client, submitted_three, segreteria
-):
+def test_batch_ids_that_look_like_digits_but_are_not_numbers_change_nothing(client, submitted_three,
+                                                                             segreteria):
     before = [snapshot(o) for o in submitted_three]
     response = client.post(reverse("workflow:batch"), {**_batch_post(submitted_three), "obiettivi": ["²"]})
     assert response.status_code == 400

@@ -151,18 +151,8 @@ def test_a_phase_dated_outside_the_years_of_a_plan_is_refused_and_writes_nothing
     path.write_text(json.dumps(document), encoding="utf-8")
     before = counts()
     with pytest.raises(CommandError) as exc:
-        run(
-            "import_piao",
-            str(path),
-            "--body",
-            "Comune di Crema",
-            "--year",
-            "2023",
-            "--format",
-            "json",
-            "--ipa",
-            "c_d142",
-        )
+        run("import_piao", str(path), "--body", "Comune di Crema", "--year", "2023", "--format", "json",
+            "--ipa", "c_d142")
     message = "objectives/0/phases/0/end: data fuori dagli anni ammessi per un piano (2000–2100)"
     assert message in str(exc.value)
     assert counts() == before

@@ -40,21 +40,10 @@ def scene(plan, people, other_body):
     root = member("capo", plan.body, Role.DIRIGENTE)
     root.is_superuser = True
     root.save()
-    users = {
-        **people,
-        "funzionario_ferri": ferri,
-        "dirigente_uscito": retired,
-        "dirigente_crema": crema,
-        "capo": root,
-    }
-    objectives = {
-        "mine": mine,
-        "delegated": delegated,
-        "by_group": by_group,
-        "left_behind": left_behind,
-        "submitted": submitted,
-        "elsewhere": elsewhere,
-    }
+    users = {**people, "funzionario_ferri": ferri, "dirigente_uscito": retired, "dirigente_crema": crema,
+             "capo": root}
+    objectives = {"mine": mine, "delegated": delegated, "by_group": by_group, "left_behind": left_behind,
+                  "submitted": submitted, "elsewhere": elsewhere}
     return users, objectives
 
 
@@ -83,9 +72,7 @@ def test_the_objectives_a_dirigente_is_responsible_for_are_those_access_is_respo
         expected = {o for o in Objective.objects.all() if access.is_responsible(user, o)}
         assert set(objectives_managed_by(user, Objective.objects.all())) == expected, user.username
     assert set(objectives_managed_by(users["dirigente_satta"], Objective.objects.all())) == {
-        objectives["mine"],
-        objectives["delegated"],
-        objectives["submitted"],
+        objectives["mine"], objectives["delegated"], objectives["submitted"]
     }
 
 

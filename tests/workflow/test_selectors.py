@@ -33,16 +33,9 @@ def visible_states(user, **kwargs):
 ALL = sorted(State)
 
 
-@pytest.mark.parametrize(
-    "who",
-    [
-        "dirigente_satta",
-        "dirigente_rossi",
-        "segreteria",
-        "segretario",
-        "revisore",
-    ],
-)
+@pytest.mark.parametrize("who", [
+    "dirigente_satta", "dirigente_rossi", "segreteria", "segretario", "revisore",
+])
 def test_read_all_roles_see_every_objective_of_their_body(by_state, crema, people, who):
     assert visible_states(people[who]) == ALL
     assert set(objectives_visible_to(people[who])) == set(by_state.values())
@@ -97,11 +90,8 @@ def test_roles_count_in_their_own_body_only(by_state, crema, people, other_body)
 
 def test_selector_and_can_view_agree(by_state, crema, people, other_body):
     people["dirigente_crema"] = member("dirigente_crema", other_body, Role.DIRIGENTE)
-    objective_delegate(
-        objective_id=by_state[State.DRAFTING].pk,
-        by=people["dirigente_satta"],
-        delegate=people["funzionario_bianchi"],
-    )
+    objective_delegate(objective_id=by_state[State.DRAFTING].pk, by=people["dirigente_satta"],
+                       delegate=people["funzionario_bianchi"])
     every = [*by_state.values(), *crema.values()]
     for name, user in people.items():
         visible = set(objectives_visible_to(user).values_list("pk", flat=True))
