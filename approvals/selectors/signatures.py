@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from workflow.models import SignatureMode, State
 
-from ..models import AdoptionAct, Signature, SignatureMethod, SignedDocument, StoredFile
+from ..models import (
+    AdoptionAct,
+    Signature,
+    SignatureMethod,
+    SignedDocument,
+    SignedDocumentObjective,
+    StoredFile,
+)
 from .steps import missing_signatures, signer_capacities
 
 
@@ -16,6 +25,22 @@ def current_document(objective) -> SignedDocument | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def current_links(objectives, *related: str) -> dict[int, SignedDocumentObjective]:
+    """For each of ``objectives`` frozen in a PDF for its current revision, the link to the latest such
+    document, read together in one query (``related``: what to read with it, as ``select_related``):
+    {objective id: link}. Objectives never frozen for their current revision are left out."""
+    if not objectives:
+        return {}  # (an empty Q would match every row)
+    current = Q()
+    for o in objectives:
+        current |= Q(objective_id=o.pk, revision=o.revision)
+    found: dict[int, SignedDocumentObjective] = {}
+    rows = SignedDocumentObjective.objects.filter(current).select_related("document", *related)
+    for item in rows.order_by("-document__created_at", "-document_id"):
+        found.setdefault(item.objective_id, item)  # the latest first
+    return found
 
 
 def document_file(objective, document_id: int, which: str) -> StoredFile | None:

@@ -13,6 +13,7 @@ from workflow.models import Objective, State, TransmitterMode
 
 from ..models import SignedDocumentObjective, Transmission, TransmissionStatus
 from ..transmission import Package, SignedPdf, build_package
+from .signatures import current_links
 
 # The state every objective of a package is exported with: the package describes the adopted plan as
 # it leaves for the portal, so downloading it before the step and storing it with the step (when the
@@ -51,16 +52,7 @@ def objective_document(objective):
 
 def _documents_of(objectives) -> dict:
     """``objective_document`` of each of ``objectives``, by objective id, in one query."""
-    if not objectives:
-        return {}
-    current = Q()
-    for o in objectives:
-        current |= Q(objective_id=o.pk, revision=o.revision)
-    found = {}
-    items = SignedDocumentObjective.objects.filter(current).select_related("document__current")
-    for item in items.order_by("-document__created_at", "-document_id"):
-        found.setdefault(item.objective_id, item.document)  # the latest first
-    return found
+    return {pk: link.document for pk, link in current_links(objectives, "document__current").items()}
 
 
 def package_for(objectives: list[Objective]) -> Package:

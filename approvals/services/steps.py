@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from workflow.export import objective_as_dict
@@ -18,10 +18,10 @@ from ..models import (
     PublishedRevision,
     Signature,
     SignatureMethod,
-    SignedDocumentObjective,
     StepRecord,
     StoredFile,
 )
+from ..selectors.signatures import current_links
 from ..selectors.steps import signer_capacities
 from ..selectors.transmission import latest_transmissions
 from .files import stored_file_create
@@ -206,15 +206,8 @@ SEAL_REASON = "Sigillo elettronico dell'ente sul documento pubblicato"
 
 def _current_items(objectives) -> dict:
     """The link to the PDF frozen for each objective's current revision (the last one, with its
-    signatures), for those of ``objectives`` that have one, read together: {objective id: link}."""
-    current = Q()
-    for o in objectives:
-        current |= Q(objective_id=o.pk, revision=o.revision)
-    found = {}
-    rows = SignedDocumentObjective.objects.filter(current).select_related("document", "document__original")
-    for item in rows.order_by("-document__created_at", "-document_id"):
-        found.setdefault(item.objective_id, item)  # the latest first
-    return found
+    signatures), for those of ``objectives`` that have one: {objective id: link}."""
+    return current_links(objectives, "document__original")
 
 
 def _document_signatures(document) -> tuple[list, dict, bool]:
