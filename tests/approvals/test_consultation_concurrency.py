@@ -8,7 +8,7 @@ import time
 import pytest
 from django.db import connection
 
-import flows.services.engine as engine
+import flows.steps as steps
 from approvals.models import ConfrontoRequest, StepRecord
 from approvals.selectors.consultation import current_information
 from approvals.services import consultation as records
@@ -92,7 +92,7 @@ def test_a_request_first_makes_the_closing_ask_for_the_outcome(draft, people, mo
 def test_a_closing_first_makes_the_request_too_late(draft, people, monkeypatch):
     o = walk_to(draft, State.UNION_CONSULTATION, people)
     information = current_information(o)
-    original = engine.save_with_history
+    original = steps.save_with_history
     holding = threading.Event()
 
     def save_then_wait(instance, **kwargs):
@@ -100,7 +100,7 @@ def test_a_closing_first_makes_the_request_too_late(draft, people, monkeypatch):
         holding.set()
         time.sleep(0.5)  # still inside the closing's transaction, the information's row locked
 
-    monkeypatch.setattr(engine, "save_with_history", save_then_wait)
+    monkeypatch.setattr(steps, "save_with_history", save_then_wait)
     close, request = run_both(
         lambda: objective_transition(
             objective_id=o.pk,

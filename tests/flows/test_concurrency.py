@@ -11,7 +11,7 @@ import time
 import pytest
 from django.db import connection
 
-import flows.services.engine as engine
+import flows.steps as steps
 from approvals.models import StepRecord
 from flows import errors
 from flows.services.transitions import objective_transition
@@ -37,13 +37,13 @@ def role_groups(transactional_db):
 def slow_save(monkeypatch):
     """Hold the winner inside its transaction for a moment after it saved, so the other request surely
     arrives while the row is locked (without it the two could simply run one after the other)."""
-    original = engine.save_with_history
+    original = steps.save_with_history
 
     def save_then_wait(instance, **kwargs):
         original(instance, **kwargs)
         time.sleep(0.3)
 
-    monkeypatch.setattr(engine, "save_with_history", save_then_wait)
+    monkeypatch.setattr(steps, "save_with_history", save_then_wait)
 
 
 def race(objective_id, name, users, *, lock_version):
