@@ -188,8 +188,8 @@ class Machine:
         # the only fields a transition changes, saved alone (the history row still records the whole
         # object); without them the whole row is saved
         self.step_fields = step_fields
-        # (objs, *, by, reasons, fields): the objects a call moved saved together with their history rows
-        # (each with its reason); without it they are saved one by one
+        # (objs, *, by, reasons, update_fields): the objects a call moved saved together with their
+        # history rows (each with its reason); without it they are saved one by one
         self.save_many = save_many
         # ([(obj, record kwargs)]) -> their step records, in one statement; without it one by one
         self.record_many = record_many
