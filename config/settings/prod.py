@@ -35,6 +35,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # lock-out and the evidence log take it from there, one proxy from the right.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", True)
+# Except the public pages of "Amministrazione Trasparente": anonymous and read-only (no form, no cookie),
+# they answer whoever asks, also a portal, a checker or a probe that reaches the application over plain
+# http. Everything else (the login first) goes to https; visitors come through the proxy in https anyway.
+SECURE_REDIRECT_EXEMPT = [r"^trasparenza(/|$)"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", True)

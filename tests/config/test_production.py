@@ -25,7 +25,9 @@ PAGES = textwrap.dedent(
     for url in ["/accesso/", "/trasparenza/", "/non-esiste/", "/static/piao/piao.js"]:
         response = client.get(url, secure=True)
         print(url, response.status_code, response.get("Content-Security-Policy", "-"))
-    print("http", Client(raise_request_exception=False).get("/accesso/").status_code)
+    plain = Client(raise_request_exception=False)
+    print("http", plain.get("/accesso/").status_code)
+    print("http-public", plain.get("/trasparenza/").status_code)
     # The error page itself renders with the production settings (its template links collected CSS).
     from django.views.defaults import server_error
     from django.test import RequestFactory
@@ -60,6 +62,7 @@ def test_production_settings_serve_the_first_pages(prod_env):
     directives = dict(d.strip().split(" ", 1) for d in lines["/accesso/"].split(" ", 1)[1].split(";"))
     assert directives["script-src"] == "'self'"  # no inline script, no other origin
     assert lines["http"] == "301"  # plain HTTP goes to HTTPS
+    assert lines["http-public"] == "200"  # except the public transparency pages, read-only and anonymous
     assert lines["500"] == "500"
 
 
