@@ -19,12 +19,8 @@ from .steps import missing_signatures, signer_capacities
 
 def current_document(objective) -> SignedDocument | None:
     """The latest document frozen for the objective's current revision (``None`` before signature)."""
-    return (
-        SignedDocument.objects.filter(items__objective=objective, items__revision=objective.revision)
-        .select_related("original", "current")
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    link = current_links([objective], "document__original", "document__current").get(objective.pk)
+    return link.document if link else None
 
 
 def current_links(objectives, *related: str) -> dict[int, SignedDocumentObjective]:

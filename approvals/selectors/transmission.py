@@ -11,9 +11,9 @@ from workflow.export import plan_as_document
 from workflow.interchange import schema_problems
 from workflow.models import Objective, State, TransmitterMode
 
-from ..models import SignedDocumentObjective, Transmission, TransmissionStatus
+from ..models import Transmission, TransmissionStatus
 from ..transmission import Package, SignedPdf, build_package
-from .signatures import current_links
+from .signatures import current_document, current_links
 
 # The state every objective of a package is exported with: the package describes the adopted plan as
 # it leaves for the portal, so downloading it before the step and storing it with the step (when the
@@ -38,20 +38,9 @@ PACKAGE_EMPTY = "Nessun obiettivo da trasmettere."
 PACKAGE_INVALID = "I dati degli obiettivi non rispettano lo schema di interscambio: {problems}"
 
 
-def objective_document(objective):
-    """The PDF frozen for ``objective``'s current revision (its latest, with the signatures accepted so
-    far), or None for an objective that went through signature without one."""
-    item = (
-        SignedDocumentObjective.objects.filter(objective=objective, revision=objective.revision)
-        .select_related("document__current")
-        .order_by("-document__created_at", "-document_id")
-        .first()
-    )
-    return item.document if item else None
-
-
 def _documents_of(objectives) -> dict:
-    """``objective_document`` of each of ``objectives``, by objective id, in one query."""
+    """The PDF frozen for each of ``objectives``' current revision (its latest, with the signatures
+    accepted so far), by objective id, in one query; objectives without one are left out."""
     return {pk: link.document for pk, link in current_links(objectives, "document__current").items()}
 
 
@@ -94,7 +83,7 @@ def package_for(objectives: list[Objective]) -> Package:
 
 def latest_transmission(objective) -> Transmission | None:
     """The transmission of ``objective``'s current revision: the last one written for it."""
-    return objective.transmissions.order_by("-created_at", "-id").first()
+    return latest_transmissions([objective]).get(objective.pk)
 
 
 def latest_transmissions(objectives) -> dict[int, Transmission]:
@@ -158,7 +147,7 @@ def transmission_panel(objective, user) -> dict | None:
     if not transmissions and objective.state != State.TRANSMISSION:
         return None
     body = objective.plan.body
-    document = objective_document(objective) if objective.state == State.TRANSMISSION else None
+    document = current_document(objective) if objective.state == State.TRANSMISSION else None
     return {
         "transmissions": transmissions,
         "may_download": may_download_package(user, objective),

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals.models import Transmission
-from approvals.selectors.transmission import objective_document, transmission_get
+from approvals.selectors.signatures import current_links
+from approvals.selectors.transmission import transmission_get
 from flows import errors
 from flows.forms import TransmitForm
 from flows.services.transmission import (
@@ -60,8 +61,9 @@ def transmission_page(request):
         raise PermissionDenied(errors.TRANSMISSION_FORBIDDEN)
     plan, plans = current_plan(request)
     objectives = list(selectors.objective_list(request.user, body, plan=plan, state=State.TRANSMISSION))
+    frozen = current_links(objectives)  # one query, whatever the number of objectives
     for o in objectives:
-        o.has_document = objective_document(o) is not None
+        o.has_document = o.pk in frozen
     return render(
         request,
         "approvals/transmission/page.html",

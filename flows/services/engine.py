@@ -52,11 +52,10 @@ def run(call: Call) -> list:
 @dataclass
 class Move:
     """One object's move, decided and not yet written: the object as the transition left it, the state
-    it left, and what its step record keeps."""
+    it left, and what its step record keeps (its time is the call's, ``Call.at``)."""
 
     obj: Any
     source: str
-    at: Any
     comment: str
     data: dict
     highlighted: bool
@@ -134,13 +133,11 @@ def move(call: Call, pk: int, obj) -> Move:
     step.checked(call, obj, flow)
     if call.at is None:
         call.at = timezone.now()  # one time for all the objects of a call
-    now = call.at
     if obj.state != source:  # a signature that is not the last keeps the objective where it was
-        obj.state_entered_at = now
+        obj.state_entered_at = call.at
     return Move(
         obj=obj,
         source=source,
-        at=now,
         comment=step.comment(call),
         data=step.record_data(call, obj, flow),
         highlighted=step.highlighted(call, obj, flow),
@@ -169,7 +166,7 @@ def _write(call: Call, moves: list[Move]) -> None:
                     "source": m.source,
                     "target": m.obj.state,
                     "by": by,
-                    "at": m.at,
+                    "at": call.at,
                     "comment": m.comment,
                     "data": m.data,
                     "batch": call.batch,

@@ -240,3 +240,32 @@ def test_after_the_intermediary_gave_up_the_segreteria_uploads_by_hand_and_recor
     assert again.status_code == 409 and errors.TRANSMISSION_RECEIPT_NOT_FAILED in again.content.decode()
     act(ready, "publish", people["segreteria"])
     assert PublishedRevision.objects.get(objective=ready).receipt_reference == "DFP-2023-0077"
+
+
+def test_the_transmission_page_says_which_objectives_have_their_signed_pdf_in_constant_queries(
+    client, plan, people
+):
+    """The "Documento firmato" column: present for an objective that went through signature, absent for one
+    put in transmission without a document; read for all the objectives at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    satta = people["dirigente_satta"]
+    signed = walk_to(ObjectiveFactory(plan=plan, responsible=satta), State.TRANSMISSION, people)
+    bare = [ObjectiveFactory(plan=plan, responsible=satta, state=State.TRANSMISSION) for _ in "ab"]
+    client.force_login(people["segreteria"])
+
+    def page():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("approvals:transmission_page"))
+        assert response.status_code == 200
+        rows = {o.pk: response.content.decode().split(f'value="{o.pk}"', 1)[1][:600] for o in [signed, *bare]}
+        return rows, len(captured)
+
+    rows, few = page()
+    assert "Presente" in rows[signed.pk].split("</tr>")[0]
+    assert all("Assente" in rows[o.pk].split("</tr>")[0] for o in bare)
+    for _ in range(4):
+        ObjectiveFactory(plan=plan, responsible=satta, state=State.TRANSMISSION)
+    _rows, many = page()
+    assert many == few, (few, many)

@@ -272,7 +272,9 @@ def test_who_is_told_is_the_same_read_together_as_one_by_one(plan, people, other
     ]
     theirs = ObjectiveFactory(plan=PlanFactory(body=other_body), responsible=crema, state=State.SIGNATURE)
     objectives = [*mine, theirs]
-    for event in ("approve", "sign_completed", "adopt", "return_to_drafting", "publish"):
+    # events read together (no delegation in their rule), one audience kind each: responsible and unions,
+    # the Segreteria, the signers
+    for event in ("approve", "sign_completed", "close_consultation", "submit", "publish"):
         together = addressees_of_many(event, objectives, by=people["segreteria"])
         one_by_one = {o.pk: addressees(event, o, by=people["segreteria"]) for o in objectives}
         assert together == one_by_one, event
