@@ -3,7 +3,6 @@
 from .steps import (
     act_create,
     publication_prerender,
-    publication_record,
     publication_records,
     signature_record,
     signatures_void,
@@ -14,7 +13,6 @@ from .steps import (
 __all__ = [
     "act_create",
     "publication_prerender",
-    "publication_record",
     "publication_records",
     "signature_record",
     "signatures_void",

@@ -112,23 +112,12 @@ def _strategic_snapshot(objective) -> dict:
     return {"code": s.code, "title": s.title, "purposes": list(s.purposes)} if s else {}
 
 
-def publication_record(
-    *, objective, step, published_on, url, documents=None, prepared=None
-) -> PublishedRevision:
-    """What is published of ``objective``'s revision (``publication_records`` for one objective)."""
-    return publication_records(
-        [(objective, step)], published_on=published_on, url=url, documents=documents, prepared=prepared
-    )[0]
-
-
-def publication_records(
-    items: list[tuple], *, published_on, url, documents=None, prepared=None
-) -> list[PublishedRevision]:
+def publication_records(items: list[tuple], *, published_on, url, prepared=None) -> list[PublishedRevision]:
     """What is published of the revisions of the objectives of one call: ``items`` are (objective, its
     publish step record). Their records are read together, whatever their number: the act and the receipt
     of the steps that led there, their transmissions, the PDF signed for each revision, their content.
-    ``documents`` shares the file made for a document among the objectives of one call; ``prepared``
-    holds attestation pages rendered before the transaction (``publication_prerender``), used when they
+    The file published for a document is made once and shared by its objectives; ``prepared`` holds
+    attestation pages rendered before the transaction (``publication_prerender``), used when they
     print what would be printed now."""
     objectives = [objective for objective, _step in items]
     ids = [o.pk for o in objectives]
@@ -152,7 +141,7 @@ def publication_records(
         for signature in rows.order_by("signed_at", "id"):
             loose.setdefault((signature.objective_id, signature.revision), []).append(signature)
     prefetch_related_objects(objectives, "phases", "indicators", "dup_links")
-    documents = {} if documents is None else documents
+    made: dict = {}  # the file published for each document, made once
     records = []
     for objective, step in items:
         adopt, transmit = last.get((objective.pk, "adopt")), last.get((objective.pk, "transmit"))
@@ -167,7 +156,7 @@ def publication_records(
         published = None
         if item is not None:
             published = _published_document(
-                item.document, objective, by=step.by, documents=documents, prepared=prepared
+                item.document, objective, by=step.by, made=made, prepared=prepared
             )
             signatures = published.signatures.get((objective.pk, objective.revision), [])
         else:
@@ -273,20 +262,20 @@ def publication_prerender(objectives) -> dict[str, bytes]:
     return pages
 
 
-def _published_document(document, objective, *, by, documents: dict | None, prepared=None) -> _Published:
+def _published_document(document, objective, *, by, made: dict, prepared=None) -> _Published:
     """The file published for ``document``: as signed when it carries digital signatures; otherwise the
     frozen PDF with the "Attestazione delle approvazioni" as its last page, sealed with the body's seal
-    when one is configured. Made once per document in a publication of many objectives (``documents``)."""
-    if documents is not None and document.pk in documents:
-        return documents[document.pk]
-    entries, signed, digital = _document_signatures(document)
-    if digital:
-        made = _Published(file=document.current, attested=False, sealed_by="", signatures=signed)
-    else:
-        made = _attested(document, objective, entries, signed, by=by, prepared=prepared)
-    if documents is not None:
-        documents[document.pk] = made
-    return made
+    when one is configured. Made once per document in a publication of many objectives (``made``, by
+    document id)."""
+    if document.pk not in made:
+        entries, signed, digital = _document_signatures(document)
+        if digital:
+            made[document.pk] = _Published(
+                file=document.current, attested=False, sealed_by="", signatures=signed
+            )
+        else:
+            made[document.pk] = _attested(document, objective, entries, signed, by=by, prepared=prepared)
+    return made[document.pk]
 
 
 def _attested(document, objective, entries, signed, *, by, prepared=None) -> _Published:
