@@ -4,10 +4,23 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The chains of the evidence log: one per body (its id), the installation's own for what belongs to no body
+# (logins, installation settings), and the single chain every entry joined before the log was split by body,
+# closed since (its head is kept so that anchors written down before the split can still be checked).
+INSTALLATION_CHAIN = 0
+LEGACY_CHAIN = -1
+
+
+def chain_of(body_id: int | None) -> int:
+    """The chain an entry of ``body_id`` joins."""
+    return body_id or INSTALLATION_CHAIN
+
 
 class AuditHead(models.Model):
-    """A single row locked by every append, so concurrent writers cannot fork the chain."""
+    """The head of one chain, locked by every append to it: concurrent writers of the same body cannot fork
+    its chain, and writers of different bodies never wait for each other."""
 
+    chain = models.BigIntegerField(unique=True)
     count = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
     # the time of the last entry, so that an append need not read it back (empty on a chain written
@@ -15,16 +28,24 @@ class AuditHead(models.Model):
     last_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
-        return f"{self.count} voci, ultima impronta {self.hash[:12]}…"
+        return f"catena {self.chain}: {self.count} voci, ultima impronta {self.hash[:12]}…"
 
 
 class AuditEntry(models.Model):
     """One change, as it was recorded. Rows are never updated nor deleted (on PostgreSQL a trigger refuses
     it); the columns repeat what the hashed ``payload`` says, so that they can be filtered and indexed, and
-    ``audit.services.verify`` checks that they still agree with it."""
+    ``audit.services.verify`` checks that they still agree with it.
+
+    An entry is the ``position``-th of its body's chain (``chain``: the body's id, or the installation's);
+    ``prev_hash`` and ``hash`` link it to the entry before in that chain. ``sequence`` orders entries across
+    chains (the change log merges a body's entries with its people's logins): unique, increasing along every
+    chain, with gaps. Entries recorded before the split also keep the links of the single chain they were
+    written in (``legacy_*``), still verifiable up to the split."""
 
     sequence = models.PositiveBigIntegerField(_("sequenza"), unique=True)
-    at = models.DateTimeField(_("quando"), db_index=True)
+    chain = models.BigIntegerField(_("catena"), default=INSTALLATION_CHAIN)
+    position = models.PositiveBigIntegerField(_("posizione nella catena"))
+    at = models.DateTimeField(_("quando"))
     # No database constraint and no cascade: deleting a user must not touch the rows that name them.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -43,6 +64,8 @@ class AuditEntry(models.Model):
     payload = models.JSONField(_("dati"))
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    legacy_prev_hash = models.CharField(max_length=64, blank=True)
+    legacy_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("voce del registro di audit")
@@ -51,7 +74,12 @@ class AuditEntry(models.Model):
         # The change log reads newest first, one page at a time from a sequence number (keyset), within one
         # body and optionally one plan, objective, user or action: each filter has an index ending in
         # ``sequence``, so a page costs the same with a thousand entries or a million.
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "position"], name="audit_chain_position"),
+        ]
         indexes = [
+            # a date range of the change log becomes a range of sequence numbers, chain by chain
+            models.Index(fields=["chain", "at"], name="audit_chain_at"),
             models.Index(fields=["body_id", "sequence"], name="audit_body_seq"),
             models.Index(fields=["body_id", "action", "sequence"], name="audit_body_action_seq"),
             models.Index(fields=["plan_id", "sequence"], name="audit_plan_seq"),

@@ -3,8 +3,9 @@
 The change log of a body is one stream, newest first, made of two parts that each read an index ending in
 ``sequence``: the entries recorded for the body (objectives, plans, permissions, imports, exports, the log's
 own exports), and the logins, logouts and failed logins of the body's people (recorded without a body,
-since a person may hold roles in several bodies). Pages are cut by sequence number (keyset pagination):
-no OFFSET and no COUNT(*), so the deepest page of a million entries costs what the first does.
+since a person may hold roles in several bodies: they are in the installation's chain). Pages are cut by
+sequence number (keyset pagination): no OFFSET and no COUNT(*), so the deepest page of a million entries
+costs what the first does.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from workflow import access
 from workflow.models import Body, Membership, Role
 
 from . import actions
-from .models import AuditEntry
+from .models import INSTALLATION_CHAIN, AuditEntry
 
 # Who reads the change log: the auditors and the Segreteria Generale of the body (DESIGN.md, "People").
 LOG_ROLES = frozenset({Role.REVISORE, Role.SEGRETERIA, Role.SEGRETARIO})
@@ -112,21 +113,25 @@ def _streams(user, body: Body, f: LogFilters) -> list[QuerySet]:
     if f.actor_id is not None:
         entries = entries.filter(actor_id=f.actor_id)
     entries = _action_filter(entries, f.action)
-    streams = [entries] + ([_action_filter(auth, f.action)] if auth is not None else [])
+    streams = [(body.pk, entries)]
+    if auth is not None:
+        streams.append((INSTALLATION_CHAIN, _action_filter(auth, f.action)))
     if f.since or f.until:
-        bounds = _sequence_bounds(f.since, f.until)
-        if bounds is None:
-            return []
-        lo, hi = bounds
-        streams = [qs.filter(sequence__gte=lo, sequence__lte=hi) for qs in streams]
-    return streams
+        bounded = []
+        for chain, qs in streams:
+            bounds = _sequence_bounds(chain, f.since, f.until)
+            if bounds is not None:
+                bounded.append(qs.filter(sequence__gte=bounds[0], sequence__lte=bounds[1]))
+        return bounded
+    return [qs for _, qs in streams]
 
 
-def _sequence_bounds(since: dt.date | None, until: dt.date | None) -> tuple[int, int] | None:
-    """The first and last sequence numbers recorded between two days (None when nothing was). Times never
-    go back along the chain (audit.services.record), so the entries of those days are exactly that range:
-    two lookups on the time index instead of filtering the whole log by time."""
-    entries = AuditEntry.objects.all()
+def _sequence_bounds(chain: int, since: dt.date | None, until: dt.date | None) -> tuple[int, int] | None:
+    """The first and last sequence numbers ``chain`` recorded between two days (None when it recorded
+    nothing then). Along a chain times never go back and sequence numbers grow (audit.services), so its
+    entries of those days are exactly that range: two lookups on the (chain, time) index instead of
+    filtering the whole log by time."""
+    entries = AuditEntry.objects.filter(chain=chain)
     if since:
         entries = entries.filter(at__gte=_day_start(since))
     if until:

@@ -93,7 +93,7 @@ def fill(n, body, other, plan, people, objectives):
     10% for another body, 10% logins of the body's people. One entry every 30 seconds over the last year."""
     rng = random.Random(42)
     start = timezone.now() - dt.timedelta(seconds=30 * n)
-    prev = services.GENESIS
+    heads = {}  # chain -> (count, last hash)
     batch = []
     for seq in range(1, n + 1):
         at = start + dt.timedelta(seconds=30 * seq)
@@ -127,7 +127,12 @@ def fill(n, body, other, plan, people, objectives):
             else:
                 action = "permission.delegate"
                 data = {"code": objective.code, "delegate": "funzionario"}
+        chain = body_id or 0
+        position, prev = heads.get(chain, (0, services.GENESIS))
+        position += 1
         payload = {
+            "chain": chain,
+            "position": position,
             "sequence": seq,
             "at": at.isoformat(),
             "actor": actor.username,
@@ -142,6 +147,8 @@ def fill(n, body, other, plan, people, objectives):
         batch.append(
             AuditEntry(
                 sequence=seq,
+                chain=chain,
+                position=position,
                 at=at,
                 actor_id=actor.pk,
                 actor_name=actor.username,
@@ -155,12 +162,16 @@ def fill(n, body, other, plan, people, objectives):
                 hash=digest,
             )
         )
-        prev = digest
+        heads[chain] = (position, digest)
         if len(batch) == 10_000:
             AuditEntry.objects.bulk_create(batch)
             batch = []
     AuditEntry.objects.bulk_create(batch)
-    AuditHead.objects.update_or_create(pk=1, defaults={"count": n, "hash": prev})
+    for chain, (count, digest) in heads.items():
+        AuditHead.objects.update_or_create(chain=chain, defaults={"count": count, "hash": digest})
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval('audit_entry_sequence', %s)", [n])
 
 
 def query_times(revisore, body, n):

@@ -119,8 +119,19 @@ if states["SUCCESSFUL"] == 0 or states["SUCCESSFUL"] != sum(states.values()) or 
 PY
 
 echo "-- copia di sicurezza e ripristino"
-anchor=$(python manage.py audit_anchor)
+python manage.py audit_anchor >"$run/ancore.txt"  # one line per chain
 pg_dump --format=custom --no-owner --dbname="$DATABASE_URL" --file="$run/piao.dump"
 pg_restore --no-owner --exit-on-error --dbname="$base/piao_restored" "$run/piao.dump"
-DATABASE_URL="$base/piao_restored" python manage.py verify_audit --anchor "$anchor"
-echo "ancora $anchor verificata sul database ripristinato ($(du -h "$run/piao.dump" | cut -f1) di copia)"
+anchors=()
+while read -r line; do anchors+=(--anchor "$line"); done <"$run/ancore.txt"
+[ "${#anchors[@]}" -gt 0 ] || { echo "nessuna ancora stampata" >&2; exit 1; }
+DATABASE_URL="$base/piao_restored" python manage.py verify_audit "${anchors[@]}"
+# the restored database goes on where the copied one stopped: a new entry joins its chain
+DATABASE_URL="$base/piao_restored" python manage.py shell -c "
+from django.db import transaction
+from audit.services import record, verify_chain
+with transaction.atomic():
+    entry = record(action='prova.ripristino')
+assert verify_chain(entry.chain).ok, 'catena rotta dopo il ripristino'
+"
+echo "$(( ${#anchors[@]} / 2 )) ancore verificate sul database ripristinato ($(du -h "$run/piao.dump" | cut -f1) di copia)"

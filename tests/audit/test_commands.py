@@ -29,12 +29,13 @@ def _tamper(sql, params):
 @pytest.fixture
 def chain(draft, people):
     walk_to(draft, State.SIGNATURE, people)
-    return list(AuditEntry.objects.order_by("sequence"))
+    return list(AuditEntry.objects.filter(chain=draft.plan.body_id).order_by("position"))
 
 
-def test_verify_audit_passes_on_an_intact_chain(chain):
+def test_verify_audit_passes_on_intact_chains(chain):
     out = _run("verify_audit")
-    assert f"Catena integra: {len(chain)} voci." in out
+    assert f"Catena dell'ente Provincia di Cremona (p_cr): catena integra, {len(chain)} voci." in out
+    assert f"Registro integro: {AuditEntry.objects.count()} voci in " in out
 
 
 def test_verify_audit_fails_at_an_edited_entry(chain):
@@ -45,7 +46,10 @@ def test_verify_audit_fails_at_an_edited_entry(chain):
         _run("verify_audit")
 
     assert failure.value.returncode == 1
-    assert str(failure.value) == f"Voce {target.sequence} alterata: l'impronta non corrisponde."
+    assert str(failure.value) == (
+        f"Catena dell'ente Provincia di Cremona (p_cr): voce {target.position} (n. {target.sequence} del "
+        "registro) alterata: l'impronta non corrisponde."
+    )
 
 
 def test_verify_audit_fails_at_a_deleted_entry(chain):
@@ -57,33 +61,58 @@ def test_verify_audit_fails_at_a_deleted_entry(chain):
 
     assert failure.value.returncode == 1
     assert str(failure.value) == (
-        f"Voce mancante: attesa la sequenza {target.sequence}, trovata {target.sequence + 1}."
+        "Catena dell'ente Provincia di Cremona (p_cr): voce mancante, attesa la posizione "
+        f"{target.position}, trovata la {target.position + 1}."
     )
 
 
-def test_audit_anchor_prints_the_count_and_the_head_hash(chain):
-    head = AuditHead.objects.get()
-    assert _run("audit_anchor").strip() == f"{len(chain)}:{chain[-1].hash}"
+def test_verify_audit_body_checks_only_that_body(chain, other_body):
+    from django.db import transaction
+
+    from audit.services import record
+
+    with transaction.atomic():
+        record(action="prova.altro", body_id=other_body.pk)
+    target = next(e for e in chain if e.action == "transition.approve")
+    _tamper("UPDATE audit_auditentry SET payload = %s WHERE id = %s", ['{"forged": true}', target.pk])
+
+    out = _run("verify_audit", "--body", "c_d142")
+    assert "Catena dell'ente Comune di Crema (c_d142): catena integra, 1 voci." in out
+    assert "Registro integro: 1 voci in 1 catene" in out
+    with pytest.raises(CommandError, match=r"\(p_cr\): voce \d+ .* alterata"):
+        _run("verify_audit", "--body", "p_cr")
+    with pytest.raises(CommandError, match="Nessun ente ha il codice IPA «c_zzz»"):
+        _run("verify_audit", "--body", "c_zzz")
+
+
+def test_audit_anchor_prints_each_chain_head(chain, other_body):
+    head = AuditHead.objects.get(chain=chain[0].chain)
     assert (head.count, head.hash) == (len(chain), chain[-1].hash)
+    lines = _run("audit_anchor").split()
+    assert f"p_cr:{len(chain)}:{chain[-1].hash}" in lines
+    assert _run("audit_anchor", "--body", "p_cr").strip() == f"p_cr:{len(chain)}:{chain[-1].hash}"
+    assert _run("audit_anchor", "--body", "c_d142").strip() == "c_d142:0:" + "0" * 64
 
 
 def test_an_anchor_kept_outside_catches_a_chain_rewritten_consistently(chain, draft, people):
-    anchor = _run("audit_anchor").strip()
-    assert "Ancora verificata" in _run("verify_audit", "--anchor", anchor)
+    anchor = _run("audit_anchor", "--body", "p_cr").strip()
+    assert "ancora verificata" in _run("verify_audit", "--anchor", anchor)
 
-    # Someone with write access rebuilds the whole chain after removing one entry: every hash is recomputed,
-    # so the walk finds nothing wrong, but the entry the anchor names now has another hash.
+    # Someone with write access rebuilds the body's chain after removing one entry: every hash is
+    # recomputed, so the walk finds nothing wrong, but the entry the anchor names now has another hash.
     from audit.services import canonical, entry_hash
 
     victim = next(e for e in chain if e.action == "transition.approve")
     survivors = [e for e in chain if e.pk != victim.pk]
-    _tamper("DELETE FROM audit_auditentry", [])
+    _tamper("DELETE FROM audit_auditentry WHERE chain = %s", [chain[0].chain])
     prev = "0" * 64
     for n, e in enumerate(survivors, start=1):
-        payload = dict(e.payload, sequence=n)
+        payload = dict(e.payload, position=n)
         digest = entry_hash(prev, canonical(payload))
         AuditEntry.objects.create(
-            sequence=n,
+            sequence=e.sequence,
+            chain=e.chain,
+            position=n,
             at=e.at,
             actor_id=e.actor_id,
             actor_name=e.actor_name,
@@ -97,15 +126,20 @@ def test_an_anchor_kept_outside_catches_a_chain_rewritten_consistently(chain, dr
             hash=digest,
         )
         prev = digest
-    AuditHead.objects.filter(pk=1).update(count=len(survivors), hash=prev)
-    assert "Catena integra" in _run("verify_audit")
+    AuditHead.objects.filter(chain=chain[0].chain).update(count=len(survivors), hash=prev)
+    assert "Registro integro" in _run("verify_audit")
 
     with pytest.raises(CommandError) as failure:
         _run("verify_audit", "--anchor", anchor)
     assert failure.value.returncode == 1
-    assert str(failure.value) == f"Ancora non verificata: la voce {len(chain)} non esiste più."
+    assert str(failure.value) == (
+        f"Catena dell'ente Provincia di Cremona (p_cr): ancora non verificata, la voce {len(chain)} non "
+        "esiste più."
+    )
 
 
 def test_a_malformed_anchor_is_refused(chain):
     with pytest.raises(CommandError, match="Ancora non valida"):
         _run("verify_audit", "--anchor", "dodici")
+    with pytest.raises(CommandError, match="nessun ente ha il codice IPA «c_zzz»"):
+        _run("verify_audit", "--anchor", "c_zzz:1:" + "0" * 64)

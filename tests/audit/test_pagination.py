@@ -61,6 +61,8 @@ def fill(body, other_body, people, n: int) -> None:
         rows.append(
             AuditEntry(
                 sequence=seq,
+                chain=kw["body_id"] or 0,
+                position=seq,  # unique in any chain; the walk of a chain is not what is tested here
                 at=base + dt.timedelta(seconds=seq),
                 payload={"data": {}},
                 prev_hash="0" * 64,
@@ -69,7 +71,12 @@ def fill(body, other_body, people, n: int) -> None:
             )
         )
     AuditEntry.objects.bulk_create(rows, batch_size=2000)
-    AuditHead.objects.update_or_create(pk=1, defaults={"count": start + n - 1})
+    # later appends go after these: each chain's head past its last position, the sequence past the last
+    for chain in {r.chain for r in rows}:
+        AuditHead.objects.update_or_create(chain=chain, defaults={"count": start + n - 1})
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval('audit_entry_sequence', %s)", [start + n - 1])
 
 
 def _visible(body):

@@ -573,7 +573,7 @@ NO_BODY_APPS = ("auth", "contenttypes", "sessions", "admin", "axes", "guardian",
 # that belong to the whole installation.
 NO_BODY_MODELS = {
     "approvals.StoredFile": "a file is reached through the document, meeting, act or transmission holding it",
-    "audit.AuditHead": "the one row that serialises the appends to the evidence log: no body's data",
+    "audit.AuditHead": "the head of one chain of the evidence log (a count and a hash): no body's data",
 }
 
 
