@@ -1,11 +1,18 @@
 """The transmission to Funzione Pubblica: the record the ``transmit`` step leaves, the package download,
-and the delivery of the HTTP outbox (after commit, by ``send_transmissions``, with retries and backoff).
+and the delivery of the HTTP outbox, in the task queue (settings.TASKS), with retries and backoff.
 
 Delivery, one attempt (``transmission_deliver``):
 1. claim the due row (compare-and-set, SKIP LOCKED on PostgreSQL): two workers never send it at once;
 2. POST the package outside any transaction, with the row's idempotency key;
 3. in one transaction: the attempt's log row, the row's new status (delivered / retrying at
    now + backoff / failed), the audit entry, and on a final failure the Segreteria's notifications.
+
+Who runs the attempts: the commit of a ``transmit`` step (or of a new round the Segreteria asks for) queues
+the task ``deliver_transmission``, which a worker (``manage.py db_worker``) runs out of any request; an
+attempt that leaves the row retrying queues the next one for its time. A task run twice, or run while
+another sends the same row, sends nothing twice: the claim lets one attempt through, and the intermediary
+deduplicates by the idempotency key. ``send_transmissions`` (cron) sweeps what is due and whose task was
+lost (a worker stopped while the queue was unreachable).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
+from django_tasks import task
 
 import audit.services as audit
 from approvals.models import Transmission, TransmissionStatus
@@ -44,7 +52,7 @@ DEFAULTS = {
     "TRANSMISSION_MAX_ATTEMPTS": 6,  # then the row fails and the Segreteria is told
     "TRANSMISSION_RETRY_BASE_SECONDS": 60.0,  # wait after the 1st failure; doubled after each next one
     "TRANSMISSION_RETRY_MAX_SECONDS": 3600.0,
-    "TRANSMISSION_SEND_ON_COMMIT": True,  # False: only send_transmissions delivers (a worker or cron)
+    "TRANSMISSION_SEND_ON_COMMIT": True,  # False: only send_transmissions delivers (cron)
 }
 FAILED_EVENT = "transmission_failed"
 DELIVERED_EVENT = "transmission_delivered"
@@ -105,7 +113,7 @@ def transmission_record(*, objectives, by, receipt, batch=None) -> Transmission:
     )
     if transmitter.kind == TransmitterMode.HTTP and setting("TRANSMISSION_SEND_ON_COMMIT"):
         pk = transmission.pk
-        transaction.on_commit(lambda: deliver_quietly(pk))
+        transaction.on_commit(lambda: queue_delivery(pk))
     return transmission
 
 
@@ -228,13 +236,33 @@ def transmission_deliver(*, pk: int, now: dt.datetime | None = None) -> Transmis
     return row
 
 
-def deliver_quietly(pk: int) -> None:
-    """The attempt that follows the commit of a ``transmit`` step: whatever happens, the step stands
-    (a failure is recorded on the row and retried by ``send_transmissions``)."""
+@task()
+def deliver_transmission(transmission_id: int) -> str:
+    """One delivery attempt of outbox row ``transmission_id`` (see the module's docstring), in the task
+    queue. When it leaves the row retrying, the next attempt is queued for the row's time. Returns the
+    row's status after the attempt, or ``not due`` when there was nothing to send (delivered or failed
+    already, being sent by another worker, or not due yet)."""
+    row = transmission_deliver(pk=transmission_id)
+    if row is None:
+        return "not due"
+    if row.status == TransmissionStatus.RETRYING and row.next_attempt_at is not None:
+        queue_delivery(row.pk, at=row.next_attempt_at)
+    return str(row.status)
+
+
+def queue_delivery(pk: int, *, at: dt.datetime | None = None) -> None:
+    """Queue an attempt for row ``pk``, now or at ``at``. Called after a commit: whatever happens, the
+    change stands (the row stays due and ``send_transmissions`` sends it). A queue that cannot run work
+    later (the immediate backend of the tests) leaves a later attempt to ``send_transmissions``."""
+    work = deliver_transmission
     try:
-        transmission_deliver(pk=pk)
-    except Exception:  # the row stays due and send_transmissions tries again
-        logger.exception("Transmission %s: attempt after commit failed", pk)
+        if at is not None:
+            if not work.get_backend().supports_defer:
+                return
+            work = work.using(run_after=at)
+        work.enqueue(pk)
+    except Exception:  # the row stays due and send_transmissions sends it
+        logger.exception("Transmission %s: the delivery could not be queued", pk)
 
 
 def transmissions_send_due(*, now: dt.datetime | None = None) -> list[Transmission]:
@@ -267,7 +295,7 @@ def transmission_retry(*, pk: int, by) -> Transmission:
             data={"idempotency_key": str(row.idempotency_key), "endpoint": row.endpoint},
         )
         if setting("TRANSMISSION_SEND_ON_COMMIT"):
-            transaction.on_commit(lambda: deliver_quietly(pk))
+            transaction.on_commit(lambda: queue_delivery(pk))
     return row
 
 

@@ -321,3 +321,78 @@ def test_a_late_failure_never_undoes_a_delivery(draft, people, outbox, monkeypat
     )
     assert _outcomes(done) == [(1, 422, "Risposta HTTP 422 dall'intermediario.")]
     assert not Notification.objects.filter(transition="transmission_failed").exists()
+
+
+# -- in the task queue --------------------------------------------------------------------------------
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _work_the_queue():
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def _people_of(body):
+    return {
+        "dirigente_satta": member("dirigente_satta", body, Role.DIRIGENTE, center="SETTORE"),
+        "segreteria": member("segreteria", body, Role.SEGRETERIA),
+        "segretario": member("segretario", body, Role.SEGRETARIO),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_step_only_queues_the_delivery_and_a_worker_retries_until_the_last_failure(body, settings):
+    """The transmit step's request does not wait for the intermediary: it queues one task. The worker's
+    attempt fails, queues the next attempt for the row's time, and so on until the last one, which tells
+    the Segreteria."""
+    from django_tasks_db.models import DBTaskResult
+
+    ensure_role_groups()
+    settings.TASKS = DATABASE_QUEUE
+    settings.TRANSMISSION_HTTP_TIMEOUT = 2
+    settings.TRANSMISSION_RETRY_BASE_SECONDS = 0  # the next attempt is due at once: the batch worker runs it
+    settings.TRANSMISSION_MAX_ATTEMPTS = 3
+    settings.TRANSMITTER_ALLOWED_URL_PREFIXES = [LOCAL]
+    people = _people_of(body)
+    draft = ObjectiveFactory(plan=PlanFactory(body=body), responsible=people["dirigente_satta"])
+    with Receiver(["fail", "fail", "fail"]) as receiver:
+        o = walk_to(draft, State.TRANSMISSION, people)
+        body.transmitter, body.transmitter_url = TransmitterMode.HTTP, receiver.url
+        body.save()
+        act(o, "transmit", people["segreteria"], data={"comment": COMMENT})
+        assert receiver.requests == []  # nothing sent by the request
+        (queued,) = DBTaskResult.objects.filter(task_path__endswith="deliver_transmission")
+        row = Transmission.objects.get()
+        assert queued.args_kwargs["args"] == [row.pk] and row.status == TransmissionStatus.PENDING
+
+        _work_the_queue()
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (TransmissionStatus.FAILED, 3)
+    assert len(receiver.requests) == 3 and {r["key"] for r in receiver.requests} == {str(row.idempotency_key)}
+    runs = DBTaskResult.objects.filter(task_path__endswith="deliver_transmission").order_by("enqueued_at")
+    assert [(r.status, r.return_value) for r in runs] == [
+        ("SUCCESSFUL", "retrying"), ("SUCCESSFUL", "retrying"), ("SUCCESSFUL", "failed")]
+    told = Notification.objects.filter(transition=FAILED_EVENT, recipient=people["segreteria"])
+    assert told.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_delivery_task_run_twice_delivers_once(body, settings):
+    from flows.services.transmission import deliver_transmission
+
+    ensure_role_groups()
+    settings.TRANSMISSION_SEND_ON_COMMIT = False
+    settings.TRANSMISSION_HTTP_TIMEOUT = 2
+    settings.TRANSMITTER_ALLOWED_URL_PREFIXES = [LOCAL]
+    people = _people_of(body)
+    draft = ObjectiveFactory(plan=PlanFactory(body=body), responsible=people["dirigente_satta"])
+    with Receiver() as receiver:
+        o = walk_to(draft, State.TRANSMISSION, people)
+        body.transmitter, body.transmitter_url = TransmitterMode.HTTP, receiver.url
+        body.save()
+        act(o, "transmit", people["segreteria"], data={})
+        row = Transmission.objects.get()
+        assert deliver_transmission.call(row.pk) == "delivered"
+        assert deliver_transmission.call(row.pk) == "not due"  # a retried task, a second worker
+    assert len(receiver.requests) == 1
+    assert AuditEntry.objects.filter(action="transmission.delivered").count() == 1
