@@ -1,6 +1,14 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import BodyFactory, ObjectiveFactory, PlanFactory, Role, member
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: ids come back after a rollback, and a page cached by an earlier
+    test under the same ids must not answer for this one."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,9 +8,11 @@ Unknown or unpublished things raise ``DoesNotExist``: the public views answer 40
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
 from workflow.export import document_as_csv_tables
 from workflow.models import Body, Plan, StrategicObjective
@@ -76,6 +78,31 @@ def public_plan(body: Body, year: int) -> Plan:
 
 def has_publications(plan: Plan) -> bool:
     return PublishedRevision.objects.filter(objective__plan=plan).exists()
+
+
+@dataclass(frozen=True)
+class PublicationsVersion:
+    """What a plan's public year page shows changes only with these: a new publication (a higher id, one
+    more objective) or a live strategic objective, which names the groups of publications made before
+    their snapshot was kept. Published rows are never changed (``publish`` writes them once)."""
+
+    objectives: int
+    latest_id: int
+    strategic: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.objectives}.{self.latest_id}.{self.strategic}"
+
+
+def publications_version(plan: Plan) -> PublicationsVersion:
+    row = PublishedRevision.objects.filter(objective__plan=plan).aggregate(
+        objectives=Count("objective", distinct=True), latest_id=Max("pk")
+    )
+    live = StrategicObjective.objects.filter(plan=plan).order_by("code")
+    live = live.values_list("code", "title", "purposes")
+    digest = hashlib.sha256(json.dumps(list(live), ensure_ascii=False).encode()).hexdigest()[:16]
+    return PublicationsVersion(row["objectives"], row["latest_id"] or 0, digest)
 
 
 def latest_publications(plan: Plan) -> list[PublishedRevision]:

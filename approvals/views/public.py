@@ -11,15 +11,20 @@ import datetime as dt
 import io
 import json
 
+from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from approvals.models import PublishedRevision
 from approvals.selectors import public as selectors
 from workflow import spreadsheet
 from workflow.models import Body, DupLevel, ObjectiveKind, Plan
+
+YEAR_PAGE_SECONDS = 24 * 3600  # a version no longer asked for leaves the cache by then
 
 
 def _body(ipa_code: str) -> Body:
@@ -107,20 +112,37 @@ def body_page(request, ipa_code: str):
     )
 
 
+def _year_groups(plan: Plan) -> tuple[str, int]:
+    """The published objectives of ``plan`` as the year page lists them (HTML) and their number. The same
+    for everyone until the next publication, so kept in the cache under the publications' version: a
+    publication changes the version, and the next reader gets the new list (no stale page to clear)."""
+    version = selectors.publications_version(plan)
+    key = f"trasparenza:anno:{plan.pk}:{version.key}"
+    html = cache.get(key)
+    if html is None:
+        publications = selectors.latest_publications(plan)
+        for publication in publications:
+            publication.display = _display(publication.content)
+        html = render_to_string(
+            "trasparenza/_year_groups.html",
+            {"body": plan.body, "plan": plan, "groups": selectors.grouped_by_strategic(plan, publications)},
+        )
+        cache.set(key, html, YEAR_PAGE_SECONDS)
+    return mark_safe(html), version.objectives  # noqa: S308 - rendered by our template, escaped there
+
+
 @require_GET
 def year_page(request, ipa_code: str, year: int):
     plan = _plan(ipa_code, year)
-    publications = selectors.latest_publications(plan)
-    for publication in publications:
-        publication.display = _display(publication.content)
+    groups_html, count = _year_groups(plan)
     return render(
         request,
         "trasparenza/year.html",
         {
             "body": plan.body,
             "plan": plan,
-            "groups": selectors.grouped_by_strategic(plan, publications),
-            "count": len(publications),
+            "groups_html": groups_html,
+            "count": count,
             "crumbs": _crumbs(plan.body, plan)[:-1] + [(f"PIAO {plan.year}", "")],  # this very page
             "tables": selectors.CSV_TABLES,
         },

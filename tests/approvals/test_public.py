@@ -305,3 +305,60 @@ def test_the_strategic_objective_reads_as_published(client, published, plan):
     [group] = document["strategic_objectives"]
     assert (group["code"], group["title"]) == (strategic.code, old_title)
     assert "Finalità nuova" not in group["purposes"]
+
+
+# -- the year page's list, cached per set of publications ---------------------------------------------------
+def _spy_publications(monkeypatch):
+    from approvals.selectors import public as selectors
+
+    calls = []
+    real = selectors.latest_publications
+    monkeypatch.setattr(selectors, "latest_publications", lambda plan: calls.append(plan.pk) or real(plan))
+    return calls
+
+
+def test_the_year_list_is_read_once_until_the_next_publication(client, published, plan, people, monkeypatch):
+    reads = _spy_publications(monkeypatch)
+    first = _year(client).content.decode()
+    again = _year(client).content.decode()
+    assert reads == [plan.pk] and first == again  # the second reader got the cached list
+
+    other = ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"], title="Un secondo obiettivo")
+    walk_to(other, State.PUBLICATION, people)
+    assert f'data-testid="obiettivo-{other.code}"' not in _year(client).content.decode()  # not yet public
+    walk_on(other, State.PUBLISHED, people)
+
+    page = _year(client).content.decode()
+    assert f'data-testid="obiettivo-{other.code}"' in page and "2 obiettivi pubblicati" in page
+    assert reads == [plan.pk, plan.pk]  # read again only after the publication, not on the way there
+
+
+def test_a_live_strategic_change_renews_the_list(client, published, plan, monkeypatch):
+    reads = _spy_publications(monkeypatch)
+    _year(client)
+    StrategicObjective.objects.filter(plan=plan).update(title="Titolo cambiato dopo la pubblicazione")
+    _year(client)
+    assert len(reads) == 2
+
+
+def test_the_year_page_costs_the_same_queries_with_one_or_three_publications(client, published, plan, people):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            assert _year(client).status_code == 200
+        with CaptureQueriesContext(connection) as warm:
+            assert _year(client).status_code == 200
+        return len(cold), len(warm)
+
+    one = queries()
+    for _ in range(2):
+        walk_to(ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]), State.PUBLISHED, people)
+    assert "3 obiettivi pubblicati" in _year(client).content.decode()
+    three = queries()
+    assert one == three
+    cold, warm = three
+    assert warm < cold <= 10
