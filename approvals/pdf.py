@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from workflow import progress
 from workflow.export import objective_as_dict
 from workflow.gantt import gantt_svg
 
@@ -122,7 +123,11 @@ def render_objectives_pdf(*, plan, objectives, title: str = "", generated_at: dt
     )
     from weasyprint import HTML  # loads Pango only when a PDF is made
 
-    content = ready_for_signatures(HTML(string=html, base_url=".").write_pdf())
+    progress.report(15, "Impaginazione del documento da firmare")
+    laid_out = HTML(string=html, base_url=".").render()
+    progress.report(65, "Scrittura del PDF")
+    content = ready_for_signatures(laid_out.write_pdf())
+    progress.report(85, "Registrazione dei passaggi e del documento")
     codes = objectives[0].code if len(objectives) == 1 else f"{len(objectives)}-obiettivi"
     filename = f"piao-{plan.year}-{plan.body.ipa_code}-{codes}-{digest[:8]}.pdf"
     return RenderedPdf(content=content, content_hash=digest, filename=filename)

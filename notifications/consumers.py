@@ -137,6 +137,14 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             }
         )
 
+    async def operation_progress(self, event):
+        """An operation this person started moved on: the page showing it reads its state again."""
+        if self.user is None or event.get("recipient") != self.user.pk:
+            return
+        if not await self._session_alive():
+            return
+        await self.send_json({"type": "operation", "operation": event.get("operation")})
+
     async def objective_event(self, event):
         objective_id = event.get("objective")
         if self.user is None or objective_id not in self.objectives:

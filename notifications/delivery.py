@@ -40,6 +40,7 @@ def without_emails():
 # Consumer handlers the messages are dispatched to (type "notification.new" -> notification_new).
 NOTIFICATION_NEW = "notification.new"
 OBJECTIVE_EVENT = "objective.event"
+OPERATION_PROGRESS = "operation.progress"
 SEND_CONCURRENCY = 8
 
 
@@ -61,6 +62,15 @@ def notification_message(*, notification_id: int, recipient_id: int, objective_i
             "objective": objective_id,
             "event": event,
         },
+    )
+
+
+def operation_message(*, operation_id, recipient_id: int) -> tuple:
+    """An operation of ``recipient_id`` moved on (flows.services.operations): by id only, the page reads
+    its state over the permission-checked status view."""
+    return (
+        user_group(recipient_id),
+        {"type": OPERATION_PROGRESS, "operation": str(operation_id), "recipient": recipient_id},
     )
 
 

@@ -4,6 +4,8 @@ A notification is written in the transaction of the step it tells about and push
 commit (DESIGN.md, "How a change flows", steps 5 and 6). Who receives which text is in ``rules.py``.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -68,3 +70,44 @@ class EmailPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_mode_display()}"
+
+
+class OperationStatus(models.TextChoices):
+    QUEUED = "queued", _("In coda")
+    RUNNING = "running", _("In corso")
+    DONE = "done", _("Completata")
+    FAILED = "failed", _("Non riuscita")
+
+
+class Operation(models.Model):
+    """A long piece of work a person started from a page and that runs in the task queue (a whole plan's
+    closing of the consultation, with its PDF to sign): what it is, how far it got and how it ended. Only
+    the person who started it sees it (its page, fed live by ``operation.progress`` messages)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.ForeignKey("workflow.Body", on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(_("operazione"), max_length=200)
+    # what the task needs to do it (flows.services.operations)
+    work = models.JSONField(_("lavoro"), default=dict)
+    status = models.CharField(
+        _("stato"), max_length=10, choices=OperationStatus.choices, default=OperationStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("avanzamento (%)"), default=0)
+    stage = models.CharField(_("fase"), max_length=200, blank=True)
+    message = models.TextField(_("esito"), blank=True)
+    result_url = models.CharField(_("indirizzo del risultato"), max_length=300, blank=True)
+    created = models.DateTimeField(_("avviata il"), default=timezone.now)
+    finished = models.DateTimeField(_("conclusa il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("operazione in corso")
+        verbose_name_plural = _("operazioni in corso")
+        indexes = [models.Index(fields=["started_by", "-created"], name="operation_of_person")]
+
+    def __str__(self):
+        return f"{self.label} · {self.get_status_display()}"
+
+    @property
+    def is_over(self) -> bool:
+        return self.status in (OperationStatus.DONE, OperationStatus.FAILED)

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from workflow.selectors import objectives_visible_to
 
 from . import rules
-from .models import EmailPreference, Notification
+from .models import EmailPreference, Notification, Operation
 
 FEED_LIMIT = 50
 
@@ -179,3 +179,10 @@ def email_mode_of(user) -> str:
         EmailPreference.objects.filter(user=user).values_list("mode", flat=True).first()
         or EmailPreference.DEFAULT_MODE
     )
+
+
+def operation_of(user, pk) -> Operation:
+    """An operation ``user`` started (Operation.DoesNotExist for anyone else's, or an unknown id)."""
+    if not user.is_authenticated:
+        raise Operation.DoesNotExist
+    return Operation.objects.get(pk=pk, started_by=user)

@@ -17,7 +17,7 @@ from workflow.models import Role
 
 from . import rules, selectors, services
 from .forms import GROUP_UNKNOWN, EmailPreferenceForm, GroupReadForm, InboxFilterForm
-from .models import Notification
+from .models import Notification, Operation, OperationStatus
 
 PAGE_SIZE = 25
 UNREAD = "non-lette"
@@ -206,4 +206,43 @@ def socket_over_http(request):
         status=426,
         content_type="text/plain; charset=utf-8",
         headers={"Upgrade": "websocket"},
+    )
+
+
+# -- operations in the task queue (flows.services.operations) ---------------------------------------------
+def _operation(request, pk):
+    try:
+        return selectors.operation_of(request.user, pk)
+    except Operation.DoesNotExist as exc:
+        raise Http404("Operazione non trovata.") from exc
+
+
+@login_required
+@never_cache
+@require_GET
+def operation(request, pk):
+    """The progress of an operation the person started; once it is over, its outcome shown as a message on
+    the page to go back to (the batch page it was started from)."""
+    op = _operation(request, pk)
+    if op.is_over:
+        (messages.success if op.status == OperationStatus.DONE else messages.error)(request, op.message)
+        return redirect(op.result_url or reverse("workflow:dashboard"))
+    return render(request, "notifications/operation.html", {"op": op})
+
+
+@never_cache
+@require_GET
+def operation_status(request, pk):
+    """The operation's state, for the page's script after a push or a reconnection."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Accesso richiesto."}, status=401)
+    op = _operation(request, pk)
+    return JsonResponse(
+        {
+            "status": op.status,
+            "label": op.get_status_display(),
+            "progress": op.progress,
+            "stage": op.stage,
+            "over": op.is_over,
+        }
     )

@@ -61,18 +61,27 @@ def _render(printable):
     return render_objectives_pdf(plan=printable[0].plan, objectives=printable, title=title)
 
 
-def documents_prerender(*, objective_ids, by, data=None) -> dict:
-    """The PDFs a closing of the consultation will freeze, rendered before its transaction (no lock is
-    held while WeasyPrint works), keyed by the hash of the content they print. Only for objectives the
-    closing can move now, so a call that will be refused does not wait for a render first."""
-    candidates = [
+def closing_candidates(*, objective_ids, by, data=None, lock_versions=None) -> list[Objective]:
+    """The objectives of ``objective_ids`` a closing of the consultation by ``by`` can move now: seen by
+    them, in consultation, its conditions met, allowed, and (for those ``lock_versions`` names) still at
+    the version the page showed. Read without locks: the step decides again inside its transaction."""
+    versions = lock_versions or {}
+    return [
         o
         for o in objectives_visible_to(by)
         .filter(pk__in=objective_ids, state=State.UNION_CONSULTATION)
         .select_related("plan__body")
-        if ObjectiveFlow(o, by=by, data=data or {}).close_consultation.can_proceed()
+        if versions.get(o.pk, o.lock_version) == o.lock_version
+        and ObjectiveFlow(o, by=by, data=data or {}).close_consultation.can_proceed()
         and ObjectiveFlow(o, by=by).close_consultation.has_perm(by)
     ]
+
+
+def documents_prerender(*, objective_ids, by, data=None) -> dict:
+    """The PDFs a closing of the consultation will freeze, rendered before its transaction (no lock is
+    held while WeasyPrint works), keyed by the hash of the content they print. Only for objectives the
+    closing can move now, so a call that will be refused does not wait for a render first."""
+    candidates = closing_candidates(objective_ids=objective_ids, by=by, data=data)
     if len(candidates) != len(set(objective_ids)):
         return {}  # the call will be refused (or move fewer objectives): render inside it, if at all
     prepared = {}

@@ -65,6 +65,9 @@ class Step:
     notification: ClassVar[str | None] = None
     # offered on the batch page (the Segreteria applies it to many objectives at once)
     in_batch: ClassVar[bool] = False
+    # on the batch page, run in the task queue with its progress shown (flows.services.operations): for a
+    # step whose work takes seconds for a whole plan. Its Input must hold only JSON values.
+    in_background: ClassVar[bool] = False
     machine: Machine
 
     # -- labels ---------------------------------------------------------------------------------------
@@ -116,6 +119,11 @@ class Step:
     # -- the call ---------------------------------------------------------------------------------------
     def prepare(self, call: Call) -> None:
         """Slow work done before the transaction, on the objects as they are now (no lock waits on it)."""
+
+    def ready(self, call: Call) -> bool:
+        """Whether the call is expected to go through, judged without locks before it is queued
+        (``in_background``): one that is not runs at once in the request, so its refusal shows at once."""
+        return True
 
     def begin(self, call: Call) -> list[int]:
         """Inside the transaction, before any object is locked: the ids the call moves (by default the

@@ -120,6 +120,7 @@ class CloseConsultation(Step):
     form = forms.CloseConsultationForm
     Input = CloseConsultationInput
     in_batch = True
+    in_background = True  # the PDF to sign of a whole plan takes seconds
 
     def prepare(self, call: Call) -> None:
         # the PDF to sign (seconds for a whole plan), rendered before the transaction on the content as it
@@ -127,6 +128,12 @@ class CloseConsultation(Step):
         call.prepared = signatures.documents_prerender(
             objective_ids=call.ids, by=call.by, data=self.flow_data(call)
         )
+
+    def ready(self, call: Call) -> bool:
+        candidates = signatures.closing_candidates(
+            objective_ids=call.ids, by=call.by, data=self.flow_data(call), lock_versions=call.lock_versions
+        )
+        return len(candidates) == len(set(call.ids))
 
     def checked(self, call: Call, obj, flow) -> None:
         """A closing after a confronto records one outcome and one summary of positions: those of the

@@ -14,6 +14,7 @@
   var region = document.getElementById("avvisi-live");
   var live = document.querySelector("[data-live-objective]");
   var objectiveId = live ? Number(live.dataset.liveObjective) : null;
+  var operation = document.querySelector("[data-live-operation]");
   var MAX_TOASTS = 3;
   var TOAST_SECONDS = 15;
 
@@ -49,6 +50,7 @@
       if (objectiveId) { socket.send(JSON.stringify({ type: "subscribe", objective: objectiveId })); }
       catchUp();
       if (reconnected && live) { refreshObjective(null); }  // what happened to it while we were away
+      if (operation) { refreshOperation(); }  // how far it got while the page was loading or away
     };
     socket.onmessage = function (event) {
       var msg;
@@ -57,6 +59,8 @@
         catchUp();
       } else if (msg.type === "objective" && msg.objective === objectiveId) {
         refreshObjective(msg);
+      } else if (msg.type === "operation" && operation && msg.operation === operation.dataset.liveOperation) {
+        refreshOperation();
       } else if (msg.type === "subscribed" && live && msg.objective === objectiveId) {
         live.dataset.liveStatus = "subscribed";
       }
@@ -247,6 +251,37 @@
     if (focused && document.getElementById(focused)) { document.getElementById(focused).focus(); }
     var state = live.querySelector("[data-state]");
     announce("Pagina aggiornata" + (state ? ": stato «" + state.textContent.trim() + "»." : "."));
+  }
+
+  // -- an operation running in the task queue (its page) -------------------------------------------------
+  var operationBusy = false;
+  var operationAgain = false;
+
+  function refreshOperation() {
+    if (operationBusy) { operationAgain = true; return; }
+    operationBusy = true;
+    fetch(operation.dataset.operationStatus, {
+      credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.json();
+    }).then(function (data) {
+      if (data.over) {  // the page itself shows the outcome where the work goes on
+        leaving = true;
+        location.reload();
+        return;
+      }
+      var bar = operation.querySelector("[data-operation-progress]");
+      bar.value = data.progress;
+      bar.textContent = data.progress + "%";
+      operation.querySelector("[data-operation-stage]").textContent =
+        data.label + ": " + data.stage + " (" + data.progress + "%)";
+    }).catch(function () {
+      // the next push or reconnection asks again
+    }).then(function () {
+      operationBusy = false;
+      if (operationAgain) { operationAgain = false; refreshOperation(); }
+    });
   }
 
   connect();

@@ -439,3 +439,27 @@ def test_a_socket_whose_session_ended_cannot_subscribe(layer, draft, people):
         assert await closed(tab) == CLOSE_UNAUTHENTICATED
 
     run(scenario)
+
+
+def test_an_operations_progress_reaches_only_who_started_it(layer, draft, people):
+    """A closing running in the task queue tells its stages to the sockets of the person who started it,
+    by id only; the status view gives the rest."""
+    from notifications import delivery
+
+    segreteria, segretario = people["segreteria"], people["segretario"]
+    sockets = {name: socket(people[name]) for name in ("segreteria", "segretario")}
+    operation_id = str(uuid.uuid4())
+
+    async def scenario():
+        for communicator in sockets.values():
+            await connected(communicator)
+        message = delivery.operation_message(operation_id=operation_id, recipient_id=segreteria.pk)
+        await in_thread(delivery.push)([message])
+        told = await sockets["segreteria"].receive_json_from(timeout=WAIT)
+        assert told == {"type": "operation", "operation": operation_id}
+        assert await sockets["segretario"].receive_nothing(timeout=QUIET)
+        for communicator in sockets.values():
+            await communicator.disconnect()
+
+    assert segretario.pk != segreteria.pk
+    run(scenario)

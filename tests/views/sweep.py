@@ -70,11 +70,13 @@ class UnknownSlot(AssertionError):
     pass
 
 
-# The converters the sweeps know how to fill: int slots take ids and years, str slots take codes.
+# The converters the sweeps know how to fill: int slots take ids and years, str slots take codes (and the
+# ids that are not numbers: an operation's UUID).
 KNOWN_CONVERTERS = {
     converters.IntConverter: int,
     converters.StringConverter: str,
     converters.SlugConverter: str,
+    converters.UUIDConverter: str,
 }
 
 
@@ -252,6 +254,11 @@ def build_body(*, tag: str, number: int, name: str, ipa_code: str, rich: bool = 
                      note="Nuovo titolo")
     withdrawn = objective("ritirato")
     act(withdrawn, "withdraw", people["segreteria"])
+    # a closing of the consultation running in the task queue, as the batch page leaves it
+    from notifications.models import Operation, OperationStatus
+
+    Operation.objects.create(started_by=people["segreteria"], body=body, label=f"Chiusura {tag}",
+                             status=OperationStatus.RUNNING, progress=40, stage="Scrittura del PDF")
 
     published = {"pubblicato", "in revisione"}
     for label, o in world.objectives.items():
@@ -628,7 +635,10 @@ def body_values(body) -> BodyValues:
             continue
         out.kinds[model._meta.label] = len(rows)
         for row in rows:
-            out.ints.add(row.pk)
+            if isinstance(row.pk, int):
+                out.ints.add(row.pk)
+            else:
+                out.strs.add(str(row.pk))
             for f in model._meta.concrete_fields:
                 value = getattr(row, f.attname)
                 if f.is_relation and isinstance(value, int):

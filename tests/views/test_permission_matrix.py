@@ -290,7 +290,11 @@ ELSEWHERE = {
 def _takes_post(client, pattern) -> bool:
     """Whether the pattern's view takes a POST: a page that only reads answers 405 before it looks up
     anything, so any argument of the right kind tells."""
-    kwargs = {slot: 1 if sweep.KNOWN_CONVERTERS[conv] is int else "x" for slot, conv in pattern.slots}
+    fits = {sweep.converters.UUIDConverter: "00000000-0000-0000-0000-000000000000"}
+    kwargs = {
+        slot: 1 if sweep.KNOWN_CONVERTERS[conv] is int else fits.get(conv, "x")
+        for slot, conv in pattern.slots
+    }
     return client.post(pattern.url(kwargs)).status_code != 405
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from approvals.selectors.steps import awaiting_signature_of
 from flows import errors
+from flows.services.operations import operation_start
 from flows.services.transitions import objective_transition, objectives_batch_transition
 from flows.steps.objective import OBJECTIVE
 from workflow import access, selectors
@@ -39,14 +40,28 @@ def _selected_versions(request, selected: set[str]) -> dict[int, int] | None:
     return versions
 
 
-def _apply_to_selected(request, step, form, selected: set[str], *, done: str) -> int | None:
+def _apply_to_selected(request, step, form, selected: set[str], *, done: str, body=None, back: str = ""):
     """Apply ``step`` with the valid ``form``'s input to the selected objectives, all or none. None when
-    done (the success message is set), else the status of the page that shows why not."""
+    done (the success message is set), else the status of the page that shows why not. A step that runs
+    in the background (``in_background``) and expects to go through is queued instead: the response is
+    then the redirect to the operation's page."""
     versions = _selected_versions(request, selected)
     if versions is None:
         messages.error(request, INCOMPLETE)
         return 400
     try:
+        if step.in_background:
+            started = operation_start(
+                by=request.user,
+                body=body,
+                step=step,
+                ids=list(versions),
+                input=step.input_from(form.cleaned_data),
+                lock_versions=versions,
+                return_url=back,
+            )
+            if started is not None:
+                return redirect("notifications:operation", pk=started.pk)
         moved = objectives_batch_transition(
             objective_ids=list(versions),
             name=step.name,
@@ -152,9 +167,14 @@ def batch(request):
         status = 400
     elif request.method == "POST" and form is not None:
         if form.is_valid():
-            status = _apply_to_selected(request, step, form, selected, done=f"{step.label}: fatto per")
+            back = f"{request.path}?stato={source}&azione={name}"
+            status = _apply_to_selected(
+                request, step, form, selected, done=f"{step.label}: fatto per", body=body, back=back
+            )
             if status is None:
-                return redirect(f"{request.path}?stato={source}&azione={name}")
+                return redirect(back)
+            if not isinstance(status, int):  # queued: the operation's page
+                return status
         else:
             status = 400
     return render(
