@@ -228,3 +228,45 @@ def test_an_open_edit_form_is_warned_when_the_segreteria_restores_a_version(asgi
     expect(page.get_by_label("Titolo")).to_have_value("Un titolo che non verrà salvato")  # nothing lost yet
     expect(page.locator("[data-notifiche-contatore]")).to_have_text("1")  # the restore told her too
     axe_check(page, what="the edit page warned of the restore")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_closing_runs_in_the_queue_and_its_page_follows_it_live(
+    asgi_server, page, plan, people, settings
+):
+    """The batch page queues the closing and shows its progress; a worker runs it; the open page hears
+    each stage and, at the end, shows the outcome where the work goes on, without anyone reloading it."""
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from tests.factories import ObjectiveFactory
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    objectives = [
+        walk_to(ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]), State.UNION_CONSULTATION,
+                people)
+        for _ in range(2)
+    ]
+    login(page, asgi_server, "segreteria")
+    batch = f"{asgi_server.url}{reverse('workflow:batch')}"
+    goto(page, f"{batch}?stato=union_consultation&azione=close_consultation")
+    for o in objectives:
+        page.get_by_role("checkbox", name=o.code).check()
+    early = page.get_by_label(re.compile("Motivazione della chiusura anticipata"))
+    early.fill("Scadenza di adozione imminente")
+    page.get_by_role("button", name="Applica agli obiettivi selezionati").click()
+
+    operation = page.get_by_test_id("operazione")
+    expect(operation.get_by_label("Avanzamento")).to_have_attribute("value", "0")
+    expect(page.get_by_test_id("fase")).to_contain_text("In coda")
+    wait_live(page)
+    axe_check(page, what="the page of an operation in the queue")
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    expect(page.locator(".messages .alert-success")).to_contain_text(
+        "Chiudi la consultazione e avvia la firma: fatto per 2 obiettivi")
+    assert "/operazioni/" not in page.url
+    for o in objectives:
+        o.refresh_from_db()
+        assert o.state == State.SIGNATURE
