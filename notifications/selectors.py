@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from workflow.selectors import objectives_visible_to
 
 from . import rules
-from .models import EmailPreference, Notification, Operation
+from .models import EmailPreference, Notification, Operation, OperationStatus
 
 FEED_LIMIT = 50
 
@@ -186,3 +186,11 @@ def operation_of(user, pk) -> Operation:
     if not user.is_authenticated:
         raise Operation.DoesNotExist
     return Operation.objects.get(pk=pk, started_by=user)
+
+
+def operations_running(user, body) -> list[Operation]:
+    """The operations ``user`` started in ``body`` that are not over, newest first: the batch page links
+    them, so a page left while one ran leads back to it."""
+    over = (OperationStatus.DONE, OperationStatus.FAILED)
+    rows = Operation.objects.filter(started_by=user, body=body).exclude(status__in=over).order_by("-created")
+    return list(rows[:10])

@@ -194,6 +194,8 @@ OWN_ACCOUNT = {
     "notifications:mark_all_read": "marks the revisore's own notifications read",
     "notifications:mark_group_read": "marks the revisore's own notifications read",
     "notifications:profile": "the revisore's own notification preferences",
+    "notifications:operation_status": "the state of an operation the person started, read by its page's "
+                                      "script (GET only; 404 to anyone else: tests/flows/test_operations.py)",
     "workflow:switch_body": "chooses the current body among the revisore's own, in the session",
     "ws/notifications/": "the notifications socket's address over HTTP (426 to any request); the socket "
                          "itself is tested in tests/notifications",

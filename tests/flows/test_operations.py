@@ -192,3 +192,22 @@ def test_only_who_started_an_operation_sees_it(client, plan, people, django_capt
     assert client.get(reverse("notifications:operation_status", args=[operation.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("notifications:operation_status", args=[operation.pk])).status_code == 401
+
+
+@pytest.mark.django_db
+def test_the_batch_page_leads_back_to_a_running_operation(
+    client, plan, people, django_capture_on_commit_callbacks
+):
+    objectives = _in_consultation(plan, people, n=2)
+    client.force_login(people["segreteria"])
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(BATCH, _post(objectives))
+    operation = Operation.objects.get()
+    link = reverse("notifications:operation", args=[operation.pk])
+
+    assert link in client.get(BATCH).content.decode()
+    client.force_login(people["segretario"])  # someone else's operation is not listed
+    assert link not in client.get(BATCH).content.decode()
+    Operation.objects.filter(pk=operation.pk).update(status=OperationStatus.DONE)
+    client.force_login(people["segreteria"])
+    assert link not in client.get(BATCH).content.decode()  # over: its outcome was shown

@@ -15,6 +15,7 @@ from flows import errors
 from flows.services.operations import operation_start
 from flows.services.transitions import objective_transition, objectives_batch_transition
 from flows.steps.objective import OBJECTIVE
+from notifications.selectors import operations_running
 from workflow import access, selectors
 from workflow.middleware import require_body
 from workflow.models import Objective, Role, SignatureMode, State, Transition
@@ -193,6 +194,7 @@ def batch(request):
             "form": form,
             "objectives": objectives,
             "selected": selected,
+            "running": operations_running(request.user, body),
         },
         status=status,
     )
