@@ -16,9 +16,10 @@ import json
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from workflow.models import Membership
 from workflow.selectors import objectives_visible_to
 
-from .delivery import objective_group, user_group
+from .delivery import body_group, objective_group, user_group
 from .sessions import session_group, session_is_valid
 
 CLOSE_UNAUTHENTICATED = 4401  # refused at the handshake, or closed when its session has ended
@@ -31,6 +32,11 @@ def _may_see(user, objective_id: int) -> bool:
 
 
 _session_is_valid = database_sync_to_async(session_is_valid)
+
+
+@database_sync_to_async
+def _bodies_of(user_id: int) -> set[int]:
+    return set(Membership.objects.filter(user_id=user_id).values_list("body_id", flat=True))
 
 
 def _objective_id(content) -> int | None:
@@ -60,12 +66,26 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
         if self.session_key:
             await self.channel_layer.group_add(session_group(self.session_key), self.channel_name)
+        self.bodies: set[int] = set()
+        await self._join_bodies()
         await self.accept()
+
+    async def _join_bodies(self):
+        """Join the groups of the bodies the person holds a role in (a change that tells many people of a
+        body reaches them with one message to its group), and leave those of bodies they left."""
+        bodies = await _bodies_of(self.user.pk)
+        for body_id in bodies - self.bodies:
+            await self.channel_layer.group_add(body_group(body_id), self.channel_name)
+        for body_id in self.bodies - bodies:
+            await self.channel_layer.group_discard(body_group(body_id), self.channel_name)
+        self.bodies = bodies
 
     async def disconnect(self, code):
         if self.user is None:
             return
         await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
+        for body_id in getattr(self, "bodies", ()):
+            await self.channel_layer.group_discard(body_group(body_id), self.channel_name)
         if self.session_key:
             await self.channel_layer.group_discard(session_group(self.session_key), self.channel_name)
         for objective_id in self.objectives:
@@ -126,16 +146,29 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def notification_new(self, event):
         if self.user is None or event.get("recipient") != self.user.pk:
             return
+        await self._tell(event["id"], event.get("objective"), event.get("event"))
+
+    async def notification_many(self, event):
+        """One message to a body's group naming the notification of each person told: this socket sends
+        on its person's part, if any (the last, as ``notification_new`` would have)."""
+        if self.user is None:
+            return
+        mine = [item for item in event.get("told", ()) if item[0] == self.user.pk]
+        if mine:
+            _recipient, notification_id, objective_id, kind = mine[-1]
+            await self._tell(notification_id, objective_id, kind)
+
+    async def _tell(self, notification_id, objective_id, kind):
         if not await self._session_alive():
             return
         await self.send_json(
-            {
-                "type": "notification",
-                "id": event["id"],
-                "objective": event.get("objective"),
-                "event": event.get("event"),
-            }
+            {"type": "notification", "id": notification_id, "objective": objective_id, "event": kind}
         )
+
+    async def memberships_changed(self, event):
+        """The person's roles changed (flows.services.memberships): the body groups follow."""
+        if self.user is not None and not self.ended:
+            await self._join_bodies()
 
     async def operation_progress(self, event):
         """An operation this person started moved on: the page showing it reads its state again."""

@@ -39,6 +39,11 @@ def without_emails():
 
 # Consumer handlers the messages are dispatched to (type "notification.new" -> notification_new).
 NOTIFICATION_NEW = "notification.new"
+NOTIFICATION_MANY = "notification.many"
+MEMBERSHIPS_CHANGED = "memberships.changed"
+# From this many people of one body told by one change, one message to the body's group (each socket of the
+# body's people keeps its person's part) instead of one per person.
+GROUP_FANOUT_MIN = 10
 OBJECTIVE_EVENT = "objective.event"
 OPERATION_PROGRESS = "operation.progress"
 SEND_CONCURRENCY = 8
@@ -52,7 +57,16 @@ def objective_group(objective_id: int) -> str:
     return f"objective.{objective_id}"
 
 
-def notification_message(*, notification_id: int, recipient_id: int, objective_id, event: str) -> tuple:
+def body_group(body_id: int) -> str:
+    """Every socket of the people holding a role in the body (notifications.consumers)."""
+    return f"body.{body_id}"
+
+
+def notification_message(
+    *, notification_id: int, recipient_id: int, objective_id, event: str, body_id: int | None = None
+) -> tuple:
+    """``body_id``: the body the notification is about, when the message may join others of the same body
+    in one message to its group (``grouped``)."""
     return (
         user_group(recipient_id),
         {
@@ -61,8 +75,36 @@ def notification_message(*, notification_id: int, recipient_id: int, objective_i
             "recipient": recipient_id,
             "objective": objective_id,
             "event": event,
+            "body": body_id,
         },
     )
+
+
+def memberships_message(*, user_id: int) -> tuple:
+    """The person's roles changed: their sockets join the groups of their bodies again."""
+    return (user_group(user_id), {"type": MEMBERSHIPS_CHANGED})
+
+
+def grouped(messages: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """The "new notification" messages of ``GROUP_FANOUT_MIN`` people or more of one body as one message
+    to the body's group, which names each person's notification (``told``: recipient, id, objective,
+    event): one publish reaches them all, and a socket of the body that is not named sends nothing on. The
+    other messages are kept as they are, in their order; the group's message goes where its first was."""
+    by_body: dict[int, list[int]] = {}
+    for i, (_group, payload) in enumerate(messages):
+        if payload.get("type") == NOTIFICATION_NEW and payload.get("body") is not None:
+            by_body.setdefault(payload["body"], []).append(i)
+    merged: dict[int, tuple[str, dict]] = {}  # index of the first message of a group -> the group's message
+    dropped: set[int] = set()
+    for body_id, indexes in by_body.items():
+        if len({messages[i][1]["recipient"] for i in indexes}) < GROUP_FANOUT_MIN:
+            continue
+        told = [
+            [p["recipient"], p["id"], p["objective"], p["event"]] for p in (messages[i][1] for i in indexes)
+        ]
+        merged[indexes[0]] = (body_group(body_id), {"type": NOTIFICATION_MANY, "told": told})
+        dropped.update(indexes[1:])
+    return [merged.get(i, m) for i, m in enumerate(messages) if i not in dropped]
 
 
 def operation_message(*, operation_id, recipient_id: int) -> tuple:
@@ -130,7 +172,7 @@ class Outbox:
     def run(self) -> None:
         self.done = True
         try:
-            push(coalesced(self.messages))
+            push(grouped(coalesced(self.messages)))
         except Exception:  # the change is committed: a push that fails must not turn it into an error
             logger.exception("Notifications: push to the channel layer failed")
         if self.notification_ids and self.send_emails:

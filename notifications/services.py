@@ -80,9 +80,14 @@ def _write(items, *, by, context=None) -> list[Notification]:
             for user_id in people
         )
     created = Notification.objects.bulk_create(pending) if pending else []
+    body_of = {objective.pk: objective.plan.body_id for objective, *_rest in items}  # plans are loaded
     messages = [
         delivery.notification_message(
-            notification_id=n.pk, recipient_id=n.recipient_id, objective_id=n.objective_id, event=n.transition
+            notification_id=n.pk,
+            recipient_id=n.recipient_id,
+            objective_id=n.objective_id,
+            event=n.transition,
+            body_id=body_of.get(n.objective_id),
         )
         for n in created
     ]
@@ -115,7 +120,11 @@ def notify_body(*, body_id: int, event: str, by, roles, message: str) -> list[No
     delivery.enqueue(
         messages=[
             delivery.notification_message(
-                notification_id=n.pk, recipient_id=n.recipient_id, objective_id=None, event=event
+                notification_id=n.pk,
+                recipient_id=n.recipient_id,
+                objective_id=None,
+                event=event,
+                body_id=body_id,
             )
             for n in created
         ],

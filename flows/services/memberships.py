@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 import audit.services as audit
+from notifications import delivery
 from workflow import access
 from workflow.models import Membership
 
@@ -14,6 +15,12 @@ from .. import errors
 
 def _may_manage(by, body) -> bool:
     return by.is_superuser or access.Role.AMMINISTRATORE in access.roles_in(by, body)
+
+
+def _tell_sockets(user) -> None:
+    """After commit, the person's open sockets join the groups of their bodies again (live notifications
+    told to many people of a body go to its group)."""
+    delivery.enqueue(messages=[delivery.memberships_message(user_id=user.pk)], notification_ids=[])
 
 
 def membership_grant(*, by, user, body, role: str, responsibility_center: str = "") -> Membership:
@@ -30,6 +37,7 @@ def membership_grant(*, by, user, body, role: str, responsibility_center: str = 
             membership.save(update_fields=["responsibility_center"])
         user.groups.add(Group.objects.get(name=access.GROUPS[role]))
         access.forget_roles(user)
+        _tell_sockets(user)
         audit.record(
             action="permission.role_grant",
             by=by,
@@ -56,3 +64,4 @@ def membership_revoke(*, by, membership: Membership) -> None:
         if not Membership.objects.filter(user=user, role=role).exists():
             user.groups.remove(Group.objects.get(name=access.GROUPS[role]))
         access.forget_roles(user)
+        _tell_sockets(user)

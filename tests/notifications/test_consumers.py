@@ -339,19 +339,50 @@ def test_an_idle_socket_stays_open_longer_than_the_layers_blocking_pop(layer, dr
 
 def test_a_step_telling_many_people_reaches_every_socket(layer, draft, people, body):
     """More sockets than redis-py's default pool of 100 connections, all in one server process, and one
-    step that tells each of them: every socket connects and hears it (none is refused, none dropped from
-    the process's shared queue)."""
+    step that tells each of them (one message to the body's group): every socket connects and hears its
+    own notification (none is refused, none dropped from the process's shared queue), and a person of the
+    body who was not told hears nothing."""
     crowd = [member(f"sindacato_{i}", body, Role.SINDACATO) for i in range(120)]
     sockets = [socket(user) for user in crowd]
+    untold = socket(people["dirigente_rossi"])
     walk_to(draft, State.SUBMITTED, people)
 
     async def scenario():
-        results = await asyncio.gather(*(s.connect(timeout=10) for s in sockets))
+        results = await asyncio.gather(*(s.connect(timeout=10) for s in [*sockets, untold]))
         assert all(ok for ok, _code in results)
         await in_thread(act)(draft, "approve", people["segreteria"])
         heard = await asyncio.gather(*(s.receive_json_from(timeout=10) for s in sockets))
         assert {(m["type"], m["event"]) for m in heard} == {("notification", "approve")}
-        await asyncio.gather(*(s.disconnect() for s in sockets))
+        mine = {n.recipient_id: n.pk async for n in Notification.objects.filter(transition="approve")}
+        assert [m["id"] for m in heard] == [mine[user.pk] for user in crowd]
+        assert await untold.receive_nothing(timeout=QUIET)
+        await asyncio.gather(*(s.disconnect() for s in [*sockets, untold]))
+
+    run(scenario)
+
+
+def test_a_role_granted_while_connected_joins_the_bodys_group(layer, draft, people, body, other_body):
+    """Someone given a role in another body while their page is open hears that body's crowded changes
+    without reconnecting."""
+    from flows.services.memberships import membership_grant
+    from tests.factories import superuser
+
+    admin = superuser()
+    newcomer = member("sindacato_nuovo", other_body, Role.SINDACATO)
+    for i in range(12):  # enough people told for one message to the body's group
+        member(f"sindacato_cremona_{i}", body, Role.SINDACATO)
+    walk_to(draft, State.SUBMITTED, people)
+    communicator = socket(newcomer)
+
+    async def scenario():
+        await connected(communicator)
+        await in_thread(membership_grant)(by=admin, user=newcomer, body=body, role=Role.SINDACATO)
+        await asyncio.sleep(0.5)  # the socket rejoins its groups
+        await in_thread(act)(draft, "approve", people["segreteria"])
+        message = await communicator.receive_json_from(timeout=WAIT)
+        note = await Notification.objects.aget(recipient=newcomer, transition="approve")
+        assert message == {"type": "notification", "id": note.pk, "objective": draft.pk, "event": "approve"}
+        await communicator.disconnect()
 
     run(scenario)
 

@@ -47,6 +47,7 @@ def test_notifications_are_written_with_the_transition_and_pushed_after_commit(
                     "recipient": n.recipient_id,
                     "objective": draft.pk,
                     "event": "submit",
+                    "body": draft.plan.body_id,
                 },
             )
             for n in written
@@ -325,3 +326,42 @@ def test_a_batch_pushes_one_new_notification_message_per_person(
     assert sorted(m["objective"] for _, m in pushed if m["type"] == "objective.event") == sorted(
         o.pk for o in objectives
     )
+
+
+def test_a_change_telling_many_people_of_a_body_pushes_one_message_to_its_group(
+    draft, people, body, pushed, django_capture_on_commit_callbacks
+):
+    """From GROUP_FANOUT_MIN people of one body on, the "new notification" messages become one message to
+    the body's group that names each person's notification; fewer stay one per person."""
+    from tests.factories import Role, member
+
+    crowd = [member(f"sindacato_{i}", body, Role.SINDACATO) for i in range(delivery.GROUP_FANOUT_MIN)]
+    walk_to(draft, State.SUBMITTED, people)
+    pushed.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(draft, "approve", people["segreteria"])
+    written = {n.recipient_id: n for n in Notification.objects.filter(transition="approve")}
+    assert {u.pk for u in crowd} <= set(written)
+    to_body = [m for g, m in pushed if g == f"body.{body.pk}"]
+    assert [m["type"] for m in to_body] == ["notification.many"]
+    assert sorted(to_body[0]["told"]) == sorted(
+        [n.recipient_id, n.pk, draft.pk, "approve"] for n in written.values()
+    )
+    assert not [g for g, m in pushed if m["type"] == "notification.new"]  # none also one by one
+    assert [m["type"] for g, m in pushed if g == f"objective.{draft.pk}"] == ["objective.event"]
+
+
+def test_grouping_keeps_small_bodies_one_by_one_and_the_order_of_the_rest():
+    def new(recipient, body_id, n):
+        return delivery.notification_message(
+            notification_id=n, recipient_id=recipient, objective_id=7, event="approve", body_id=body_id
+        )
+
+    many = [new(100 + i, 1, 1000 + i) for i in range(delivery.GROUP_FANOUT_MIN)]
+    few = [new(200, 2, 2000), new(201, 2, 2001)]
+    other = delivery.objective_message(objective_id=7, event="approve", actor_id=5)
+    out = delivery.grouped([few[0], *many, other, few[1]])
+    assert out[0] == few[0] and out[2] == other and out[3] == few[1]
+    assert out[1] == ("body.1", {"type": "notification.many",
+                                 "told": [[100 + i, 1000 + i, 7, "approve"] for i in range(len(many))]})
+    assert delivery.grouped(many[:-1]) == many[:-1]  # one person short: one message each
