@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from guardian.shortcuts import get_objects_for_user, get_users_with_perms
 
+from . import access
 from .access import READ_ALL_ROLES
 from .models import (
     UNION_VISIBLE_STATES,
@@ -76,7 +77,7 @@ def objective_list(
 
 def counts_whole_body(user, body: Body) -> bool:
     """An amministratore opens no objective, but the dashboard tells them how the body's plan stands."""
-    roles = set(_memberships(user).filter(body=body).values_list("role", flat=True))
+    roles = access.roles_in(user, body)  # read once per request
     return user.is_active and Role.AMMINISTRATORE in roles and not roles & READ_ALL_ROLES
 
 

@@ -234,8 +234,10 @@ def awaited_signatures(plan: Plan, user) -> list[Objective]:
     return awaiting_signature_of(user, plan.objectives.select_related("plan__body", "responsible"))
 
 
-def signature_deadline(plan: Plan, user, now: dt.datetime) -> Deadline | None:
-    waiting = awaited_signatures(plan, user)
+def signature_deadline(plan: Plan, user, now: dt.datetime, waiting: list | None = None) -> Deadline | None:
+    """``waiting``: the objectives of ``plan`` awaiting ``user``'s signature, when the caller read them."""
+    if waiting is None:
+        waiting = awaited_signatures(plan, user)
     if not waiting:
         return None
     overdue = timezone.localdate(now) > plan.adoption_deadline
@@ -400,8 +402,12 @@ def relazioni_to_adopt(plan: Plan | None = None):
     return found.filter(plan=plan) if plan is not None else found
 
 
-def deadlines_for(user, plan: Plan | None, now: dt.datetime) -> list[Deadline]:
-    """What is due and overdue for ``user`` in ``plan`` (the dashboard), the overdue first."""
+def deadlines_for(
+    user, plan: Plan | None, now: dt.datetime, *, awaiting: list | None = None
+) -> list[Deadline]:
+    """What is due and overdue for ``user`` in ``plan`` (the dashboard), the overdue first. ``awaiting``:
+    the objectives of ``plan`` awaiting ``user``'s signature, when the caller already read them (a signer
+    holds a role that sees every objective of the body, so the visible ones are all of them)."""
     if plan is None:
         return []
     roles = access.roles_in(user, plan.body_id)
@@ -413,7 +419,7 @@ def deadlines_for(user, plan: Plan | None, now: dt.datetime) -> list[Deadline]:
         found.append(drafts_deadline(plan, user, now))
         today = timezone.localdate(now)
         found.extend(report_deadline(r, level, today) for r, level in reports_to_send(plan, user, today))
-    found.append(signature_deadline(plan, user, now))
+    found.append(signature_deadline(plan, user, now, waiting=awaiting))
     if access.is_segreteria(user, plan.body_id):
         found.extend(reports_to_check(plan))
         today = timezone.localdate(now)

@@ -155,3 +155,26 @@ def test_the_dashboard_reads_the_same_queries_for_1_or_4_progress_reports(client
     assert many == few
     waiting = ProgressReport.objects.filter(state__in=[ReportState.SUBMITTED, ReportState.CHECKED]).count()
     assert waiting == 4
+
+
+# Every role's dashboard, whatever it lists: the Segreteria's (three lists, the deadlines of the
+# consultation, the monitoring card) is the heaviest: 21 (it was 30 before its lists were read together and
+# the plans, the roles and the signatures waiting were read once per request).
+DASHBOARD_CEILING = 21
+
+
+@pytest.mark.parametrize("who", ["segreteria", "segretario", "dirigente_satta", "revisore"])
+def test_every_roles_dashboard_stays_under_its_ceiling_with_3_or_12_objectives_on_the_way(
+    client, plan, people, who
+):
+    def add(n):
+        for state in (State.SUBMITTED, State.UNION_CONSULTATION, State.SIGNATURE, State.DELIBERATION)[:n]:
+            walk_to(ObjectiveFactory(plan=plan, responsible=people["dirigente_satta"]), state, people)
+
+    client.force_login(people[who])
+    add(3)
+    few, _page = queries_of(client, DASHBOARD)
+    for _ in range(3):
+        add(3)
+    many, _page = queries_of(client, DASHBOARD)
+    assert many == few <= DASHBOARD_CEILING

@@ -278,7 +278,7 @@ class Dashboard:
 def dashboard(user, body: Body, plan: Plan | None, plans: list[Plan]) -> Dashboard:
     """The dashboard of ``user`` in ``body``: what waits for them in ``plan`` (all plans when None), in a
     number of queries that does not grow with the number of objectives listed."""
-    visible = selectors.objectives_visible_to(user, body).select_related("plan", "responsible")
+    visible = selectors.objectives_visible_to(user, body).select_related("plan__body", "responsible")
     if plan:
         visible = visible.filter(plan=plan)
     roles = access.roles_in(user, body)
@@ -291,21 +291,24 @@ def dashboard(user, body: Body, plan: Plan | None, plans: list[Plan]) -> Dashboa
         editable.sort(key=lambda o: o.returned is None)  # the drafts sent back first
         sections.append(Section("Le mie bozze", "Bozze che puoi modificare e inviare.", editable))
     if roles & access.SEGRETERIA_ROLES:
+        # the three lists of the Segreteria in one read
+        to_complete = (State.DELIBERATION, State.TRANSMISSION, State.PUBLICATION)
+        waiting = list(visible.filter(state__in=(State.SUBMITTED, State.UNION_CONSULTATION, *to_complete)))
         sections += [
             Section(
                 "In attesa della mia revisione",
                 "Inviati alla Segreteria Generale.",
-                list(visible.filter(state=State.SUBMITTED)),
+                [o for o in waiting if o.state == State.SUBMITTED],
             ),
             Section(
                 "In consultazione sindacale",
                 "Da chiudere al termine del periodo di informazione.",
-                list(visible.filter(state=State.UNION_CONSULTATION)),
+                [o for o in waiting if o.state == State.UNION_CONSULTATION],
             ),
             Section(
                 "Da completare",
                 "Adozione, trasmissione e pubblicazione.",
-                list(visible.filter(state__in=[State.DELIBERATION, State.TRANSMISSION, State.PUBLICATION])),
+                [o for o in waiting if o.state in to_complete],
             ),
         ]
     to_sign = awaiting_signature_of(user, visible)
@@ -333,7 +336,7 @@ def dashboard(user, body: Body, plan: Plan | None, plans: list[Plan]) -> Dashboa
         plan=plan,
         plans=plans,
         sections=sections,
-        deadlines=deadline_selectors.deadlines_for(user, plan, now),
+        deadlines=deadline_selectors.deadlines_for(user, plan, now, awaiting=to_sign if plan else None),
         counts=[(State(code), n) for code, n in counts.items()],
         counts_link=not selectors.counts_whole_body(user, body),
         can_create=plan is not None and access.can_create_in(user, body),

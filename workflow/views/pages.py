@@ -24,8 +24,15 @@ PAGE_SIZE = 25
 
 
 def current_plan(request):
-    """The plan shown: ?piano=<year> among the current body's plans, else the latest."""
-    plans = list(selectors.plans_of(request.ente)) if request.ente is not None else []
+    """The plan shown: ?piano=<year> among the current body's plans, else the latest. The plans are read
+    once per request (``request.ente_plans``: the header's link to the latest one reads them too), each
+    with the current body already in place (``{{ plan }}`` names it)."""
+    plans = getattr(request, "ente_plans", None)
+    if plans is None:
+        plans = list(selectors.plans_of(request.ente)) if request.ente is not None else []
+        for plan in plans:
+            plan.body = request.ente
+        request.ente_plans = plans
     wanted = request.GET.get("piano")
     for plan in plans:
         if wanted and str(plan.year) == wanted:
