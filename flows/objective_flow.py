@@ -94,11 +94,11 @@ def _consultation_may_close(flow):
 
 
 def _never_published(flow):
-    return FsmState.CONDITION(last_publication(flow.objective) is None, errors.NEVER_PUBLISHED_ONLY)
+    return FsmState.CONDITION(flow.latest_publication() is None, errors.NEVER_PUBLISHED_ONLY)
 
 
 def _revision_in_progress(flow):
-    return FsmState.CONDITION(last_publication(flow.objective) is not None, errors.NO_REVISION_IN_PROGRESS)
+    return FsmState.CONDITION(flow.latest_publication() is not None, errors.NO_REVISION_IN_PROGRESS)
 
 
 def _login_signature_allowed(flow):
@@ -155,6 +155,14 @@ class ObjectiveFlow:
         self.problems: list[str] = []
         self.step_data: dict = {}  # what the conditions found that the step record keeps
         self._missing: set[str] | None = None
+        self._published: list = []  # [the latest publication] once read
+
+    def latest_publication(self):
+        """The objective's latest publication (None if never published), read once for the flow: the
+        conditions of several transitions ask, and a page offering the actions checks them all."""
+        if not self._published:
+            self._published.append(last_publication(self.objective))
+        return self._published[0]
 
     def missing_signatures(self) -> set[str]:
         """The capacities whose signature the objective still misses, read once for the flow: the
