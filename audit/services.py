@@ -327,9 +327,8 @@ def verify_chain(chain: int) -> Verdict:
         ):
             return Verdict(chain, False, n, COLUMN_CHANGED.format(**where, column=_columns_disagree(row)))
         prev, n, last_sequence = digest, n + 1, sequence
-    head = AuditHead.objects.filter(chain=chain).first()
-    if (head.count, head.hash) != (n, prev) if head else n:
-        count = head.count if head else 0
+    count, digest = anchor(chain)  # the head's (0, GENESIS without one)
+    if (count, digest) != (n, prev):
         return Verdict(chain, False, n, HEAD_DISAGREES.format(label=label, count=count, n=n))
     return Verdict(chain, True, n, INTACT.format(label=label, n=n))
 
@@ -348,9 +347,8 @@ def _verify_legacy() -> Verdict:
             where = {"label": LEGACY_LABEL, "position": sequence, "sequence": sequence}
             return Verdict(LEGACY_CHAIN, False, n, ALTERED.format(**where))
         prev, n = legacy, n + 1
-    head = AuditHead.objects.filter(chain=LEGACY_CHAIN).first()
-    if (head.count, head.hash) != (n, prev) if head else n:
-        count = head.count if head else 0
+    count, digest = anchor(LEGACY_CHAIN)
+    if (count, digest) != (n, prev):
         return Verdict(LEGACY_CHAIN, False, n, HEAD_DISAGREES.format(label=LEGACY_LABEL, count=count, n=n))
     return Verdict(LEGACY_CHAIN, True, n, INTACT.format(label=LEGACY_LABEL, n=n))
 
