@@ -389,6 +389,7 @@ KIND_LABELS: dict[str, str] = {
     "report.send_back": "Rendicontazione restituita",
     "report.check": "Rendicontazione verificata",
     "report.validate": "Rendicontazione validata",
+    "operation_failed": "Operazione non riuscita",  # flows.services.operations
 }
 
 

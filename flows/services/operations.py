@@ -133,12 +133,9 @@ def _push(operation: Operation) -> None:
 
 def _finish(operation, status, message: str, *, tell_segreteria: bool = False) -> None:
     with transaction.atomic():
+        done = {"progress": 100} if status == OperationStatus.DONE else {}  # a failure keeps how far it got
         Operation.objects.filter(pk=operation.pk).update(
-            status=status,
-            progress=100 if status == OperationStatus.DONE else operation.progress,
-            stage="",
-            message=message,
-            finished=timezone.now(),
+            status=status, stage="", message=message, finished=timezone.now(), **done
         )
         if tell_segreteria:
             who = operation.started_by.get_full_name() or operation.started_by.get_username()

@@ -164,6 +164,8 @@ def test_an_unexpected_error_fails_the_operation_and_tells_the_segreteria(
     told = Notification.objects.filter(transition=operations.FAILED_EVENT)
     assert {n.recipient for n in told} == {people["segreteria"], people["segretario"]}
     assert all(operation.label in n.message for n in told)
+    inbox = client.get(reverse("notifications:inbox")).content.decode()
+    assert "Operazione non riuscita" in inbox and "si è interrotta per un errore imprevisto" in inbox
 
 
 @pytest.mark.django_db
