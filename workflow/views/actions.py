@@ -41,11 +41,11 @@ def _selected_versions(request, selected: set[str]) -> dict[int, int] | None:
     return versions
 
 
-def _apply_to_selected(request, step, form, selected: set[str], *, done: str, body=None, back: str = ""):
-    """Apply ``step`` with the valid ``form``'s input to the selected objectives, all or none. None when
-    done (the success message is set), else the status of the page that shows why not. A step that runs
-    in the background (``in_background``) and expects to go through is queued instead: the response is
-    then the redirect to the operation's page."""
+def _apply_to_selected(request, step, form, selected: set[str], *, done: str, back: str, body=None):
+    """Apply ``step`` with the valid ``form``'s input to the selected objectives, all or none. When it went
+    through, the redirect to ``back`` (with the success message set); else the status of the page that
+    shows why not. A step that runs in the background (``in_background``) and expects to go through is
+    queued instead: the redirect is then to the operation's page, which comes back to ``back``."""
     versions = _selected_versions(request, selected)
     if versions is None:
         messages.error(request, INCOMPLETE)
@@ -76,7 +76,7 @@ def _apply_to_selected(request, step, form, selected: set[str], *, done: str, bo
     codes = ", ".join(o.code for o in moved)
     count = ngettext("%(n)d obiettivo", "%(n)d obiettivi", len(moved)) % {"n": len(moved)}
     messages.success(request, f"{done} {count} ({codes}).")
-    return None
+    return redirect(back)
 
 
 def _lock_version(request):
@@ -168,14 +168,18 @@ def batch(request):
         status = 400
     elif request.method == "POST" and form is not None:
         if form.is_valid():
-            back = f"{request.path}?stato={source}&azione={name}"
-            status = _apply_to_selected(
-                request, step, form, selected, done=f"{step.label}: fatto per", body=body, back=back
+            outcome = _apply_to_selected(
+                request,
+                step,
+                form,
+                selected,
+                done=f"{step.label}: fatto per",
+                back=f"{request.path}?stato={source}&azione={name}",
+                body=body,
             )
-            if status is None:
-                return redirect(back)
-            if not isinstance(status, int):  # queued: the operation's page
-                return status
+            if not isinstance(outcome, int):
+                return outcome
+            status = outcome
         else:
             status = 400
     return render(
@@ -226,9 +230,12 @@ def sign_many(request):
         elif not form.is_valid():
             status = 400
         else:
-            status = _apply_to_selected(request, step, form, selected, done="Firma registrata per")
-            if status is None:
-                return redirect(request.get_full_path())
+            outcome = _apply_to_selected(
+                request, step, form, selected, done="Firma registrata per", back=request.get_full_path()
+            )
+            if not isinstance(outcome, int):
+                return outcome
+            status = outcome
     return render(
         request,
         "workflow/sign_many.html",
