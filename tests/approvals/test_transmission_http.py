@@ -50,6 +50,14 @@ def outbox(settings):
     return queue
 
 
+def _people_of(body):
+    return {
+        "dirigente_satta": member("dirigente_satta", body, Role.DIRIGENTE, center="SETTORE"),
+        "segreteria": member("segreteria", body, Role.SEGRETERIA),
+        "segretario": member("segretario", body, Role.SEGRETARIO),
+    }
+
+
 def _outcomes(row):
     return [(a.number, a.status_code, a.outcome) for a in row.attempt_log.order_by("number")]
 
@@ -209,11 +217,7 @@ def test_after_a_real_commit_the_first_attempt_runs_at_once(body, settings):
     ensure_role_groups()
     settings.TRANSMISSION_HTTP_TIMEOUT = 2
     settings.TRANSMITTER_ALLOWED_URL_PREFIXES = [LOCAL]
-    people = {
-        "dirigente_satta": member("dirigente_satta", body, Role.DIRIGENTE, center="SETTORE"),
-        "segreteria": member("segreteria", body, Role.SEGRETERIA),
-        "segretario": member("segretario", body, Role.SEGRETARIO),
-    }
+    people = _people_of(body)
     draft = ObjectiveFactory(plan=PlanFactory(body=body), responsible=people["dirigente_satta"])
     with Receiver() as receiver:
         o = walk_to(draft, State.TRANSMISSION, people)
@@ -231,11 +235,7 @@ def test_two_workers_never_send_the_same_row(body, settings):
     settings.TRANSMISSION_SEND_ON_COMMIT = False
     settings.TRANSMISSION_HTTP_TIMEOUT = 3
     settings.TRANSMITTER_ALLOWED_URL_PREFIXES = [LOCAL]
-    people = {
-        "dirigente_satta": member("dirigente_satta", body, Role.DIRIGENTE, center="SETTORE"),
-        "segreteria": member("segreteria", body, Role.SEGRETERIA),
-        "segretario": member("segretario", body, Role.SEGRETARIO),
-    }
+    people = _people_of(body)
     draft = ObjectiveFactory(plan=PlanFactory(body=body), responsible=people["dirigente_satta"])
     with Receiver(["slow"], slow_seconds=0.5) as receiver:
         o = walk_to(draft, State.TRANSMISSION, people)
@@ -329,14 +329,6 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 def _work_the_queue():
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-
-
-def _people_of(body):
-    return {
-        "dirigente_satta": member("dirigente_satta", body, Role.DIRIGENTE, center="SETTORE"),
-        "segreteria": member("segreteria", body, Role.SEGRETERIA),
-        "segretario": member("segretario", body, Role.SEGRETARIO),
-    }
 
 
 @pytest.mark.django_db(transaction=True)

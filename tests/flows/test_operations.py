@@ -14,7 +14,7 @@ from notifications import delivery
 from notifications.models import Notification, Operation, OperationStatus
 from tests.factories import ObjectiveFactory, ensure_role_groups
 from tests.support import fresh, walk_to
-from workflow.models import State
+from workflow.models import Objective, State
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 BATCH = reverse("workflow:batch")
@@ -49,6 +49,17 @@ def _post(objectives, **data):
     post.update({f"v_{o.pk}": str(fresh(o).lock_version) for o in objectives})
     post.update(data)
     return post
+
+
+@pytest.fixture
+def queued(client, plan, people, django_capture_on_commit_callbacks):
+    """Two objectives in consultation whose closing the Segreteria queued from the batch page; its task
+    not run yet. The client stays logged in as the Segreteria."""
+    objectives = _in_consultation(plan, people, n=2)
+    client.force_login(people["segreteria"])
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(BATCH, _post(objectives))
+    return objectives, Operation.objects.get()
 
 
 def _stages(pushed, operation):
@@ -104,12 +115,8 @@ def test_the_page_queues_the_closing_and_the_worker_runs_it_telling_each_stage(
 
 
 @pytest.mark.django_db
-def test_the_operation_task_run_twice_closes_once(client, plan, people, django_capture_on_commit_callbacks):
-    objectives = _in_consultation(plan, people, n=2)
-    client.force_login(people["segreteria"])
-    with django_capture_on_commit_callbacks(execute=False):  # queued, its task not run yet
-        client.post(BATCH, _post(objectives))
-    operation = Operation.objects.get()
+def test_the_operation_task_run_twice_closes_once(queued):
+    objectives, operation = queued
 
     assert operations.run_operation.call(str(operation.pk)) == "done"
     assert operations.run_operation.call(str(operation.pk)) == "already run"  # a retry, a second worker
@@ -118,17 +125,9 @@ def test_the_operation_task_run_twice_closes_once(client, plan, people, django_c
 
 
 @pytest.mark.django_db
-def test_a_refusal_in_the_background_changes_nothing_and_says_why(
-    client, plan, people, django_capture_on_commit_callbacks
-):
-    objectives = _in_consultation(plan, people, n=2)
-    client.force_login(people["segreteria"])
-    with django_capture_on_commit_callbacks(execute=False):
-        client.post(BATCH, _post(objectives))
-    operation = Operation.objects.get()
+def test_a_refusal_in_the_background_changes_nothing_and_says_why(client, queued):
+    objectives, operation = queued
     # meanwhile someone else changed one of them: the page's version is stale
-    from workflow.models import Objective
-
     Objective.objects.filter(pk=objectives[1].pk).update(lock_version=fresh(objectives[1]).lock_version + 1)
 
     assert operations.run_operation.call(str(operation.pk)) == "refused"
@@ -144,13 +143,9 @@ def test_a_refusal_in_the_background_changes_nothing_and_says_why(
 
 @pytest.mark.django_db
 def test_an_unexpected_error_fails_the_operation_and_tells_the_segreteria(
-    client, plan, people, monkeypatch, django_capture_on_commit_callbacks
+    client, people, monkeypatch, queued
 ):
-    objectives = _in_consultation(plan, people, n=2)
-    client.force_login(people["segreteria"])
-    with django_capture_on_commit_callbacks(execute=False):
-        client.post(BATCH, _post(objectives))
-    operation = Operation.objects.get()
+    _objectives, operation = queued
 
     def broken(**kwargs):
         raise RuntimeError("il disco è pieno")
@@ -182,12 +177,8 @@ def test_a_closing_that_cannot_go_through_is_refused_at_once_without_an_operatio
 
 
 @pytest.mark.django_db
-def test_only_who_started_an_operation_sees_it(client, plan, people, django_capture_on_commit_callbacks):
-    objectives = _in_consultation(plan, people, n=2)
-    client.force_login(people["segreteria"])
-    with django_capture_on_commit_callbacks(execute=False):
-        client.post(BATCH, _post(objectives))
-    operation = Operation.objects.get()
+def test_only_who_started_an_operation_sees_it(client, people, queued):
+    _objectives, operation = queued
 
     client.force_login(people["segretario"])
     assert client.get(reverse("notifications:operation", args=[operation.pk])).status_code == 404
@@ -197,14 +188,8 @@ def test_only_who_started_an_operation_sees_it(client, plan, people, django_capt
 
 
 @pytest.mark.django_db
-def test_the_batch_page_leads_back_to_a_running_operation(
-    client, plan, people, django_capture_on_commit_callbacks
-):
-    objectives = _in_consultation(plan, people, n=2)
-    client.force_login(people["segreteria"])
-    with django_capture_on_commit_callbacks(execute=False):
-        client.post(BATCH, _post(objectives))
-    operation = Operation.objects.get()
+def test_the_batch_page_leads_back_to_a_running_operation(client, people, queued):
+    _objectives, operation = queued
     link = reverse("notifications:operation", args=[operation.pk])
 
     assert link in client.get(BATCH).content.decode()
