@@ -67,8 +67,15 @@ def _next_line_is_os_code(items: list[Line | PageHeader], i: int) -> bool:
 
 def _objective_start(items: list[Line | PageHeader], i: int) -> tuple[int, str, str, int]:
     """Where the objective whose "Tipo di Obiettivo" is items[i] begins, its title, its head."""
-    resp_i = i - 2
-    resp, name = (items[resp_i], items[i - 1]) if resp_i >= 0 else (None, None)
+    name_at = i - 1
+    while (  # a name wrapped over lines is in bold pieces on consecutive lines
+        name_at > 0 and i - name_at < 4
+        and isinstance(items[name_at - 1], Line) and items[name_at - 1].bold
+        and isinstance(items[name_at], Line) and items[name_at].no - items[name_at - 1].no == 1
+    ):
+        name_at -= 1
+    resp_i = name_at - 1
+    resp, name = (items[resp_i], items[name_at]) if resp_i >= 0 else (None, None)
     if not (isinstance(resp, Line) and resp.plain == "Responsabile" and isinstance(name, Line) and name.bold):
         raise ReportError(
             items[i].no, "«Tipo di Obiettivo» senza il responsabile", "«Responsabile <nome>» prima di esso"

@@ -82,15 +82,19 @@ def parse_strategic(segment: Segment) -> ParsedStrategic:
 def _purposes(lines: list[Line], code: str, title: str) -> list[str]:
     """The bullets under 'Finalità' (also as an HTML list); a page break may split one bullet."""
     purposes: list[str] = []
+    in_list = False  # inside an HTML list, which a printed page may wrap over lines
     for line in lines:
         text = line.plain
         if text in ("Finalità", code, title):  # the heading, and the page's repeated code and title
             continue
-        if text.startswith("<"):
+        if text.startswith("<") or (in_list and purposes and not text.startswith("- ")):
+            wrapped = not text.startswith("<")
+            in_list = "</ul>" not in text and "</ol>" not in text
             text = _TAGS.sub("", text).strip()
-            purposes.extend(
-                normalise(part) for part in _GLUED_BULLET.split(text.removeprefix("-")) if part.strip()
-            )
+            parts = [normalise(part) for part in _GLUED_BULLET.split(text.removeprefix("-")) if part.strip()]
+            if wrapped and parts:  # the first part goes on with the bullet the line before began
+                purposes[-1] = normalise(f"{purposes[-1]} {parts.pop(0)}")
+            purposes.extend(parts)
         elif text.startswith("- ") or not purposes:
             purposes.append(normalise(text.removeprefix("- ")))
         else:
