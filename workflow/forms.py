@@ -385,9 +385,12 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="File del report (testo .txt) o esportazione JSON",
+        label="Report (il PDF, o il suo testo .txt) o esportazione JSON",
         widget=forms.ClearableFileInput(
-            attrs={"class": "form-control", "accept": ".txt,.json,text/plain,application/json"}
+            attrs={
+                "class": "form-control",
+                "accept": ".pdf,.txt,.json,application/pdf,text/plain,application/json",
+            }
         ),
         error_messages={"required": "Scegli il file da importare."},
     )

@@ -130,14 +130,15 @@ def name_key(name: str) -> tuple[str, ...]:
 
 
 def read_document(raw: bytes, fmt: str, year: int) -> tuple[dict, list[str]]:
-    """Bytes of a report or a JSON export -> (interchange document, warnings). Raises ValueError."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(
-            f"Il file non è testo UTF-8 (byte {exc.start}): serve il testo del report o un JSON."
-        ) from exc
+    """Bytes of a report (its PDF, or its text in any form the readers know) or of a JSON export ->
+    (interchange document, warnings). Raises ValueError with an Italian message."""
     if fmt == "json":
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValueError(
+                f"Il file non è testo UTF-8 (byte {exc.start}): serve il report o un JSON."
+            ) from exc
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -151,7 +152,15 @@ def read_document(raw: bytes, fmt: str, year: int) -> tuple[dict, list[str]]:
         if not isinstance(document, dict):
             raise ValueError("Il JSON deve essere un oggetto con year, strategic_objectives e objectives.")
         return document, []
-    from .piao_report import parse_report  # the report parser loads only when a report is read
+    # the report's readers and parser load only when a report is read
+    from .piao_report import ReportError, parse_report
+    from .piao_report.readers import read_report
 
-    result = parse_report(text, expected_year=year)
-    return result.document, result.warnings
+    source = read_report(raw)
+    try:
+        result = parse_report(source.text, expected_year=year)
+    except ReportError as exc:
+        if not source.pages:
+            raise
+        raise ReportError(exc.line, exc.problem, exc.expected, where=source.where(exc.line)) from exc
+    return result.document, [source.located(warning) for warning in result.warnings]

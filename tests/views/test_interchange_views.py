@@ -1,6 +1,7 @@
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -124,3 +125,17 @@ def test_the_preview_tells_nothing_of_the_people_of_another_body(
     assert confirm.status_code == 302
     imported = Objective.objects.filter(plan__body=other_body)
     assert imported.count() == 2 and not imported.filter(responsible__isnull=False).exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["report-2023.pdf", "report-2023-layout.txt"], ids=["pdf", "testo-allineato"]
+)
+def test_the_report_uploads_as_its_pdf_or_its_aligned_text(client, people, name):
+    client.force_login(people["segreteria"])
+    content = (Path(__file__).resolve().parents[1] / "fixtures" / "report_forms" / name).read_bytes()
+    before = (Objective.objects.count(), AuditEntry.objects.count())
+    response = upload(client, content, name=name)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Anteprima: nulla è stato ancora scritto" in page
+    assert len(response.context["preview"].created) == 51
+    assert (Objective.objects.count(), AuditEntry.objects.count()) == before

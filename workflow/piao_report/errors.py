@@ -4,8 +4,8 @@
 class ReportError(ValueError):
     """A malformed report. The Italian message names the line and what was expected there."""
 
-    def __init__(self, line: int, problem: str, expected: str):
+    def __init__(self, line: int, problem: str, expected: str, *, where: str = ""):
         self.line = line
         self.problem = problem
         self.expected = expected
-        super().__init__(f"Riga {line}: {problem}; atteso {expected}.")
+        super().__init__(f"{where or f'Riga {line}'}: {problem}; atteso {expected}.")

@@ -13,7 +13,8 @@ from workflow.interchange import read_document
 
 class Command(BaseCommand):
     help = (
-        "Importa gli obiettivi di performance da un report PIAO sez. 2.2 (testo) o da un'esportazione JSON."
+        "Importa gli obiettivi di performance da un report PIAO sez. 2.2 (il PDF, o il suo testo con le "
+        "colonne separate da tabulazioni o allineate con spazi) o da un'esportazione JSON."
     )
 
     def add_arguments(self, parser):
