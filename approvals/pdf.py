@@ -48,18 +48,22 @@ def content_hash(objectives) -> str:
 
 
 def ready_for_signatures(pdf: bytes) -> bytes:
-    """Append an empty signature form (``/AcroForm`` with no fields, ``/SigFlags 3``) as an incremental
-    update, so that each signature added later is a pure form-filling change that pyHanko's difference
-    analysis can tell apart from a change of the content (approvals.signatures checks it)."""
+    """Append an empty signature form (an indirect ``/AcroForm`` with no fields, ``/SigFlags 3``) as an
+    incremental update, so that each signature added later is a pure form-filling change that pyHanko's
+    difference analysis can tell apart from a change of the content (approvals.signatures checks it)."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    writer.root["/AcroForm"] = generic.DictionaryObject(
-        {
-            generic.NameObject("/Fields"): generic.ArrayObject(),
-            generic.NameObject("/SigFlags"): generic.NumberObject(3),
-        }
+    # an indirect object: a tool that rewrites the catalog (poppler's pdfsig) then keeps the form the
+    # signature was added to, where a dictionary inside the catalog came back with its old empty /Fields
+    writer.root["/AcroForm"] = writer.add_object(
+        generic.DictionaryObject(
+            {
+                generic.NameObject("/Fields"): generic.ArrayObject(),
+                generic.NameObject("/SigFlags"): generic.NumberObject(3),
+            }
+        )
     )
     writer.update_root()
     out = io.BytesIO()

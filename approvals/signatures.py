@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import datetime as dt
 import io
 import logging
+import re
 from dataclasses import dataclass
 
 from asn1crypto import pem
@@ -46,6 +48,23 @@ MODIFIED_AFTER_SIGNING = (
 )
 CONTENT_CHANGED = (
     "Insieme alla firma il file modifica il contenuto del documento: è ammessa solo l'aggiunta della firma."
+)
+POPPLER_FIELD_LOST = (
+    "Il file contiene una firma, ma il programma di firma (pdfsig di poppler, usato anche da Okular) l'ha "
+    "aggiunta senza registrarla nel modulo di firma di questo documento, che è stato preparato prima che "
+    "l'applicazione lo scrivesse in modo compatibile con quel programma: la firma non è leggibile. Per "
+    "questo documento firma con un altro programma (per esempio Adobe Acrobat Reader, Dike o ArubaSign)."
+)
+EC_LABEL_DEFECT = (
+    "La firma dichiara come algoritmo la sola chiave EC invece di «ECDSA con {digest}» (un difetto noto di "
+    "iText 5) e non si verifica nemmeno con l'algoritmo corretto: la firma non è integra."
+)
+TIMESTAMP_INVALID = (
+    "La marca temporale della firma non è integra o non è rilasciata da un'autorità accettata dall'ente."
+)
+DOC_TIMESTAMP_INVALID = (
+    "Il file aggiunge dopo la firma una marca temporale del documento che non è integra o non è rilasciata "
+    "da un'autorità accettata dall'ente."
 )
 UNTRUSTED = (
     "Il certificato di firma non è valido o non è rilasciato da un'autorità di certificazione "
@@ -84,6 +103,7 @@ class VerifiedSignature:
     serial: str
     fiscal_code: str
     field_name: str
+    timestamp: dt.datetime | None = None  # the signature timestamp's time, when the signature has one
 
 
 def parse_trust_roots(text: str) -> list[a_x509.Certificate]:
@@ -153,29 +173,127 @@ def _end(sig) -> int:
         raise SignatureRefused(TAMPERED) from exc
 
 
-def _validate(sig, roots):
-    from pyhanko.sign.validation import async_validate_pdf_signature
+def _context(roots):
     from pyhanko_certvalidator import ValidationContext
 
-    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    return ValidationContext(trust_roots=roots, allow_fetching=False)
+
+
+EC_PUBLIC_KEY = "1.2.840.10045.2.1"  # id-ecPublicKey: a key's algorithm, not a signature's
+
+
+def _relabelled(sig) -> str:
+    """iText 5 labels an ECDSA signature with its key's algorithm (id-ecPublicKey). When the signer's
+    key is an EC key, the label is read as ECDSA with the signature's own digest (its bytes are not
+    touched: the label is outside what the signature covers); returns that digest ('' when nothing was
+    relabelled)."""
+    from asn1crypto import algos
+
+    signer_info = sig.signer_info
+    if signer_info["signature_algorithm"]["algorithm"].dotted != EC_PUBLIC_KEY:
+        return ""
+    cert = sig.signer_cert
+    if cert is None or cert.public_key.algorithm != "ec":
+        return ""
+    digest = signer_info["digest_algorithm"]["algorithm"].native
+    signer_info["signature_algorithm"] = algos.SignedDigestAlgorithm({"algorithm": f"{digest}_ecdsa"})
+    return digest
+
+
+def _validate(sig, roots):
+    from pyhanko.sign.validation import async_validate_pdf_signature
+
     try:
-        return run_coroutine(lambda: async_validate_pdf_signature(sig, context))
+        relabelled = _relabelled(sig)
+    except Exception as exc:  # a signer info that does not parse is a damaged signature
+        raise SignatureRefused(TAMPERED) from exc
+    try:
+        status = run_coroutine(lambda: async_validate_pdf_signature(sig, _context(roots), skip_diff=True))
     except Exception as exc:  # a damaged signature makes pyHanko raise rather than report
         raise SignatureRefused(TAMPERED) from exc
+    if relabelled and not (status.intact and status.valid):
+        raise SignatureRefused(EC_LABEL_DEFECT.format(digest=relabelled.upper().replace("SHA", "SHA-")))
+    return status
 
 
-def _only_a_signature_added(upload: bytes, base_revisions: int) -> bool:
-    """Whether the revisions after the first ``base_revisions`` only fill in signature fields."""
+def _validate_timestamp(stamp, roots) -> bool:
+    from pyhanko.sign.validation import async_validate_pdf_timestamp
+
+    try:
+        status = run_coroutine(lambda: async_validate_pdf_timestamp(stamp, _context(roots), skip_diff=True))
+    except Exception:
+        return False
+    return bool(status.intact and status.valid and status.trusted)
+
+
+_POLICY = None
+
+
+def _policy():
+    """pyHanko's default difference policy, but for freed objects (judged by `_frees_only_new`)."""
+    global _POLICY
+    if _POLICY is None:
+        from pyhanko.sign.diff_analysis.policies import DEFAULT_DIFF_POLICY, StandardDiffPolicy
+
+        _POLICY = StandardDiffPolicy(
+            DEFAULT_DIFF_POLICY.global_rules, DEFAULT_DIFF_POLICY.form_rule, reject_object_freeing=False
+        )
+    return _POLICY
+
+
+def _frees_only_new(reader, from_revision: int) -> bool:
+    """Whether the revisions from ``from_revision`` on free only objects the revisions before never had
+    (iText lists its own new cross-reference stream as a free entry)."""
+    xrefs = reader.xrefs
+    had = {ref.idnum for rev in range(from_revision) for ref in xrefs.explicit_refs_in_revision(rev)}
+    return all(
+        ref.idnum not in had
+        for rev in range(from_revision, xrefs.total_revisions)
+        for ref in xrefs.refs_freed_in_revision(rev)
+    )
+
+
+def _changes_after(upload: bytes, revision: int):
+    """The highest modification level of the revisions after ``revision`` (0-based), or None when they
+    cannot be read or free an object the document had."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
-    from pyhanko.sign.diff_analysis.policies import DEFAULT_DIFF_POLICY
+    from pyhanko.sign.diff_analysis import DiffResult
 
     try:
         reader = PdfFileReader(io.BytesIO(upload), strict=False)
-        result = DEFAULT_DIFF_POLICY.review_file(reader, base_revisions - 1)
+        if not _frees_only_new(reader, revision + 1):
+            return None
+        result = _policy().review_file(reader, revision)
     except Exception:
-        return False
-    return isinstance(result, DiffResult) and result.modification_level <= ModificationLevel.FORM_FILLING
+        return None
+    return result.modification_level if isinstance(result, DiffResult) else None
+
+
+def _only_a_signature_added(upload: bytes, base_revisions: int) -> bool:
+    """Whether the revisions after the first ``base_revisions`` only fill in signature fields (and add
+    validation data or document timestamps)."""
+    from pyhanko.sign.diff_analysis import ModificationLevel
+
+    level = _changes_after(upload, base_revisions - 1)
+    return level is not None and level <= ModificationLevel.FORM_FILLING
+
+
+def _only_validation_data_after(upload: bytes, signature) -> bool:
+    """Whether what follows the signature's revision only adds validation data or document timestamps
+    (PAdES B-LT and B-LTA)."""
+    from pyhanko.sign.diff_analysis import ModificationLevel
+
+    level = _changes_after(upload, signature.signed_revision)
+    return level is not None and level <= ModificationLevel.LTA_UPDATES
+
+
+_SIGNATURE_FIELD = re.compile(rb"/FT\s*/Sig\b")
+
+
+def _signature_outside_the_form(upload: bytes, current: bytes) -> bool:
+    """Whether the bytes appended to the document hold a signature field that the form does not list
+    (poppler rewrites a catalog whose /AcroForm is a direct dictionary with its old empty /Fields)."""
+    return upload.startswith(current) and bool(_SIGNATURE_FIELD.search(upload, len(current)))
 
 
 def verify_upload(
@@ -205,6 +323,8 @@ def verify_upload(
     except Exception as exc:
         raise SignatureRefused(NOT_A_PDF) from exc
     if not signatures:
+        if _signature_outside_the_form(upload, current):
+            raise SignatureRefused(POPPLER_FIELD_LOST)
         raise SignatureRefused(NO_NEW_SIGNATURE)
 
     if not (upload.startswith(current) and len(upload) > len(current)):
@@ -218,8 +338,12 @@ def verify_upload(
             raise SignatureRefused(STALE_DOCUMENT)
         raise SignatureRefused(OTHER_DOCUMENT)
 
-    new = [s for s in signatures if _end(s) > len(current)]
+    added = [s for s in signatures if _end(s) > len(current)]
+    new = [s for s in added if s.sig_object_type != "/DocTimeStamp"]
+    stamps = [s for s in added if s.sig_object_type == "/DocTimeStamp"]
     if not new:
+        if _signature_outside_the_form(upload, current):
+            raise SignatureRefused(POPPLER_FIELD_LOST)
         raise SignatureRefused(NO_NEW_SIGNATURE)
     if len(new) > 1:
         raise SignatureRefused(TOO_MANY_SIGNATURES)
@@ -227,12 +351,20 @@ def verify_upload(
     status = _validate(signature, roots)
     if not (status.intact and status.valid):
         raise SignatureRefused(TAMPERED)
-    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE or status.docmdp_ok is False:
+    if status.docmdp_ok is False or (
+        status.coverage != SignatureCoverageLevel.ENTIRE_FILE
+        and not _only_validation_data_after(upload, signature)
+    ):
         raise SignatureRefused(MODIFIED_AFTER_SIGNING)
     if not _only_a_signature_added(upload, base_revisions):
         raise SignatureRefused(CONTENT_CHANGED)
     if not status.trusted:
         raise SignatureRefused(UNTRUSTED)
+    stamp_status = status.timestamp_validity
+    if stamp_status is not None and not (stamp_status.intact and stamp_status.valid and stamp_status.trusted):
+        raise SignatureRefused(TIMESTAMP_INVALID)
+    if any(_end(stamp) <= _end(signature) or not _validate_timestamp(stamp, roots) for stamp in stamps):
+        raise SignatureRefused(DOC_TIMESTAMP_INVALID)
 
     cert = status.signing_cert
     subject = cert.subject.native
@@ -244,4 +376,5 @@ def verify_upload(
         serial=format(cert.serial_number, "x")[:100],
         fiscal_code=certificate_fiscal_code(subject)[:40],
         field_name=str(signature.field_name or ""),
+        timestamp=stamp_status.timestamp if stamp_status is not None else None,
     )

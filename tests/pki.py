@@ -100,6 +100,34 @@ class Authority:
         )
 
 
+    def timestamper(self):
+        """An RFC 3161 timestamping authority whose certificate this authority issued (pyHanko's dummy
+        timestamper: it answers in process, no server)."""
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509.oid import ExtendedKeyUsageOID
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"Marche di {self.name}")]))
+            .issuer_name(self.certificate.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(_now() - dt.timedelta(days=1))
+            .not_valid_after(_now() + dt.timedelta(days=365))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(self.key, hashes.SHA256())
+        )
+        der = key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        return DummyTimeStamper(
+            tsa_cert=a_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+            tsa_key=a_keys.PrivateKeyInfo.load(der),
+            certs_to_embed=SimpleCertificateStore.from_certs([self.asn1]),
+        )
+
     def seal_pkcs12(
         self,
         organisation: str,
@@ -173,10 +201,11 @@ def _meta():
     )
 
 
-def sign(pdf: bytes, signer: signers.SimpleSigner) -> bytes:
-    """Sign ``pdf`` as an incremental update (outside an event loop)."""
+def sign(pdf: bytes, signer: signers.SimpleSigner, *, timestamper=None) -> bytes:
+    """Sign ``pdf`` as an incremental update (outside an event loop), with a signature timestamp from
+    ``timestamper`` if given."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    return signers.sign_pdf(writer, _meta(), signer=signer).getvalue()
+    return signers.sign_pdf(writer, _meta(), signer=signer, timestamper=timestamper).getvalue()
 
 
 async def async_sign(pdf: bytes, signer: signers.SimpleSigner) -> bytes:

@@ -65,6 +65,8 @@ class Signature(models.Model):
     certificate_issuer = models.CharField(_("emittente del certificato"), max_length=500, blank=True)
     certificate_serial = models.CharField(_("numero di serie del certificato"), max_length=100, blank=True)
     certificate_fiscal_code = models.CharField(_("codice fiscale nel certificato"), max_length=40, blank=True)
+    # the time of the signature's timestamp token (RFC 3161), verified against the body's trust roots
+    timestamp_at = models.DateTimeField(_("marca temporale della firma"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("firma")

@@ -229,6 +229,7 @@ class Sign(Step):
                 "objectives": [o.code for o in call.moved],
                 "certificate_subject": pades["certificate_subject"],
                 "certificate_fiscal_code": pades["certificate_fiscal_code"],
+                "timestamp_at": pades["timestamp_at"].isoformat() if pades["timestamp_at"] else None,
                 "method": SignatureMethod.PADES,
             },
         )
@@ -268,6 +269,7 @@ class Sign(Step):
             "certificate_issuer": verified.issuer,
             "certificate_serial": verified.serial,
             "certificate_fiscal_code": verified.fiscal_code,
+            "timestamp_at": verified.timestamp,
         }
         waiting = [objective.pk] + [o.pk for o in self._also_waiting(document, objective, by)]
         if len(waiting) > 1:

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from approvals import signatures as sig
@@ -445,3 +446,48 @@ def test_an_upload_does_not_sign_an_objective_whose_current_document_is_another(
     assert not Signature.objects.filter(objective=second).exists()
     upload(second, "dirigente_satta", people, keys)  # on its own document
     assert Signature.objects.get(objective=second).document == SignedDocument.objects.latest("id")
+
+
+def test_a_timestamped_upload_keeps_the_timestamp_and_the_page_shows_it(
+    client, draft, people, qualified, keys, ca
+):
+    o = walk_to(draft, State.SIGNATURE, people)
+    signed = pki.sign(current_pdf(o), keys["dirigente_satta"], timestamper=ca.timestamper())
+    upload(o, "dirigente_satta", people, keys, content=signed)
+    s = Signature.objects.get(objective=o)
+    assert s.timestamp_at is not None
+    entry = AuditEntry.objects.get(action="signature.upload")
+    assert entry.payload["data"]["timestamp_at"] == s.timestamp_at.isoformat()
+    client.force_login(people["dirigente_satta"])
+    page = client.get(reverse("workflow:objective_detail", args=[o.pk])).content.decode()
+    assert "marca temporale del " + timezone.localtime(s.timestamp_at).strftime("%d/%m/%Y %H:%M:%S") in page
+
+
+def test_the_published_file_signed_by_upload_is_valid_for_the_application_and_for_pdfsig(
+    draft, people, qualified, keys, ca, tmp_path
+):
+    """The independent check of what citizens download: every signature of the published file valid and
+    trusted for pyHanko and for poppler's pdfsig."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from approvals.models import PublishedRevision
+    from tests.support import pdfsig
+
+    o = walk_to(draft, State.SIGNATURE, people)
+    upload(o, "dirigente_satta", people, keys)
+    upload(o, "segretario", people, keys)
+    o = walk_to(o, State.PUBLISHED, people)
+    content = bytes(PublishedRevision.objects.get(objective=o).signed_pdf.content)
+    embedded = PdfFileReader(io.BytesIO(content), strict=False).embedded_signatures
+    assert len(embedded) >= 2
+    for signature in embedded:
+        status = validate_pdf_signature(signature, ValidationContext(trust_roots=[ca.asn1]))
+        assert status.intact and status.valid and status.trusted, signature.field_name
+    published = tmp_path / "pubblicato.pdf"
+    published.write_bytes(content)
+    report = pdfsig.report(published, pdfsig.nss_database(tmp_path / "nss", ca.pem))
+    verdicts = pdfsig.verdicts(report)
+    assert len(verdicts) == len(embedded) and set(verdicts) == {"Signature is Valid."}, report
+    assert report.count("Certificate Validation: Certificate is Trusted.") == len(embedded), report

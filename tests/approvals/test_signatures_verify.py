@@ -1,5 +1,6 @@
 """Checking an uploaded PAdES signature, on bytes only: each failed check refused with its own message."""
 
+import datetime as dt
 from functools import cache
 
 import pytest
@@ -177,3 +178,16 @@ def test_a_malformed_byte_range_is_a_damaged_signature(ca, satta, byte_range):
     found = re.search(rb"/ByteRange\s*\[[^\]]*\]", signed)
     padded = byte_range.ljust(len(found.group(0)))
     assert refused(signed[: found.start()] + padded + signed[found.end() :], ca) == sig.TAMPERED
+
+
+def test_a_signature_timestamp_is_verified_and_its_time_returned(ca, satta):
+    result = verify(pki.sign(document(), satta, timestamper=ca.timestamper()), ca)
+    assert result.timestamp is not None
+    assert abs((result.timestamp - dt.datetime.now(dt.UTC)).total_seconds()) < 120
+    assert verify(pki.sign(document(), satta), ca).timestamp is None
+
+
+def test_a_signature_timestamp_of_an_authority_the_body_does_not_trust_is_refused(ca, satta):
+    stranger = pki.authority("Marche temporali non accettate")
+    signed = pki.sign(document(), satta, timestamper=stranger.timestamper())
+    assert refused(signed, ca) == sig.TIMESTAMP_INVALID
