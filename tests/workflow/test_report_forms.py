@@ -4,7 +4,8 @@ The reference is the tab-separated text export in workflow/data. The other forms
 scripts/make_report_forms.py and committed in tests/fixtures/report_forms: the PDF (printed again with
 real tables, wrapped cells, bold fonts, 176 pages) and the text a PDF-to-text tool writes in layout mode
 (columns aligned with spaces, wrapped cells, right-aligned numbers, form feeds). Here each form is also
-sent with Windows line endings, a byte-order mark, or in UTF-16.
+sent with Windows line endings, a byte-order mark, in UTF-16, or without its bold (a text tool that keeps
+none: the readers find the objectives' titles and names again).
 """
 
 from __future__ import annotations
@@ -46,10 +47,20 @@ FORMS = {
     "testo allineato, righe Windows e BOM": lambda: crlf_bom(LAYOUT_TEXT),
     "testo allineato, UTF-16 LE con BOM": lambda: codecs.BOM_UTF16_LE + LAYOUT_TEXT.encode("utf-16-le"),
     "PDF": lambda: PDF.read_bytes(),
+    "testo con tabulazioni senza grassetto": lambda: re.sub(r"\*{2,}", "", TEXT).encode("utf-8"),
+    "testo allineato senza grassetto": lambda: re.sub(r"\*{2,}", "", LAYOUT_TEXT).encode("utf-8"),
 }
 # what the PDF form still reads differently: the printed page broke "W:\eco\..." after the colon, and
 # nothing on the page tells that break from one at a space
 PDF_DIFFERENCES = {".objectives[45].actions"}
+# what a text with no bold still reads differently: in objective 2023_VI01T a page break puts the
+# repeated title, which only its bold told apart, between the recipients and the actions
+NO_BOLD_DIFFERENCES = {".objectives[18].beneficiaries", ".objectives[18].actions"}
+KNOWN_DIFFERENCES = {
+    "PDF": PDF_DIFFERENCES,
+    "testo con tabulazioni senza grassetto": NO_BOLD_DIFFERENCES,
+    "testo allineato senza grassetto": NO_BOLD_DIFFERENCES,
+}
 
 
 def fields(document, prefix=""):
@@ -83,8 +94,9 @@ def test_every_form_of_the_real_report_gives_the_same_fields(form, golden, capsy
     with capsys.disabled():
         same = len(gold) - len(differ & set(gold))
         print(f"\n{form}: {same}/{len(gold)} campi uguali al testo di riferimento")
-    assert differ == (PDF_DIFFERENCES if form == "PDF" else set())
-    assert without_places(warnings) == without_places(reference.warnings)
+    assert differ == KNOWN_DIFFERENCES.get(form, set())
+    if form not in KNOWN_DIFFERENCES or form == "PDF":
+        assert without_places(warnings) == without_places(reference.warnings)
 
 
 def test_the_pdf_difference_is_only_the_break_after_a_colon(golden):
@@ -147,7 +159,7 @@ def blank_pdf() -> bytes:
         (blank_pdf(), "Il PDF non contiene testo (è una scansione?)"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10", "non è testo UTF-8 né UTF-16"),
         (codecs.BOM_UTF16_LE + b"\x00\xd8", "non è testo UTF-8 né UTF-16"),
-        (LAYOUT_TEXT[:40_000].encode(), "è incompleta (finisce alla riga 552)"),
+        (LAYOUT_TEXT[:40_000].encode(), "è incompleta (finisce alla riga 548)"),
     ],
     ids=["pdf-altro", "pdf-solo-metadati", "pdf-danneggiato", "pdf-senza-testo", "immagine", "utf16-rotto",
          "allineato-troncato"],

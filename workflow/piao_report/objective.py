@@ -152,8 +152,15 @@ def _read_body(lines: list[Line], parsed: ParsedObjective, segment: Segment) -> 
             mode = "gantt"
         elif _TRANSVERSAL.fullmatch(plain):
             parsed.transversal_label = True
-        elif match := _DUP_VIEW.fullmatch(plain):
-            mode, view = "dup", "ses" if match["ses"] else "dup"
+        elif (found := _dup_views(plain)) and (found[0].start() == 0 or mode == "dup"):
+            # a view's heading, alone or (as some PDF-to-text tools write it) glued to the links
+            if found[0].start():
+                dup.append((view, Line(line.no, plain[: found[0].start()])))
+            for match, following in zip(found, [*found[1:], None], strict=True):
+                mode, view = "dup", "ses" if match["ses"] else "dup"
+                rest = plain[match.end() : following.start() if following else len(plain)].strip()
+                if rest:
+                    dup.append((view, Line(line.no, rest)))
         elif mode == "phases" and "\t" in line.text:
             phases.append(_phase(line))
             parsed.phase_lines.append(line.no)
@@ -177,6 +184,10 @@ def _read_body(lines: list[Line], parsed: ParsedObjective, segment: Segment) -> 
     parsed.data["phases"] = phases
     parsed.data["indicators"] = indicators
     parsed.data["dup_links"] = _dup_links(dup)
+
+
+def _dup_views(plain: str) -> list[re.Match]:
+    return list(_DUP_VIEW.finditer(plain)) if "Relazioni nella Vista" in plain else []
 
 
 def _expected_after(mode: str) -> str:

@@ -106,9 +106,83 @@ def read_report(raw: bytes) -> Source:
     if raw.startswith(PDF_MAGIC):
         return from_pdf(raw)
     text = decode(raw)
+    if "**" not in text:  # a text tool that keeps no bold: the objectives' titles and names marked again
+        text = "\n".join(restore_bold(text.split("\n")))
     if is_tabbed(text):
         return Source(text, "testo")
     return Source(from_layout(text), "testo allineato")
+
+
+_RESPONSIBLE = re.compile(r"Responsabile\s+(\S.*)")
+_GLUED_LABEL = re.compile(
+    r"(?<=\S)(Collegato a\b|FINALITA', MOTIVAZIONI E TRAGUARDO ATTESO)"
+    r"|(?<=\S)(INDICATORI|GANTT FASI PREVISTE|FASI PREVISTE PER LA REALIZZAZIONE DELL'OBIETTIVO)"
+    r"(?=\s*$)"
+)
+_BOLD_NAME = re.compile(r"Responsabile \*\*(.+?)\*\*")
+_GLUED_HEAD = re.compile(r"(?P<title>.*?)Responsabile (?P<name>\S.*?) ?Tipo di Obiettivo (?P<rest>.*)")
+_TITLE_LINES = 3
+
+
+def restore_bold(lines: list[str]) -> list[str]:
+    """What the parser reads from bold, found again in a text without it: an objective's head is the
+    line 'Responsabile <name>' followed by 'Tipo di Obiettivo ...'; the name is bold, and so is the
+    title on the lines above it (moved down to it over empty lines), or after the name where a page
+    header glued them ('FARONI BARBARAContribuire al ...')."""
+    # '****' parts a line into pieces and leaves bold as it was
+    out = [_GLUED_LABEL.sub(lambda m: "****" + m[0], line) for line in lines]
+    lines = list(out)
+    for i, line in enumerate(lines):
+        glued = _GLUED_HEAD.fullmatch(line.strip())
+        if glued:  # title, name and kind on one line, as the text export glues them
+            name, title = glued["name"].strip(), glued["title"].strip()
+            header_name = name if title.startswith(name) and len(title) > len(name) else ""
+            title = title[len(header_name) :].strip()  # after the page header's name, glued to it
+            title = f"**{title}**" if title else ""
+            out[i] = f"{header_name}{title}Responsabile **{name}**Tipo di Obiettivo {glued['rest']}"
+            if title and not header_name:  # a title wrapped: its first lines right above
+                _embolden_above(out, i - 1)
+            continue
+        head = _RESPONSIBLE.fullmatch(line.strip())
+        following = next((text.strip() for text in lines[i + 1 : i + 4] if text.strip()), "")
+        if not head or not following.startswith("Tipo di Obiettivo"):
+            continue
+        name = head[1].strip()
+        out[i] = f"Responsabile **{name}**"
+        end = i - 1
+        while end >= 0 and not out[end].strip() and i - end <= 3:
+            end -= 1
+        block = _embolden_above(out, end, name=name)
+        if block and end < i - 1:  # the title moved down to the head, over the empty lines
+            out[end - len(block) + 1 : end + 1] = [""] * len(block)
+            out[i - len(block) : i] = block
+    # a page header's name glued to the page's repeated title ('BIROLI GIULIOContribuire al ...')
+    names = sorted({m[1] for line in out if (m := _BOLD_NAME.search(line))}, key=len, reverse=True)
+    for i in range(1, len(out)):
+        text = out[i].strip()
+        if "**" in text or not out[i - 1].rstrip().endswith("Responsabile"):
+            continue
+        name = next((n for n in names if text.startswith(n) and len(text) > len(n)), None)
+        if name:
+            title, _, heading = text[len(name) :].partition("****")  # a heading glued after the title
+            out[i] = f"{name}**{title.strip()}**" + (f"****{heading}" if heading else "")
+    return out
+
+
+def _embolden_above(out: list[str], end: int, *, name: str = "") -> list[str]:
+    """The title's lines ending at ``end`` (up to an empty line), made bold in place; returns them. A
+    line that begins with ``name`` is the page header's name glued to the title's first line."""
+    block: list[str] = []
+    for k in range(end, max(end - _TITLE_LINES, -1), -1):
+        text = out[k].strip()
+        if not text or text == "Responsabile" or "**" in text:
+            break
+        if name and text.startswith(name) and len(text) > len(name):
+            out[k] = f"{name}**{text[len(name):].strip()}**"
+            break
+        out[k] = f"**{text}**"
+        block.insert(0, out[k])
+    return block
 
 
 def decode(raw: bytes) -> str:
@@ -125,7 +199,10 @@ def decode(raw: bytes) -> str:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ValueError(NOT_TEXT.format(at=exc.start)) from exc
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # a form feed begins a page: at the start of a line it goes (the line keeps its number), elsewhere
+    # it ends the line
+    return re.sub(r"(?<!\n)\f", "\n", text).replace("\f", "")
 
 
 def is_tabbed(text: str) -> bool:

@@ -195,7 +195,10 @@ def _read_page_header(lines: list[str], start: int) -> tuple[PageHeader, int, tu
     else:
         name = name_line
         i = _next_filled(lines, i + 1, start, "il titolo dell'obiettivo")
-        while i < len(lines) and lines[i].strip() and "\t" not in lines[i] and len(title) < 3:
+        while (
+            i < len(lines) and lines[i].strip() and "\t" not in lines[i] and len(title) < 3
+            and not lines[i].lstrip().startswith(("**", "Responsabile "))  # the objective's own head
+        ):
             title.append(lines[i])
             i += 1
     header = PageHeader(
