@@ -8,9 +8,12 @@ bold runs. A Segreteria may instead have:
 - the PDF their performance software printed (`report-2023.pdf`): here the same report printed again,
   landscape, with real tables (ruled, fixed column widths, long cells wrapped inside the cell, top
   aligned), bold runs in a bold font, and a new page at each of the report's page headers;
-- the text a PDF-to-text tool writes in layout mode (`report-2023-layout.txt`): columns aligned with
-  spaces (no tabs), long cells wrapped inside their column on the next lines, numbers right-aligned,
-  a form feed between pages, bold kept as `**`.
+- a text with its columns aligned with spaces (`report-2023-layout.txt`): no tabs, long cells wrapped
+  inside their column on the next lines, numbers right-aligned, a form feed between pages, bold kept
+  as `**`;
+- the text poppler's `pdftotext -layout` writes from that PDF (`report-2023-pdftotext.txt`, when
+  poppler-utils is installed): no bold, columns that drift from page to page, right-aligned numbers
+  one space before the next column, a form feed at each page.
 
 The original PDF is not available: these are the nearest real thing, made by real tools (WeasyPrint for
 the PDF), and committed so that the tests need neither this script nor its fonts. Run it again only when
@@ -21,6 +24,8 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -170,7 +175,12 @@ def main(argv: list[str]) -> int:
     from weasyprint import HTML
 
     HTML(string=report_html(text)).write_pdf(out / "report-2023.pdf")
-    for name in ("report-2023-layout.txt", "report-2023.pdf"):
+    names = ["report-2023-layout.txt", "report-2023.pdf"]
+    if shutil.which("pdftotext"):  # poppler-utils: the text a real PDF-to-text tool writes in layout mode
+        subprocess.run(["pdftotext", "-layout", str(out / "report-2023.pdf"),  # noqa: S603,S607
+                        str(out / "report-2023-pdftotext.txt")], check=True)
+        names.append("report-2023-pdftotext.txt")
+    for name in names:
         print(f"{out / name}: {(out / name).stat().st_size} byte")
     return 0
 

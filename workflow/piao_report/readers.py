@@ -44,19 +44,34 @@ class Table:
     keys: tuple[int, ...]
     key_pattern: re.Pattern | None = None
     also: tuple[int, ...] = ()
+    # columns whose every word has a shape (a number, a date): a layout tool may put such a word a
+    # little before its column, or one space after the cell before; and columns of a single word
+    shapes: dict[int, re.Pattern] = field(default_factory=dict)
+    single: frozenset[int] = frozenset()
 
+
+_NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})*(?:,\d+)?|%")
+_DATE = re.compile(r"\d{2}/\d{2}/\d{4}")
 
 TABLES = (
-    Table("Codice Titolo Peso", ("Codice", "Titolo", "Peso"), (0,), re.compile(r"\d{4}_[0-9A-Z]+|Totale:")),
+    Table(
+        "Codice Titolo Peso", ("Codice", "Titolo", "Peso"), (0,), re.compile(r"\d{4}_[0-9A-Z]+|Totale:"),
+        shapes={2: _NUMBER},
+    ),
     Table(
         "Descrizione Peso Inizio",
         ("Descrizione", "Peso", "Inizio Previsto", "Fine Prevista", "Responsabile",
          "Centro di Responsabilità", "Note"),
         (2, 3),
-        re.compile(r"\d{2}/\d{2}/\d{4}"),
+        _DATE,
         also=(0, 5),
+        shapes={1: _NUMBER, 2: _DATE, 3: _DATE},
+        single=frozenset({1, 2, 3}),
     ),
-    Table("Descrizione Tipo Valore", ("Descrizione", "Tipo", "Valore Atteso", "Note"), (1,)),
+    Table(
+        "Descrizione Tipo Valore", ("Descrizione", "Tipo", "Valore Atteso", "Note"), (1,),
+        shapes={1: re.compile(r"[A-Z]{4,}")}, single=frozenset({1, 2}),
+    ),
     Table(
         "CENTRO DI RESPONSABILIT",
         ("CENTRO DI RESPONSABILITA'", "N. OBIETTIVI",
@@ -64,6 +79,8 @@ TABLES = (
          "% TEORICA DI RISULTATO CONNESSA ALLA PERFORMANCE OPERATIVA"),
         (0,),
         re.compile(r"S[0-9A-Z]{2}\W.*"),
+        shapes={1: re.compile(r"\d+"), 2: _NUMBER, 3: re.compile(r"[\d.,]+ ?%")},
+        single=frozenset({1, 2}),
     ),
 )
 
@@ -109,7 +126,7 @@ def read_report(raw: bytes) -> Source:
     if "**" not in text:  # a text tool that keeps no bold: the objectives' titles and names marked again
         text = "\n".join(restore_bold(text.split("\n")))
     if is_tabbed(text):
-        return Source(text, "testo")
+        return Source(text.replace("\f", ""), "testo")
     return Source(from_layout(text), "testo allineato")
 
 
@@ -200,9 +217,9 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise ValueError(NOT_TEXT.format(at=exc.start)) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # a form feed begins a page: at the start of a line it goes (the line keeps its number), elsewhere
-    # it ends the line
-    return re.sub(r"(?<!\n)\f", "\n", text).replace("\f", "")
+    # a form feed begins a page: it stays at the start of a line (which keeps its number; the layout
+    # reader ends a table's row there), elsewhere it ends the line
+    return re.sub(r"(?<=[^\n])\f", "\n\f", text)
 
 
 def is_tabbed(text: str) -> bool:
@@ -217,7 +234,8 @@ def is_tabbed(text: str) -> bool:
 
 
 def tabulate(lines: list[list[Word]], *, plain: Callable[[int], str], render: Callable[[list[Word]], str],
-             min_gap: float, tolerance: float) -> list[str]:
+             min_gap: float, tolerance: float, snap: float, breaks: frozenset[int] = frozenset()
+             ) -> list[str]:
     """One output line for each line: a table's header and rows with their cells between tabs (a
     row's continuation lines joined to it, left empty), every other line as `plain(index)` gives it."""
     out: list[str] = []
@@ -233,6 +251,9 @@ def tabulate(lines: list[list[Word]], *, plain: Callable[[int], str], render: Ca
             row = None
 
     for i, words in enumerate(lines):
+        if i in breaks:  # a new page ends the row being read
+            close_row()
+            after = "blank"
         if not words:
             close_row()
             out.append("")
@@ -246,7 +267,10 @@ def tabulate(lines: list[list[Word]], *, plain: Callable[[int], str], render: Ca
             after = "header"
             continue
         if table:
-            cells = _cells(words, table[1], min_gap=min_gap, tolerance=tolerance)
+            # the shapes of the columns count only inside a table (its header or a row just above)
+            inside = after in ("row", "header")
+            cells = _cells(words, table[0], table[1], min_gap=min_gap, tolerance=tolerance,
+                           snap=snap if inside else None)
             if cells is not None and _starts_row(cells, table[0]):
                 close_row()
                 row, row_at = cells, len(out)
@@ -256,6 +280,9 @@ def tabulate(lines: list[list[Word]], *, plain: Callable[[int], str], render: Ca
             if cells is not None and after in ("row", "header") and not any(cells[k] for k in table[0].keys):
                 if after == "row":  # a cell wrapped on this line: its words go to their row's cells
                     for column, more in enumerate(cells):
+                        # a column of one word already filled: the words are the next column's
+                        while column in table[0].single and row[column] and column + 1 < len(row):
+                            column += 1
                         row[column].extend(more)
                 out.append("")  # a wrapped header cell, or a row's continuation
                 continue
@@ -289,18 +316,45 @@ def _header(words: list[Word]) -> tuple[Table, list[float]] | None:
     return None
 
 
-def _cells(words: list[Word], starts: list[float], *, min_gap: float, tolerance: float):
+def _cells(words: list[Word], table: Table, starts: list[float], *, min_gap: float, tolerance: float,
+           snap: float | None):
     """The line's words by column, or None when the line does not keep to the columns (a word of a new
-    column without the room a column leaves before it: ordinary text)."""
+    column without the room a column leaves before it: ordinary text). With ``snap``, the shapes of
+    the columns count too: a word with the shape of a later column (a number, a date) that begins up
+    to ``snap`` before it belongs to it, and may follow the cell before after one space; so may the
+    word after a column of a single word, which it leaves."""
     cells: list[list[Word]] = [[] for _ in starts]
     column = -1
     for word in words:
+        bare = _bare(word)
         at = max((k for k, start in enumerate(starts) if start <= word.x + tolerance), default=0)
-        if column >= 0 and at != column and word.gap < min_gap:
+        shaped = False
+        if snap is not None:
+            # a word one space after ordinary text goes on with it ('dell'allegato 8'); after room, or
+            # after a number or a date, it may be the next column's; a number at the right end of its
+            # own column stays there
+            if (column < 0 or word.gap >= min_gap or column in table.shapes) and not _fits(table, at, bare):
+                ahead = next(
+                    (k for k in range(at + 1, len(starts))
+                     if starts[k] <= word.x + snap and _fits(table, k, bare)),
+                    None,
+                )
+                if ahead is not None:
+                    at = ahead
+            if column >= 0 and at == column and column in table.single and column + 1 < len(starts):
+                at = column + 1
+            at = max(at, column)
+            shaped = word.gap > 0 and (_fits(table, at, bare) or column in table.single)
+        if column >= 0 and at != column and word.gap < min_gap and not shaped:
             return None
         column = at
         cells[at].append(word)
     return cells
+
+
+def _fits(table: Table, column: int, text: str) -> bool:
+    shape = table.shapes.get(column)
+    return shape is not None and bool(shape.fullmatch(text))
 
 
 def _starts_row(cells: list[list[Word]], table: Table) -> bool:
@@ -326,8 +380,12 @@ def _text_words(line: str) -> list[Word]:
 
 def from_layout(text: str) -> str:
     lines = text.split("\n")
+    breaks = frozenset(i for i, line in enumerate(lines) if line.startswith("\f"))
+    lines = [line.replace("\f", "") for line in lines]
     out = tabulate(
         [_text_words(line) for line in lines],
+        breaks=breaks,
+        snap=3,
         plain=lambda i: lines[i].rstrip(),
         render=_render,
         min_gap=2,
@@ -388,6 +446,7 @@ def from_pdf(raw: bytes) -> Source:
         render=_render,
         min_gap=4.0,
         tolerance=2.0,
+        snap=6.0,
     )
     return Source("\n".join(out), "PDF", pages)
 
