@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import codecs
 import io
+import random
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -200,3 +202,43 @@ def test_the_command_imports_the_pdf(tmp_path):
     damaged.write_bytes(PDF.read_bytes()[:2000])
     with pytest.raises(CommandError, match="Il PDF non si apre"):
         call_command("import_piao", str(damaged), "--body", "Provincia di Cremona", "--year", "2023")
+
+
+def test_a_pdf_whose_page_does_not_load_gets_a_message():
+    """One byte of a compressed object stream changed (found by fuzzing): PDFium opens the file but not
+    its page."""
+    damaged = bytearray((ROOT / "tests" / "fixtures" / "signatures" / "document.pdf").read_bytes())
+    damaged[34578] = 113
+    with pytest.raises(ValueError, match=r"^Il PDF è danneggiato: la pagina 1 non si legge"):
+        read_document(bytes(damaged), "report", 2023)
+
+
+def test_damaged_forms_get_a_message_never_a_crash():
+    """Seeded fuzzing of the readers: pieces of tables, heads and page breaks spliced into the texts,
+    bytes of a PDF changed. Every outcome is a document or a ValueError with its message."""
+    rng = random.Random(20261204)
+    pieces = ["Descrizione   Peso   Inizio Previsto", "Codice  Titolo  Peso", "Responsabile X",
+              "Tipo di Obiettivo", "\f", "**", "\t", "  ", "\n", "01/01/2023", "34,00", "INDICATORI",
+              "CENTRO DI RESPONSABILITA'  N. OBIETTIVI  GRADO  %", "Relazioni nella Vista DUP 2023 - 2025"]
+    small_pdf = (ROOT / "tests" / "fixtures" / "signatures" / "document.pdf").read_bytes()
+    texts = [LAYOUT_TEXT, PDFTOTEXT.read_text(encoding="utf-8"), re.sub(r"\*{2,}", "", TEXT)]
+    cases = []
+    for n in range(45):
+        text = texts[n % 3]
+        at = rng.randrange(len(text))
+        spliced = text[:at] + "".join(rng.choice(pieces) for _ in range(6)) + text[at + rng.randrange(3000) :]
+        cases.append(spliced.encode())
+    for _ in range(15):
+        damaged = bytearray(small_pdf)
+        for _ in range(3):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        cases.append(bytes(damaged))
+    outcomes = Counter()
+    for content in cases:
+        try:
+            read_document(content, "report", 2023)
+            outcomes["letto"] += 1
+        except ValueError as error:
+            assert str(error), content[:80]
+            outcomes["rifiutato"] += 1
+    assert outcomes["rifiutato"] >= 15

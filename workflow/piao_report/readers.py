@@ -424,6 +424,7 @@ def from_pdf(raw: bytes) -> Source:
         ) from exc
     lines: list[list[Word]] = []
     pages: list[int] = []
+    number = 0
     try:
         for number in range(len(document)):
             page = document[number]
@@ -432,6 +433,11 @@ def from_pdf(raw: bytes) -> Source:
                 pages.append(number + 1)
             lines.append([])  # a page ends a paragraph
             pages.append(number + 1)
+    except pdfium.PdfiumError as exc:
+        raise ValueError(
+            f"Il PDF è danneggiato: la pagina {number + 1} non si legge. Serve il PDF del report come lo "
+            "stampa il programma, o il suo testo."
+        ) from exc
     finally:
         document.close()
     _join_broken_words(lines, min_gap=4.0, tolerance=2.0)
