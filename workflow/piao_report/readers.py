@@ -411,10 +411,8 @@ class _Char:
 
 
 def from_pdf(raw: bytes) -> Source:
-    try:
-        import pypdfium2 as pdfium
-    except ImportError as exc:  # pragma: no cover - a dependency of the project
-        raise ValueError("La lettura dei PDF non è disponibile in questa installazione.") from exc
+    import pypdfium2 as pdfium  # loads PDFium only when a PDF is read
+
     try:
         document = pdfium.PdfDocument(raw)
     except pdfium.PdfiumError as exc:
