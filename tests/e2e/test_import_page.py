@@ -1,4 +1,5 @@
-"""The Segreteria imports the real report from the browser: preview first, then confirm."""
+"""The Segreteria imports the real report from the browser, as the PDF its software printed: preview
+first, then confirm."""
 
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from workflow.models import Objective
 
 pytestmark = pytest.mark.e2e
 
-REPORT = Path(__file__).resolve().parents[2] / "workflow" / "data" / "piao-2023-sez-2-2-provincia-cremona.txt"
+REPORT = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "report_forms" / "report-2023.pdf"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -24,7 +25,7 @@ def test_segreteria_imports_the_real_report_with_a_preview(live_server, page, pl
     expect(page.get_by_text("Scegli il file da importare.")).to_be_visible()
     axe_check(page)
 
-    page.get_by_label("File del report (testo .txt) o esportazione JSON").set_input_files(str(REPORT))
+    page.get_by_label("Report (il PDF, o il suo testo .txt) o esportazione JSON").set_input_files(str(REPORT))
     page.get_by_label("Anno del piano").fill("2023")
     page.get_by_role("button", name="Mostra l'anteprima").click()
     expect(page.get_by_role("heading", name="Anteprima: nulla è stato ancora scritto")).to_be_visible()
