@@ -208,6 +208,8 @@ def _validate(sig, roots):
     except Exception as exc:  # a signer info that does not parse is a damaged signature
         raise SignatureRefused(TAMPERED) from exc
     try:
+        # the difference analysis is ours (_changes_after): pyHanko's own would refuse iText's freed
+        # cross-reference stream before this module could judge it
         status = run_coroutine(lambda: async_validate_pdf_signature(sig, _context(roots), skip_diff=True))
     except Exception as exc:  # a damaged signature makes pyHanko raise rather than report
         raise SignatureRefused(TAMPERED) from exc
