@@ -217,6 +217,9 @@ def _operation(request, pk):
         raise Http404("Operazione non trovata.") from exc
 
 
+OUTCOMES_SHOWN = "operazioni-esito-mostrato"  # the session's last operations whose outcome was shown
+
+
 @login_required
 @never_cache
 @require_GET
@@ -225,7 +228,10 @@ def operation(request, pk):
     the page to go back to (the batch page it was started from)."""
     op = _operation(request, pk)
     if op.is_over:
-        (messages.success if op.status == OperationStatus.DONE else messages.error)(request, op.message)
+        shown = request.session.get(OUTCOMES_SHOWN, [])
+        if str(op.pk) not in shown:  # the outcome once, however many times the page is asked for again
+            (messages.success if op.status == OperationStatus.DONE else messages.error)(request, op.message)
+            request.session[OUTCOMES_SHOWN] = [*shown[-19:], str(op.pk)]
         return redirect(op.result_url or reverse("workflow:dashboard"))
     return render(request, "notifications/operation.html", {"op": op})
 

@@ -258,6 +258,7 @@
   var operationAgain = false;
 
   function refreshOperation() {
+    if (leaving) { return; }  // the outcome is on its way: one reload is enough
     if (operationBusy) { operationAgain = true; return; }
     operationBusy = true;
     fetch(operation.dataset.operationStatus, {
@@ -280,7 +281,7 @@
       // the next push or reconnection asks again
     }).then(function () {
       operationBusy = false;
-      if (operationAgain) { operationAgain = false; refreshOperation(); }
+      if (operationAgain && !leaving) { operationAgain = false; refreshOperation(); }
     });
   }
 
