@@ -16,6 +16,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from asn1crypto import pem
 from asn1crypto import x509 as a_x509
@@ -228,19 +229,14 @@ def _validate_timestamp(stamp, roots) -> bool:
     return bool(status.intact and status.valid and status.trusted)
 
 
-_POLICY = None
-
-
+@cache
 def _policy():
     """pyHanko's default difference policy, but for freed objects (judged by `_frees_only_new`)."""
-    global _POLICY
-    if _POLICY is None:
-        from pyhanko.sign.diff_analysis.policies import DEFAULT_DIFF_POLICY, StandardDiffPolicy
+    from pyhanko.sign.diff_analysis.policies import DEFAULT_DIFF_POLICY, StandardDiffPolicy
 
-        _POLICY = StandardDiffPolicy(
-            DEFAULT_DIFF_POLICY.global_rules, DEFAULT_DIFF_POLICY.form_rule, reject_object_freeing=False
-        )
-    return _POLICY
+    return StandardDiffPolicy(
+        DEFAULT_DIFF_POLICY.global_rules, DEFAULT_DIFF_POLICY.form_rule, reject_object_freeing=False
+    )
 
 
 def _frees_only_new(reader, from_revision: int) -> bool:

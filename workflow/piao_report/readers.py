@@ -557,21 +557,16 @@ def _join_broken_words(lines: list[list[Word]], *, min_gap: float, tolerance: fl
     for line, following in zip(lines, lines[1:], strict=False):
         if not line or not following:
             continue
-        last = line[-1]
-        bare = last.text.rstrip("*")
-        if not _broken(last.text):
-            continue
+        last, first = line[-1], following[0]
+        if not _broken(last.text) or last.text.startswith("**") != first.text.startswith("**"):
+            continue  # not broken, or the two halves differ in weight (two words, not one)
         start = len(line) - 1
         while start > 0 and line[start].gap < min_gap:
             start -= 1
-        if abs(following[0].x - line[start].x) > tolerance:
+        if abs(first.x - line[start].x) > tolerance:
             continue
-        joined = bare.replace("\x02", "-") + following[0].text.lstrip("*") if (
-            last.text.startswith("**") == following[0].text.startswith("**")
-        ) else None
-        if joined is None:
-            continue
-        line[-1] = Word(last.x, following[0].end, joined, last.gap)
+        joined = last.text.rstrip("*").replace("\x02", "-") + first.text.lstrip("*")
+        line[-1] = Word(last.x, first.end, joined, last.gap)
         rest = following[1:]
         following[:] = [Word(rest[0].x, rest[0].end, rest[0].text, rest[0].x)] + rest[1:] if rest else []
 
