@@ -159,12 +159,6 @@ def test_validation_data_after_the_signature_is_accepted_but_a_content_change_is
     assert refusal(item, upload=changed) == sig.MODIFIED_AFTER_SIGNING
 
 
-def test_a_document_timestamp_under_another_authority_is_refused(monkeypatch):
-    item = next(i for i in MANIFEST if i["variant"] == "B-LTA")
-    monkeypatch.setattr(sig, "_validate_timestamp", lambda stamp, roots: False)
-    assert refusal(item) == sig.DOC_TIMESTAMP_INVALID
-
-
 def test_a_freed_object_the_signed_document_had_is_refused():
     class Xrefs:
         total_revisions = 3

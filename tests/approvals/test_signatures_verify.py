@@ -1,6 +1,7 @@
 """Checking an uploaded PAdES signature, on bytes only: each failed check refused with its own message."""
 
 import datetime as dt
+import io
 from functools import cache
 
 import pytest
@@ -191,3 +192,19 @@ def test_a_signature_timestamp_of_an_authority_the_body_does_not_trust_is_refuse
     stranger = pki.authority("Marche temporali non accettate")
     signed = pki.sign(document(), satta, timestamper=stranger.timestamper())
     assert refused(signed, ca) == sig.TIMESTAMP_INVALID
+
+
+def document_timestamped(pdf: bytes, timestamper) -> bytes:
+    """A document timestamp (PAdES B-LTA) added after the signatures, as its own revision."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    return signers.PdfTimeStamper(timestamper).timestamp_pdf(writer, "sha256").getvalue()
+
+
+def test_a_document_timestamp_after_the_signature_is_accepted_when_its_authority_is_trusted(ca, satta):
+    signed = pki.sign(document(), satta)
+    assert verify(document_timestamped(signed, ca.timestamper()), ca).fiscal_code == SATTA.fiscal_code
+    stranger = pki.authority("Marche temporali non accettate")
+    assert refused(document_timestamped(signed, stranger.timestamper()), ca) == sig.DOC_TIMESTAMP_INVALID
